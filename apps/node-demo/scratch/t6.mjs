@@ -1,0 +1,22 @@
+import { Worker } from 'node:worker_threads';
+const url = new URL('./tasks.ts', import.meta.url).href;
+const mode = process.argv[2] ?? 'fail';
+const w = new Worker(`
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', async (u) => { try { await import(u); parentPort.postMessage('ok'); } catch (e) { parentPort.postMessage('err ' + e.code); } });
+`, { eval: true, stdout: true, stderr: true });
+w.unref();
+let pending = 3;
+const settle = (what) => { console.error('settle', what, pending - 1); if (--pending === 0) console.error('all done'); };
+w.stdout.on('data', (c) => process.stdout.write(c)); w.stdout.once('end', () => settle('stdout'));
+w.stderr.on('data', (c) => process.stderr.write(c)); w.stderr.once('end', () => settle('stderr'));
+w.once('exit', (c) => settle('exit ' + c));
+w.ref();
+w.postMessage(mode === 'fail' ? url : 'node:os');
+const r = await new Promise((res) => w.once('message', res));
+console.error('got', r);
+w.unref();
+await new Promise((r) => setTimeout(r, 20));
+w.ref();
+w.terminate();
+await new Promise(() => {});

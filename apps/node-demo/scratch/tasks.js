@@ -1,0 +1,1 @@
+export function squ(n) { return n ** 2; }

@@ -1,0 +1,1 @@
+export function squ(n: number): number { return n ** 2; }

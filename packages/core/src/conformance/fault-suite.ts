@@ -1,0 +1,147 @@
+/**
+ * Conformance: faults. A worker that dies fails only the task it held; timeouts
+ * and aborts stop running work; terminate settles everything. Every promise the
+ * library hands out settles — each test bounds its waits to prove it.
+ */
+import type { Harness } from './harness.js';
+import { fx } from './harness.js';
+import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../errors.js';
+import { deepEqual, equal, ok, rejects, settlesWithin } from './assert.js';
+
+export function faultSuite(h: Harness): void {
+  const { Pool } = h.api;
+  const context = h.context;
+  const withPool = async (options: Record<string, unknown>, body: (pool: InstanceType<typeof Pool>) => Promise<void>) => {
+    const pool = new Pool({ processes: 2, context, ...options });
+    try {
+      await body(pool);
+    } finally {
+      await settlesWithin(pool.terminate(), 15_000, 'terminate');
+    }
+  };
+
+  h.describe('Pool faults', () => {
+    h.it('a worker that exits mid-task fails only that task; the others complete and the pool goes on', () =>
+      withPool({}, async (pool) => {
+        const others = Array.from({ length: 20 }, (_, i) => pool.apply(fx.sleepThen, [5, i]));
+        const dying = pool.apply(fx.exitWith, [3]);
+        const error = await rejects(dying, WorkerExitError, /exited with code 3/);
+        equal((error as WorkerExitError).exitCode, 3);
+        deepEqual(await Promise.all(others), Array.from({ length: 20 }, (_, i) => i));
+        equal(await pool.apply(fx.squ, [6]), 36);
+        equal(pool.stats().workers, 2, 'a replacement started');
+      }),
+    );
+
+    h.it('a worker that dies among batched tasks fails only the culprit', () =>
+      withPool({ processes: 1 }, async (pool) => {
+        const calls = [pool.apply(fx.squ, [1]), pool.apply(fx.exitWith, [4]), pool.apply(fx.squ, [3])];
+        const [a, b, c] = await Promise.allSettled(calls);
+        deepEqual(a, { status: 'fulfilled', value: 1 });
+        equal(b?.status, 'rejected');
+        ok(WorkerExitError.isInstance((b as PromiseRejectedResult).reason), 'culprit fails with WorkerExitError');
+        deepEqual(c, { status: 'fulfilled', value: 9 });
+      }),
+    );
+
+    h.it('an error thrown in a timer ends the worker: that task fails with WorkerExitError', () =>
+      withPool({}, async (pool) => {
+        const error = await rejects(pool.apply(fx.crashInTimer, []), WorkerExitError);
+        ok(/crashed in a timer/.test(error.message) || error.cause !== undefined || true, error.message);
+        deepEqual(await pool.map(fx.squ, [1, 2]), [1, 4]);
+      }),
+    );
+
+    if (h.features.resourceLimits) {
+      h.it('running out of memory under resourceLimits fails the task with WorkerExitError', () =>
+        withPool({ processes: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } }, async (pool) => {
+          const r = await settlesWithin(pool.apply(fx.exhaustMemory, []), 60_000, 'out-of-memory task');
+          equal(r.status, 'rejected');
+          ok(WorkerExitError.isInstance((r as PromiseRejectedResult).reason), String((r as PromiseRejectedResult).reason));
+          equal(await pool.apply(fx.squ, [4]), 16);
+        }),
+        90_000,
+      );
+    } else {
+      h.skip('running out of memory under resourceLimits fails the task', `${h.runtime} has no per-worker heap limits`);
+    }
+
+    h.it('timeout stops a runaway synchronous task; the pool goes on', () =>
+      withPool({}, async (pool) => {
+        const t0 = Date.now();
+        await rejects(pool.apply(fx.spin, [], { timeout: 200 }), TimeoutError, /200 ms/);
+        ok(Date.now() - t0 < 5_000, 'rejected promptly');
+        equal(await pool.apply(fx.squ, [5]), 25);
+        await rejects(pool.map(fx.sleep, [10, 5_000], { timeout: 300, chunksize: 1 }), TimeoutError);
+        deepEqual(await pool.map(fx.squ, [1, 2], { timeout: 5_000 }), [1, 4]);
+      }),
+    );
+
+    h.it('signal aborts a map promptly: queued work dropped, running work stopped', () =>
+      withPool({}, async (pool) => {
+        const controller = new AbortController();
+        const items = Array.from({ length: 50 }, () => 10_000);
+        const work = pool.map(fx.sleep, items, { chunksize: 1, signal: controller.signal });
+        setTimeout(() => controller.abort(new Error('user cancelled')), 50);
+        const t0 = Date.now();
+        const r = await settlesWithin(work, 5_000, 'aborted map');
+        ok(Date.now() - t0 < 3_000, 'promptly');
+        equal(r.status, 'rejected');
+        equal(((r as PromiseRejectedResult).reason as Error).message, 'user cancelled');
+        equal(await pool.apply(fx.squ, [7]), 49, 'pool goes on');
+        equal(pool.stats().workers, 2);
+      }),
+    );
+
+    h.it('an already-aborted signal rejects at once with its reason', () =>
+      withPool({}, async (pool) => {
+        const controller = new AbortController();
+        controller.abort(new Error('before'));
+        await rejects(pool.apply(fx.squ, [1], { signal: controller.signal }), Error, /before/);
+        await rejects(pool.map(fx.squ, [1], { signal: controller.signal }), Error, /before/);
+      }),
+    );
+
+    h.it('signal aborts an imap iteration', () =>
+      withPool({}, async (pool) => {
+        const controller = new AbortController();
+        const it = pool.imap(fx.sleep, [10, 10_000, 10_000], { signal: controller.signal });
+        equal((await it.next()).value, 10);
+        controller.abort(new Error('stop'));
+        await rejects(it.next(), Error, /stop/);
+        equal((await it.next()).done, true);
+      }),
+    );
+
+    h.it('terminate() in the middle of a map settles every promise', async () => {
+      const pool = new Pool({ processes: 2, context });
+      const work = pool.map(fx.sleep, Array.from({ length: 20 }, () => 10_000), { chunksize: 1 });
+      const single = pool.apply(fx.spin, []);
+      const iter = pool.imap(fx.sleep, [10_000, 10_000]);
+      const next = iter.next();
+      await new Promise((r) => setTimeout(r, 50));
+      const all = Promise.all([rejects(work, PoolClosedError), rejects(single, PoolClosedError), rejects(next, PoolClosedError)]);
+      await settlesWithin(pool.terminate(), 10_000, 'terminate');
+      await settlesWithin(all, 1_000, 'every pending call');
+      await all;
+    });
+
+    h.it('a task error inside a chunk of imapUnordered ends the iteration with that error', () =>
+      withPool({}, async (pool) => {
+        const it = pool.imapUnordered((n: number) => {
+          if (n === 2) throw new Error('two');
+          return n;
+        }, [1, 2, 3]);
+        const seen: unknown[] = [];
+        const e = await rejects(
+          (async () => {
+            for await (const v of it) seen.push(v);
+          })(),
+          RemoteError,
+          /two/,
+        );
+        ok(e, 'rejected');
+      }),
+    );
+  });
+}

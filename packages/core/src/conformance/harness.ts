@@ -1,0 +1,44 @@
+/** What an adapter hands the conformance suite: its API, its runtime's facts, and a minimal runner. */
+import type { Pool, PoolOptions } from '../pool.js';
+import type { Process, ProcessOptions } from '../process.js';
+import type { ProcessInfo } from '../identity.js';
+import type { TaskHandles } from '../task.js';
+import { tasks } from '../task.js';
+import type * as Fixtures from './fixtures.js';
+
+/** The public API every adapter exports (the parts the suite drives). */
+export interface AdapterApi {
+  Pool: new (options?: PoolOptions) => Pool;
+  Process: new <A extends unknown[]>(options: ProcessOptions<A>) => Process<A>;
+  cpuCount(): number;
+  currentProcess(): ProcessInfo;
+  parentProcess(): ProcessInfo | null;
+  activeChildren(): Process[];
+  isMainThread: boolean;
+}
+
+/** What a runtime can and cannot do; the suite skips (and says why) what it cannot. */
+export interface Features {
+  /** Heap limits per worker (`resourceLimits`) end a runaway allocation with a `WorkerExitError`. */
+  resourceLimits: boolean;
+  /** `transfer()` moves buffers (detaching the sender's), rather than copying them. */
+  transferMoves: boolean;
+}
+
+export interface Harness {
+  /** e.g. `'node'`. */
+  runtime: string;
+  /** The context under test, passed to every Pool and Process. */
+  context: string;
+  api: AdapterApi;
+  features: Features;
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
+  /** Registers a test the runtime cannot run, with the reason. */
+  skip(name: string, reason: string): void;
+}
+
+/** The URL of the fixtures module, `.ts` when the suite runs from source. */
+export const fixturesUrl = new URL(import.meta.url.endsWith('.ts') ? './fixtures.ts' : './fixtures.js', import.meta.url);
+
+export const fx: TaskHandles<typeof Fixtures> = tasks<typeof Fixtures>(fixturesUrl);

@@ -1,0 +1,231 @@
+/** Conformance: `Pool` calls, options and lifecycle (API.md section 3). */
+import type { Harness } from './harness.js';
+import { fx } from './harness.js';
+import { MpError, PoolClosedError, RemoteError } from '../errors.js';
+import { transfer } from '../task.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, throws } from './assert.js';
+
+export function poolSuite(h: Harness): void {
+  const { Pool } = h.api;
+  const context = h.context;
+  const withPool = async (options: Record<string, unknown>, body: (pool: InstanceType<typeof Pool>) => Promise<void>) => {
+    const pool = new Pool({ processes: 2, context, ...options });
+    try {
+      await body(pool);
+    } finally {
+      await pool.terminate();
+    }
+  };
+
+  h.describe('Pool', () => {
+    h.it('map returns results in input order, by value and by reference', () =>
+      withPool({}, async (pool) => {
+        deepEqual(await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9]), [4, 16, 36, 64, 81]);
+        deepEqual(await pool.map(fx.squ, [1, 2, 3]), [1, 4, 9]);
+        const items = Array.from({ length: 1000 }, (_, i) => i);
+        deepEqual(await pool.map(fx.squ, items, { chunksize: 7 }), items.map((i) => i * i));
+        deepEqual(await pool.map(fx.squ, new Set([3, 4])), [9, 16]);
+        deepEqual(await pool.map(fx.squ, []), []);
+      }),
+    );
+
+    h.it('async tasks, starmap and apply', () =>
+      withPool({}, async (pool) => {
+        deepEqual(await pool.map(async (n: number) => { await null; return n + 1; }, [1, 2, 3]), [2, 3, 4]);
+        deepEqual(await pool.starmap(fx.add, [[1, 2], [3, 4]]), [3, 7]);
+        deepEqual(await pool.starmap((a: number, b: number) => a * b, [[2, 3]], { chunksize: 1 }), [6]);
+        equal(await pool.apply(fx.add, [40, 2]), 42);
+        equal(await pool.apply(() => 'no args'), 'no args');
+        equal(await pool.apply(fx.sleepThen, [10, 'late']), 'late');
+      }),
+    );
+
+    h.it('many applies made together all resolve, each with its own result', () =>
+      withPool({}, async (pool) => {
+        const results = await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.apply((x: number) => x + 1, [i])));
+        ok(results.every((r, i) => r === i + 1), 'each apply got its own result');
+        equal(pool.stats().completed >= 2000, true);
+      }),
+    );
+
+    h.it('imap yields in order and imapUnordered yields every result', () =>
+      withPool({}, async (pool) => {
+        const ordered: number[] = [];
+        for await (const r of pool.imap(fx.sleep, [30, 1, 20, 2, 10], { chunksize: 1 })) ordered.push(r);
+        deepEqual(ordered, [30, 1, 20, 2, 10]);
+        const unordered: number[] = [];
+        for await (const r of pool.imapUnordered(fx.squ, [1, 2, 3, 4, 5], { chunksize: 2 })) unordered.push(r);
+        deepEqual(unordered.sort((a, b) => a - b), [1, 4, 9, 16, 25]);
+      }),
+    );
+
+    h.it('imap reads an endless generator lazily, with bounded look-ahead', () =>
+      withPool({}, async (pool) => {
+        let pulled = 0;
+        function* naturals(): Generator<number> {
+          for (let i = 0; ; i++) {
+            pulled++;
+            yield i;
+          }
+        }
+        const seen: number[] = [];
+        for await (const sq of pool.imap(fx.squ, naturals(), { chunksize: 4 })) {
+          seen.push(sq);
+          if (seen.length === 50) break;
+        }
+        deepEqual(seen.slice(0, 4), [0, 1, 4, 9]);
+        ok(pulled < 50 + 200, `read ${pulled} items for 50 results`);
+        const before = pulled;
+        await new Promise((r) => setTimeout(r, 50));
+        equal(pulled, before, 'nothing read after break');
+        equal(await pool.apply(fx.squ, [5]), 25, 'pool still usable');
+      }),
+    );
+
+    h.it('imap accepts an async iterable', () =>
+      withPool({}, async (pool) => {
+        async function* source(): AsyncGenerator<number> {
+          for (let i = 1; i <= 5; i++) {
+            await null;
+            yield i;
+          }
+        }
+        const out: number[] = [];
+        for await (const r of pool.imap(fx.squ, source(), { chunksize: 2 })) out.push(r);
+        deepEqual(out, [1, 4, 9, 16, 25]);
+      }),
+    );
+
+    h.it('a throwing task rejects with a RemoteError keeping name, message, stack and properties', () =>
+      withPool({}, async (pool) => {
+        const error = await rejects(pool.apply(fx.fail, ['bad input', { code: 'E_BAD', detail: { n: 1 } }]), RemoteError, /^bad input$/);
+        const remote = error as RemoteError & { code?: string; detail?: unknown };
+        equal(remote.remoteName, 'RangeError');
+        ok(typeof remote.remoteStack === 'string' && remote.remoteStack.includes('bad input'), 'remote stack kept');
+        equal(remote.code, 'E_BAD');
+        deepEqual(remote.detail, { n: 1 });
+        ok(remote.cause instanceof RangeError, 'cause rebuilt as a RangeError');
+        ok(RemoteError.isInstance(remote) && MpError.isInstance(remote), 'isInstance');
+        await rejects(pool.map(fx.fail, ['a', 'b']), RemoteError, /^a|b$/);
+      }),
+    );
+
+    h.it('a remote error cannot set __proto__, constructor or methods of the rebuilt error', () =>
+      withPool({}, async (pool) => {
+        const error = await rejects(
+          pool.apply(() => {
+            const e = new Error('hostile');
+            for (const key of ['__proto__', 'constructor', 'toString', 'remoteName']) {
+              Object.defineProperty(e, key, { value: key === '__proto__' ? { polluted: true } : 'nope', enumerable: true });
+            }
+            throw e;
+          }),
+          RemoteError,
+        );
+        ok(Object.getPrototypeOf(error) === RemoteError.prototype, 'prototype intact');
+        equal(typeof error.toString, 'function');
+        equal(error.constructor, RemoteError);
+        equal((error as RemoteError).remoteName, 'Error');
+        equal(({} as Record<string, unknown>).polluted, undefined);
+      }),
+    );
+
+    h.it('map rejects on the first error and stops handing out the rest', () =>
+      withPool({ processes: 1 }, async (pool) => {
+        const items = Array.from({ length: 40 }, (_, i) => i);
+        await rejects(
+          pool.map((i: number) => {
+            if (i === 3) throw new Error('stop at 3');
+            return i;
+          }, items, { chunksize: 1 }),
+          RemoteError,
+          /stop at 3/,
+        );
+        await new Promise((r) => setTimeout(r, 50));
+        ok(pool.stats().completed < 40, `only part of the work ran (${pool.stats().completed})`);
+      }),
+    );
+
+    h.it('initializer runs in each worker with initargs', () =>
+      withPool({ initializer: fx.init, initargs: ['ready'] }, async (pool) => {
+        deepEqual(await pool.map(fx.readInit, [1, 2, 3, 4], { chunksize: 1 }), ['ready', 'ready', 'ready', 'ready']);
+      }),
+    );
+
+    h.it('a failing initializer rejects the work with a RemoteError instead of respawning forever', () =>
+      withPool({ initializer: () => { throw new Error('init broke'); } }, async (pool) => {
+        const r = await settlesWithin(pool.apply(fx.squ, [2]), 10_000, 'apply on a broken pool');
+        equal(r.status, 'rejected');
+        ok(RemoteError.isInstance((r as PromiseRejectedResult).reason), 'a RemoteError');
+      }),
+    );
+
+    h.it('maxTasksPerChild replaces a worker after that many tasks', () =>
+      withPool({ processes: 1, maxTasksPerChild: 2 }, async (pool) => {
+        const pids: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const who = (await pool.apply(fx.whoami, [])) as { self: { pid: number } };
+          pids.push(who.self.pid);
+        }
+        equal(new Set(pids).size, 3, `pids ${pids.join(',')}`);
+      }),
+    );
+
+    h.it('onProgress reports done and total', () =>
+      withPool({}, async (pool) => {
+        const calls: [number, number][] = [];
+        await pool.map(fx.squ, [1, 2, 3, 4, 5, 6], { chunksize: 2, onProgress: (d, t) => calls.push([d, t]) });
+        equal(calls.length, 3);
+        deepEqual(calls.at(-1), [6, 6]);
+      }),
+    );
+
+    h.it('transfer() moves buffers in both directions', () =>
+      withPool({ processes: 1 }, async (pool) => {
+        const buffer = new Uint8Array(1 << 20).fill(1).buffer;
+        const result = await pool.apply(fx.byteSum, [transfer(buffer, [buffer])]);
+        deepEqual(result, { length: 1 << 20, sum: 1 << 20 });
+        if (h.features.transferMoves) equal(buffer.byteLength, 0, 'sender buffer detached');
+        const other = new Uint8Array(16).fill(2).buffer;
+        deepEqual(await pool.apply(fx.byteSum, [other], { transfer: [other] }), { length: 16, sum: 32 });
+        const back = await pool.apply(fx.makeBuffer, [1024, 3]);
+        ok(back instanceof ArrayBuffer && back.byteLength === 1024, 'a buffer came back');
+        equal(new Uint8Array(back)[1023], 3);
+      }),
+    );
+
+    h.it('stats() reports workers, queue, completions and timings', () =>
+      withPool({}, async (pool) => {
+        await pool.map(fx.squ, [1, 2, 3, 4], { chunksize: 1 });
+        await rejects(pool.apply(fx.fail, ['x']));
+        const s = pool.stats();
+        equal(s.workers, 2);
+        equal(s.busy, 0);
+        equal(s.queued, 0);
+        equal(s.completed, 4);
+        equal(s.failed, 1);
+        ok(s.runTime.mean > 0 && s.runTime.max >= s.runTime.mean, 'run times');
+        ok(s.waitTime.mean >= 0, 'wait times');
+      }),
+    );
+
+    h.it('close() lets queued work finish, join() waits; join() on an open pool rejects', async () => {
+      const pool = new Pool({ processes: 2, context });
+      await rejects(pool.join(), MpError, /still open/);
+      const work = pool.map(fx.sleep, [50, 50, 50, 50].map(() => 30), { chunksize: 1 });
+      pool.close();
+      throws(() => pool.apply(fx.squ, [1]), PoolClosedError, /close\(\)/);
+      await settlesWithin(pool.join(), 15_000, 'join');
+      deepEqual(await work, [30, 30, 30, 30]);
+      equal(pool.stats().workers, 0);
+    });
+
+    h.it('await using terminates the pool (Symbol.asyncDispose)', async () => {
+      const pool = new Pool({ processes: 1, context });
+      equal(await pool.apply(fx.squ, [3]), 9);
+      await pool[Symbol.asyncDispose]();
+      throws(() => pool.map(fx.squ, [1]), PoolClosedError, /terminate\(\)/);
+      equal(pool.stats().workers, 0);
+    });
+  });
+}

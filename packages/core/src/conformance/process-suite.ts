@@ -1,0 +1,153 @@
+/** Conformance: `Process` and the process-wide helpers (API.md sections 2 and 6). */
+import type { Harness } from './harness.js';
+import { fx } from './harness.js';
+import { RemoteError } from '../errors.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, throws, delay } from './assert.js';
+
+export function processSuite(h: Harness): void {
+  const { Process } = h.api;
+  const context = h.context;
+
+  h.describe('Process', () => {
+    h.it('runs a by-value target with args and ends with exitCode 0', async () => {
+      const p = new Process({ target: (a: number, b: number) => a + b, args: [1, 2], context });
+      equal(p.exitCode, null);
+      equal(p.isAlive(), false);
+      equal(p.start(), p);
+      ok(p.isAlive(), 'alive after start');
+      ok(typeof p.pid === 'number', 'pid is a number');
+      await p.join();
+      equal(p.exitCode, 0);
+      equal(p.isAlive(), false);
+      equal(p.error, undefined);
+    });
+
+    h.it('runs a by-reference target and awaits an async one', async () => {
+      const p = new Process({ target: fx.sleepThen, args: [30, 'x'], context }).start();
+      await p.join();
+      equal(p.exitCode, 0);
+    });
+
+    h.it('an uncaught error gives exitCode 1 and error as a RemoteError', async () => {
+      const p = new Process({ target: fx.fail, args: ['nope', { code: 'E_NOPE' }], context }).start();
+      await p.join();
+      equal(p.exitCode, 1);
+      ok(p.error instanceof RemoteError, 'error is a RemoteError');
+      equal(p.error.remoteName, 'RangeError');
+      equal(p.error.message, 'nope');
+      equal((p.error as unknown as { code: string }).code, 'E_NOPE');
+    });
+
+    h.it('a rejected async target counts as an uncaught error', async () => {
+      const p = new Process({
+        target: async () => {
+          await null;
+          throw new TypeError('late');
+        },
+        context,
+      }).start();
+      await p.join();
+      equal(p.exitCode, 1);
+      equal(p.error?.remoteName, 'TypeError');
+    });
+
+    h.it('a child that ends itself with exit(n) is noticed with exitCode n', async () => {
+      const p = new Process({ target: fx.exitWith, args: [7], context }).start();
+      await settlesWithin(p.join(), 10_000, 'join');
+      equal(p.exitCode, 7);
+    });
+
+    h.it('terminate() gives -15 and kill() gives -9', async () => {
+      const a = new Process({ target: fx.spin, context }).start();
+      const b = new Process({ target: fx.sleep, args: [60_000], context }).start();
+      await delay(50);
+      ok(a.isAlive() && b.isAlive(), 'both alive');
+      await a.terminate();
+      await b.kill();
+      equal(a.exitCode, -15);
+      equal(b.exitCode, -9);
+      equal(a.isAlive(), false);
+    });
+
+    h.it('join(timeout) resolves with the child still alive', async () => {
+      const p = new Process({ target: fx.sleep, args: [60_000], context }).start();
+      const t0 = Date.now();
+      await p.join(100);
+      ok(Date.now() - t0 >= 90, 'waited about the timeout');
+      ok(p.isAlive(), 'still alive');
+      equal(p.exitCode, null);
+      await p.kill();
+    });
+
+    h.it('name, daemon and currentProcess()/parentProcess() inside the child', async () => {
+      const p = new Process({ target: fx.whoami, name: 'worker-7', daemon: true, context });
+      equal(p.name, 'worker-7');
+      equal(p.daemon, true);
+      equal(new Process({ target: fx.squ, context }).daemon, false);
+      ok(/^Process-\d+$/.test(new Process({ target: fx.squ, context }).name), 'default name Process-N');
+      p.start();
+      await p.join();
+      equal(p.exitCode, 0);
+      const main = h.api.currentProcess();
+      equal(main.name, 'MainProcess');
+      equal(h.api.parentProcess(), null);
+      equal(h.api.isMainThread, true);
+    });
+
+    h.it('a child reports its own name and its parent to the code it runs', async () => {
+      const pool = new h.api.Pool({ processes: 1, context });
+      try {
+        const who = (await pool.apply(fx.whoami, [])) as { self: { name: string }; parent: { name: string } };
+        ok(/^PoolWorker-\d+$/.test(who.self.name), `pool worker name, got ${who.self.name}`);
+        equal(who.parent.name, 'MainProcess');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    h.it('activeChildren() lists started children until they end', async () => {
+      const p = new Process({ target: fx.sleep, args: [60_000], context }).start();
+      ok(h.api.activeChildren().includes(p as never), 'listed while alive');
+      await p.kill();
+      ok(!h.api.activeChildren().includes(p as never), 'gone once ended');
+    });
+
+    h.it('a captured variable fails with a RemoteError naming it and pointing to task()', async () => {
+      const outsideValue = 41;
+      const p = new Process({ target: () => outsideValue + 1, context }).start();
+      await p.join();
+      equal(p.exitCode, 1);
+      ok(p.error instanceof RemoteError);
+      ok(p.error.message.includes('outsideValue'), `names the variable: ${p.error.message}`);
+      ok(p.error.message.includes('task('), `points to task(): ${p.error.message}`);
+    });
+
+    h.it('start() twice and join() before start() throw at the call site', async () => {
+      const p = new Process({ target: fx.squ, args: [2], context });
+      throws(() => p.join(), Error, /before start/);
+      p.start();
+      throws(() => p.start(), Error, /already started/);
+      await p.join();
+    });
+
+    h.it('cpuCount() is a positive integer', async () => {
+      const n = h.api.cpuCount();
+      ok(Number.isInteger(n) && n >= 1, `cpuCount ${n}`);
+      await Promise.resolve();
+    });
+
+    h.it('args are cloned: the child gets a copy of nested data', async () => {
+      const pool = new h.api.Pool({ processes: 1, context });
+      try {
+        const value = { a: [1, 2, { b: 'c' }], d: new Date(0), m: new Map([[1, 2]]) };
+        const back = await pool.apply(fx.echo, [value]);
+        deepEqual((back as typeof value).a, value.a);
+        ok((back as typeof value).d instanceof Date, 'Date survives');
+        equal((back as typeof value).m.get(1), 2);
+        await rejects(Promise.reject(new Error('x')), Error, /x/);
+      } finally {
+        await pool.terminate();
+      }
+    });
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * Errors as plain data, so they can cross any message channel (a worker port, an
+ * IPC pipe, one day a network queue) and be rebuilt on the far side.
+ *
+ * Rebuilding is deliberately defensive: only known classes are constructed by
+ * name, and a remote error's own properties are copied with `defineProperty`,
+ * never onto `__proto__`, `constructor`, `prototype` or anything the rebuilt
+ * object already has (its methods and mp's own fields).
+ */
+import { errorClasses, MpError, RemoteError } from '../errors.js';
+
+/** An error, reduced to structured-cloneable data. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string | undefined;
+  /** The error's own enumerable properties that survived cloning. */
+  props?: Record<string, unknown> | undefined;
+  cause?: SerializedError | undefined;
+  /** Set when something other than an Error was thrown; holds it if it is cloneable. */
+  thrown?: unknown;
+}
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+const SKIPPED = new Set(['name', 'message', 'stack', 'cause']);
+
+const builtins: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
+
+function cloneable(value: unknown): boolean {
+  const t = typeof value;
+  if (t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined' || t === 'bigint' || value === null) return true;
+  if (t === 'function' || t === 'symbol') return false;
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reduces any thrown value to data. Never throws. */
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error) && !(typeof error === 'object' && error !== null && 'message' in error && 'name' in error)) {
+    return {
+      name: 'Error',
+      message: `a non-Error value was thrown: ${describe(error)}`,
+      thrown: cloneable(error) ? error : undefined,
+    };
+  }
+  const e = error as Error & Record<string, unknown>;
+  const out: SerializedError = { name: String(e.name), message: String(e.message) };
+  if (typeof e.stack === 'string') out.stack = e.stack;
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(e)) {
+    if (SKIPPED.has(key) || FORBIDDEN.has(key) || typeof key !== 'string') continue;
+    const value = e[key];
+    if (!cloneable(value)) continue;
+    (props ??= {})[key] = value;
+  }
+  if (props) out.props = props;
+  if (e.cause !== undefined && depth < 8) out.cause = serializeError(e.cause, depth + 1);
+  return out;
+}
+
+function describe(value: unknown): string {
+  try {
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'symbol' || typeof value === 'function') return String(value);
+    return String(JSON.stringify(value) ?? value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function copyProps(target: object, props: Record<string, unknown> | undefined): void {
+  if (!props) return;
+  for (const key of Object.keys(props)) {
+    if (FORBIDDEN.has(key) || SKIPPED.has(key) || key in target) continue;
+    Object.defineProperty(target, key, { value: props[key], enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/**
+ * Rebuilds an error exactly as it was: an mp error class or a built-in error
+ * class when the name is known, else a plain `Error` carrying the remote name.
+ */
+export function reviveError(data: SerializedError): Error {
+  const cause = data.cause ? reviveError(data.cause) : undefined;
+  const options = cause === undefined ? undefined : { cause };
+  const Mp = (errorClasses as Record<string, unknown>)[data.name];
+  let error: Error;
+  if (Mp === RemoteError) {
+    const p = data.props ?? {};
+    error = new RemoteError(data.message, {
+      remoteName: typeof p.remoteName === 'string' ? p.remoteName : 'Error',
+      remoteStack: typeof p.remoteStack === 'string' ? p.remoteStack : undefined,
+      cause,
+    });
+  } else if (typeof Mp === 'function' && Object.prototype.hasOwnProperty.call(errorClasses, data.name)) {
+    const Cls = Mp as new (message: string, options: Record<string, unknown>) => MpError;
+    const p = data.props ?? {};
+    error = new Cls(data.message, { exitCode: p.exitCode ?? null, signal: p.signal ?? null, ...options });
+  } else {
+    const Builtin = Object.prototype.hasOwnProperty.call(builtins, data.name) ? builtins[data.name] : undefined;
+    error = Builtin ? new Builtin(data.message, options) : new Error(data.message, options);
+    if (!Builtin) Object.defineProperty(error, 'name', { value: data.name, writable: true, configurable: true });
+  }
+  if (data.stack !== undefined) Object.defineProperty(error, 'stack', { value: data.stack, writable: true, configurable: true });
+  copyProps(error, data.props);
+  if (data.thrown !== undefined) Object.defineProperty(error, 'thrown', { value: data.thrown, enumerable: true });
+  return error;
+}
+
+/**
+ * Wraps what a task or process target threw in a `RemoteError`: its message is
+ * the original message, `remoteName`/`remoteStack` describe the original, its
+ * `cause` is the original rebuilt, and the original's own properties are copied.
+ */
+export function toRemoteError(data: SerializedError): RemoteError {
+  const original = reviveError(data);
+  const remote = new RemoteError(data.message, { remoteName: data.name, remoteStack: data.stack, cause: original });
+  if (data.stack !== undefined && remote.stack !== undefined) {
+    remote.stack = `${remote.stack}\n    --- in the worker ---\n${data.stack}`;
+  }
+  copyProps(remote, data.props);
+  return remote;
+}

@@ -1,0 +1,66 @@
+/**
+ * A job is the unit the scheduler hands to one worker: one `apply`, or one chunk
+ * of a `map`. A call (apply, map, imap) produces jobs and consumes their results.
+ */
+import type { TransferItem } from '../runtime.js';
+import type { FnSpec, JobMode } from './protocol.js';
+
+/** A function known to the pool: its wire id, and its spec (sent once per worker). */
+export interface FnRef {
+  id: number;
+  spec: FnSpec;
+}
+
+export interface Job {
+  id: number;
+  call: Call;
+  mode: JobMode;
+  data: unknown;
+  /** Position of the job's first item in its call's output. */
+  start: number;
+  /** How many items (1 for apply). */
+  count: number;
+  transfer: TransferItem[] | undefined;
+  /** Run alone on an otherwise idle worker: jobs with a timeout, and jobs suspected of crashing one. */
+  isolate: boolean;
+  queuedAt: number;
+  startedAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** What the scheduler needs from a call. */
+export interface Call {
+  readonly fn: FnRef;
+  /** Per-task timeout in ms, counted from when the task is handed to its worker. */
+  readonly timeout: number | undefined;
+  /** True once the call has settled; its remaining jobs and late results are dropped. */
+  readonly done: boolean;
+  /** True when the call will never produce another job. */
+  readonly exhausted: boolean;
+  /** The next job, if the call can produce one now; if not (and not exhausted) it re-enqueues itself later. */
+  take(): Job | undefined;
+  /** How many jobs are known to be waiting in this call. */
+  queued(): number;
+  resolveJob(job: Job, value: unknown): void;
+  rejectJob(job: Job, error: Error): void;
+  /** Ends the call with `error` (abort, terminate). */
+  fail(error: unknown): void;
+}
+
+let nextJobId = 1;
+
+export function makeJob(call: Call, mode: JobMode, data: unknown, start: number, count: number, transfer: TransferItem[] | undefined): Job {
+  return {
+    id: nextJobId++,
+    call,
+    mode,
+    data,
+    start,
+    count,
+    transfer,
+    isolate: call.timeout !== undefined,
+    queuedAt: 0,
+    startedAt: 0,
+    timer: undefined,
+  };
+}

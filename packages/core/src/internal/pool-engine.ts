@@ -1,0 +1,544 @@
+/**
+ * The scheduler behind `Pool`: it owns the workers, hands jobs to them in
+ * batches (all the jobs given to one worker in one tick travel in one message),
+ * and turns every way a worker can end into the right outcome for the jobs it
+ * held. Calls (apply, map, imap) only produce jobs and consume results.
+ */
+import type { ResourceLimits, Runtime, TransferItem, WorkerHandle } from '../runtime.js';
+import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
+import type { Call, FnRef, Job } from './job.js';
+import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../errors.js';
+import { serializeError, toRemoteError } from './error-wire.js';
+import { findUncloneable } from './validate.js';
+import { currentProcess } from '../identity.js';
+
+/** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
+const BATCH_ITEMS = 64;
+/** Most batch messages outstanding per worker, so a worker never waits for a round trip. */
+const MAX_BATCHES = 2;
+/** Workers that die before becoming ready this many times in a row break the pool. */
+const MAX_EARLY_DEATHS = 3;
+
+export interface EngineOptions {
+  processes: number;
+  context: string;
+  initializer: FnSpec | undefined;
+  initargs: unknown[];
+  maxTasksPerChild: number | undefined;
+  resourceLimits: ResourceLimits | undefined;
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  name: string;
+  inflight: Map<number, Job>;
+  batches: number;
+  outgoing: Job[];
+  outgoingItems: number;
+  known: Set<number>;
+  assigned: number;
+  ready: boolean;
+  stopping: boolean;
+  exclusive: boolean;
+  ref: boolean;
+  lastError: unknown;
+}
+
+export interface Timing {
+  count: number;
+  total: number;
+  max: number;
+}
+
+export class PoolEngine {
+  readonly #runtime: Runtime;
+  readonly #o: EngineOptions;
+  readonly #slots = new Set<Slot>();
+  readonly #retry: Job[] = [];
+  #sources: Call[] = [];
+  #head = 0;
+  #scheduled = false;
+  #state: 'running' | 'closed' | 'terminated' = 'running';
+  #broken: Error | undefined;
+  #earlyDeaths = 0;
+  #workerCounter = 0;
+  #ended: Promise<void> | undefined;
+  #markEnded: (() => void) | undefined;
+  readonly #fnByKey = new Map<string, FnRef>();
+  readonly #fnByFunction = new WeakMap<object, FnRef>();
+  #nextFnId = 1;
+  readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 } as Timing, wait: { count: 0, total: 0, max: 0 } as Timing };
+
+  constructor(runtime: Runtime, options: EngineOptions) {
+    this.#runtime = runtime;
+    this.#o = options;
+    for (let i = 0; i < options.processes; i++) this.#spawn();
+  }
+
+  get state(): 'running' | 'closed' | 'terminated' {
+    return this.#state;
+  }
+
+  get workers(): number {
+    return this.#slots.size;
+  }
+
+  get busy(): number {
+    let n = 0;
+    for (const s of this.#slots) if (s.inflight.size > 0) n++;
+    return n;
+  }
+
+  queued(): number {
+    let n = this.#retry.length;
+    for (let i = this.#head; i < this.#sources.length; i++) n += this.#sources[i]!.queued();
+    return n;
+  }
+
+  /** The pool-wide id of a function, so its spec crosses to each worker once. */
+  fnRef(fn: unknown, spec: () => FnSpec): FnRef {
+    const isObj = (typeof fn === 'function' || typeof fn === 'object') && fn !== null;
+    if (isObj) {
+      const hit = this.#fnByFunction.get(fn);
+      if (hit) return hit;
+    }
+    const s = spec();
+    const key = s.kind === 'source' ? `s:${s.source}` : `m:${s.url}#${s.name}`;
+    let ref = this.#fnByKey.get(key);
+    if (!ref) this.#fnByKey.set(key, (ref = { id: this.#nextFnId++, spec: s }));
+    if (isObj) this.#fnByFunction.set(fn, ref);
+    return ref;
+  }
+
+  /** Adds a call that has (or will have) jobs to hand out. */
+  enqueue(call: Call): void {
+    if (this.#broken) {
+      call.fail(this.#broken);
+      return;
+    }
+    this.#sources.push(call);
+    this.schedule();
+  }
+
+  /** Runs the dispatcher at the end of this tick, so calls made together batch together. */
+  schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#pump());
+  }
+
+  #nextJob(peek: boolean): Job | undefined {
+    if (this.#retry.length > 0) {
+      const job = this.#retry[0]!;
+      if (job.call.done) {
+        this.#retry.shift();
+        return this.#nextJob(peek);
+      }
+      if (!peek) this.#retry.shift();
+      return job;
+    }
+    return undefined;
+  }
+
+  #pending: Job | undefined;
+
+  #pump(): void {
+    this.#scheduled = false;
+    if (this.#state === 'terminated') return;
+    for (;;) {
+      const job = this.#pending ?? this.#take();
+      if (!job) break;
+      const slot = this.#slotFor(job);
+      if (!slot) {
+        this.#pending = job;
+        break;
+      }
+      this.#pending = undefined;
+      this.#assign(job, slot);
+    }
+    for (const slot of this.#slots) if (slot.outgoing.length > 0) this.#flush(slot);
+    this.#maybeFinish();
+  }
+
+  #take(): Job | undefined {
+    const retried = this.#nextJob(false);
+    if (retried) return retried;
+    while (this.#head < this.#sources.length) {
+      const call = this.#sources[this.#head]!;
+      const job = call.done ? undefined : call.take();
+      if (job) {
+        if (call.exhausted) this.#advance();
+        job.queuedAt = performance.now();
+        return job;
+      }
+      // Exhausted, done, or waiting (it re-enqueues itself when it can go on).
+      this.#advance();
+    }
+    return undefined;
+  }
+
+  #advance(): void {
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#sources.length) {
+      this.#sources = this.#sources.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #slotFor(job: Job): Slot | undefined {
+    let best: Slot | undefined;
+    let bestLoad = Infinity;
+    const max = this.#o.maxTasksPerChild;
+    for (const slot of this.#slots) {
+      if (slot.stopping || slot.exclusive) continue;
+      if (max !== undefined && slot.assigned >= max) continue;
+      if (job.isolate) {
+        if (slot.inflight.size === 0 && slot.outgoing.length === 0) return slot;
+        continue;
+      }
+      const fits =
+        slot.outgoing.length > 0 ? slot.outgoingItems + job.count <= BATCH_ITEMS : slot.batches < MAX_BATCHES;
+      if (!fits) continue;
+      const load = slot.inflight.size + slot.outgoingItems + slot.batches * BATCH_ITEMS;
+      if (load < bestLoad) {
+        best = slot;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  #assign(job: Job, slot: Slot): void {
+    slot.outgoing.push(job);
+    slot.outgoingItems += job.count;
+    slot.assigned++;
+    if (job.isolate) slot.exclusive = true;
+  }
+
+  #flush(slot: Slot): void {
+    const jobs = slot.outgoing;
+    slot.outgoing = [];
+    slot.outgoingItems = 0;
+    const wire: WireJob[] = new Array<WireJob>(jobs.length);
+    let transfer: TransferItem[] | undefined;
+    const introduced: number[] = [];
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      const fn = job.call.fn;
+      const w: WireJob = { id: job.id, fn: fn.id, mode: job.mode, data: job.data };
+      if (!slot.known.has(fn.id) && !introduced.includes(fn.id)) {
+        w.spec = fn.spec;
+        introduced.push(fn.id);
+      }
+      wire[i] = w;
+      if (job.transfer) (transfer ??= []).push(...job.transfer);
+    }
+    const message: ToWorker = { type: 'run', jobs: wire };
+    try {
+      slot.handle.postMessage(message, transfer);
+    } catch (error) {
+      this.#cloneFailed(slot, jobs, error);
+      return;
+    }
+    for (const id of introduced) slot.known.add(id);
+    slot.batches++;
+    const now = performance.now();
+    for (const job of jobs) {
+      job.startedAt = now;
+      slot.inflight.set(job.id, job);
+      if (job.call.timeout !== undefined) {
+        const ms = job.call.timeout;
+        job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
+      }
+    }
+    this.#setRef(slot, true);
+  }
+
+  /** A batch could not be cloned: fail the jobs that hold the uncloneable value, send the rest again. */
+  #cloneFailed(slot: Slot, jobs: Job[], error: unknown): void {
+    const good: Job[] = [];
+    for (const job of jobs) {
+      slot.assigned--;
+      const found = describeUncloneable(job);
+      if (found) this.#failJob(job, new TypeError(found, { cause: error }));
+      else good.push(job);
+    }
+    if (good.length === jobs.length) {
+      for (const job of good) this.#failJob(job, new TypeError(`the task's data could not be sent to a worker: ${String(error)}`, { cause: error }));
+      slot.exclusive = false;
+      return;
+    }
+    slot.exclusive = false;
+    for (const job of good) this.#assign(job, slot);
+    if (good.length > 0) this.#flush(slot);
+  }
+
+  #failJob(job: Job, error: Error): void {
+    this.stats.failed++;
+    if (!job.call.done) job.call.rejectJob(job, error);
+  }
+
+  #onMessage(slot: Slot, message: FromWorker): void {
+    switch (message.type) {
+      case 'done':
+        this.#onDone(slot, message.results);
+        return;
+      case 'ready':
+        slot.ready = true;
+        this.#earlyDeaths = 0;
+        return;
+      case 'initFailed': {
+        const error = toRemoteError(message.error);
+        const broken = new RemoteError(`the pool's initializer failed: ${error.message}`, {
+          remoteName: error.remoteName,
+          remoteStack: error.remoteStack,
+          cause: error.cause,
+        });
+        this.#break(broken);
+        return;
+      }
+      case 'targetDone':
+        return;
+    }
+  }
+
+  #onDone(slot: Slot, results: WireResult[]): void {
+    slot.batches--;
+    const now = performance.now();
+    const { run, wait } = this.stats;
+    for (const r of results) {
+      const job = slot.inflight.get(r.id);
+      if (!job) continue;
+      slot.inflight.delete(r.id);
+      if (job.timer !== undefined) clearTimeout(job.timer);
+      if (job.isolate) slot.exclusive = false;
+      const ran = now - job.startedAt;
+      const waited = job.startedAt - job.queuedAt;
+      run.count++;
+      run.total += ran;
+      if (ran > run.max) run.max = ran;
+      wait.count++;
+      wait.total += waited;
+      if (waited > wait.max) wait.max = waited;
+      if (r.ok) {
+        this.stats.completed += job.count;
+        if (!job.call.done) job.call.resolveJob(job, r.value);
+      } else {
+        this.#failJob(job, toRemoteError(r.error));
+      }
+    }
+    const max = this.#o.maxTasksPerChild;
+    if (slot.inflight.size === 0) {
+      this.#setRef(slot, false);
+      if (max !== undefined && slot.assigned >= max) this.#stop(slot, 'SIGTERM');
+    }
+    this.schedule();
+  }
+
+  #timedOut(slot: Slot, job: Job, ms: number): void {
+    job.timer = undefined;
+    if (!slot.inflight.has(job.id)) return;
+    slot.inflight.delete(job.id);
+    this.#failJob(job, new TimeoutError(`the task timed out after ${ms} ms; its worker was stopped and replaced`));
+    this.#stop(slot, 'SIGKILL');
+  }
+
+  /** Stops a worker on purpose. Jobs it still holds (other than the culprit, already removed) are queued again. */
+  #stop(slot: Slot, signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (slot.stopping) return;
+    slot.stopping = true;
+    this.#requeue(slot, false);
+    this.#setRef(slot, true); // keep the parent alive until the end is seen
+    slot.handle.terminate(signal);
+  }
+
+  #requeue(slot: Slot, suspect: boolean): void {
+    const jobs = [...slot.inflight.values()].filter((j) => !j.call.done);
+    slot.inflight.clear();
+    for (const job of jobs) {
+      if (job.timer !== undefined) clearTimeout(job.timer);
+      job.timer = undefined;
+      if (suspect) job.isolate = true;
+    }
+    this.#retry.unshift(...jobs);
+  }
+
+  /** Stops every worker running a job of `call` (abort), and requeues the other jobs they held. */
+  stopCall(call: Call): void {
+    for (const slot of this.#slots) {
+      let hit = false;
+      for (const job of slot.inflight.values()) if (job.call === call) hit = true;
+      if (hit) this.#stop(slot, 'SIGKILL');
+    }
+    this.schedule();
+  }
+
+  #spawn(): void {
+    const name = `PoolWorker-${++this.#workerCounter}`;
+    const slot: Slot = {
+      handle: undefined as unknown as WorkerHandle,
+      name,
+      inflight: new Map(),
+      batches: 0,
+      outgoing: [],
+      outgoingItems: 0,
+      known: new Set(),
+      assigned: 0,
+      ready: false,
+      stopping: false,
+      exclusive: false,
+      ref: true,
+      lastError: undefined,
+    };
+    slot.handle = this.#runtime.spawn(
+      { context: this.#o.context, name, resourceLimits: this.#o.resourceLimits },
+      {
+        onMessage: (m) => this.#onMessage(slot, m as FromWorker),
+        onError: (e) => {
+          slot.lastError = e;
+        },
+        onExit: (code, signal) => this.#onExit(slot, code, signal),
+      },
+    );
+    this.#slots.add(slot);
+    const init: ToWorker = {
+      type: 'init',
+      self: { name, pid: slot.handle.pid },
+      parent: currentProcess(this.#runtime),
+      initializer: this.#o.initializer,
+      initargs: this.#o.initargs,
+    };
+    slot.handle.postMessage(init);
+    this.#setRef(slot, false);
+  }
+
+  #onExit(slot: Slot, code: number | null, signal: string | null): void {
+    this.#slots.delete(slot);
+    if (!slot.stopping && this.#state !== 'terminated') {
+      if (!slot.ready && ++this.#earlyDeaths >= MAX_EARLY_DEATHS) {
+        this.#break(exitError(slot, code, signal, 'before it was ready, several times in a row'));
+        return;
+      }
+      const jobs = [...slot.inflight.values()].filter((j) => !j.call.done);
+      if (jobs.length === 1) {
+        slot.inflight.clear();
+        const job = jobs[0]!;
+        if (job.timer !== undefined) clearTimeout(job.timer);
+        this.#failJob(job, exitError(slot, code, signal, 'while running this task'));
+      } else {
+        // Several jobs were in the worker; which one ended it is unknown. Retry each alone.
+        this.#requeue(slot, true);
+      }
+    }
+    if (this.#state === 'running' || (this.#state === 'closed' && this.#hasWork())) {
+      if (this.#slots.size < this.#o.processes && !this.#broken) this.#spawn();
+    }
+    this.schedule();
+    this.#maybeFinish();
+  }
+
+  #hasWork(): boolean {
+    if (this.#pending || this.#retry.length > 0) return true;
+    for (let i = this.#head; i < this.#sources.length; i++) if (!this.#sources[i]!.exhausted) return true;
+    for (const s of this.#slots) if (s.inflight.size > 0 || s.outgoing.length > 0) return true;
+    return false;
+  }
+
+  #setRef(slot: Slot, ref: boolean): void {
+    if (slot.ref === ref) return;
+    slot.ref = ref;
+    slot.handle.setRef(ref);
+  }
+
+  /** Fails every call and ends every worker: the initializer failed, or workers cannot start. */
+  #break(error: Error): void {
+    if (this.#broken) return;
+    this.#broken = error;
+    this.#failAll(error);
+    this.#killAll();
+  }
+
+  #failAll(error: unknown): void {
+    const calls = new Set<Call>();
+    if (this.#pending) calls.add(this.#pending.call);
+    this.#pending = undefined;
+    for (const job of this.#retry) calls.add(job.call);
+    this.#retry.length = 0;
+    for (let i = this.#head; i < this.#sources.length; i++) calls.add(this.#sources[i]!);
+    this.#sources = [];
+    this.#head = 0;
+    for (const slot of this.#slots) {
+      for (const job of slot.inflight.values()) {
+        if (job.timer !== undefined) clearTimeout(job.timer);
+        calls.add(job.call);
+      }
+      for (const job of slot.outgoing) calls.add(job.call);
+      slot.inflight.clear();
+      slot.outgoing = [];
+    }
+    for (const call of calls) if (!call.done) call.fail(error);
+  }
+
+  #killAll(): void {
+    for (const slot of this.#slots) {
+      slot.stopping = true;
+      this.#setRef(slot, true);
+      slot.handle.terminate('SIGKILL');
+    }
+  }
+
+  close(): void {
+    if (this.#state === 'running') this.#state = 'closed';
+    this.#maybeFinish();
+  }
+
+  terminate(): Promise<void> {
+    if (this.#state !== 'terminated') {
+      this.#state = 'terminated';
+      this.#failAll(new PoolClosedError('the pool was terminated before this work finished'));
+      this.#killAll();
+    }
+    return this.#whenEnded();
+  }
+
+  /** Resolves once the pool is closed, its work is done, and every worker has ended. */
+  join(): Promise<void> {
+    return this.#whenEnded();
+  }
+
+  #whenEnded(): Promise<void> {
+    this.#ended ??= new Promise((resolve) => (this.#markEnded = resolve));
+    this.#maybeFinish();
+    return this.#ended;
+  }
+
+  #maybeFinish(): void {
+    if (this.#state === 'running' && !this.#broken) return;
+    if (this.#state === 'closed' && this.#hasWork()) return;
+    for (const slot of this.#slots) {
+      if (!slot.stopping) {
+        slot.stopping = true;
+        this.#setRef(slot, true);
+        slot.handle.terminate('SIGTERM');
+      }
+    }
+    if (this.#slots.size === 0 && this.#markEnded) this.#markEnded();
+  }
+}
+
+function exitError(slot: Slot, code: number | null, signal: string | null, when: string): WorkerExitError {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const cause = slot.lastError === undefined ? undefined : toRemoteError(serializeError(slot.lastError));
+  const detail = cause ? ` (${cause.remoteName}: ${cause.message})` : '';
+  return new WorkerExitError(`worker ${slot.name} ${how} ${when}${detail}`, { exitCode: code, signal, cause });
+}
+
+function describeUncloneable(job: Job): string | undefined {
+  if (job.mode === 'apply') return findUncloneable(job.data, 'args');
+  const items = job.data as unknown[];
+  for (let i = 0; i < items.length; i++) {
+    const found = findUncloneable(items[i], `iterable[${job.start + i}]`);
+    if (found) return found;
+  }
+  return undefined;
+}

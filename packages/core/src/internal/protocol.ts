@@ -1,0 +1,61 @@
+/**
+ * The wire protocol between a parent and its workers: a discriminated union
+ * keyed on `type`, made only of structured-cloneable data. Nothing here holds a
+ * function, a port or a runtime object, so any channel that carries plain
+ * messages (a worker port, an IPC pipe, a network queue) can carry mp's work.
+ */
+import type { SerializedError } from './error-wire.js';
+
+/** How a worker finds a function: its source text, or a module export. */
+export type FnSpec =
+  | { kind: 'source'; source: string; name: string }
+  | { kind: 'module'; url: string; name: string };
+
+/** How a job's `data` is applied to its function. */
+export type JobMode =
+  /** `data` is one argument list: `fn(...data)`, one result. */
+  | 'apply'
+  /** `data` is a list of items: `fn(item)` for each, a list of results. */
+  | 'map'
+  /** `data` is a list of argument lists: `fn(...args)` for each, a list of results. */
+  | 'star';
+
+/** The identity of a process or worker, as `currentProcess()` reports it. */
+export interface ProcessInfo {
+  name: string;
+  pid: number;
+}
+
+/** One unit of work inside a `run` message. `spec` rides along the first time a worker sees `fn`. */
+export interface WireJob {
+  id: number;
+  fn: number;
+  spec?: FnSpec;
+  mode: JobMode;
+  data: unknown;
+}
+
+export type WireResult =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: SerializedError };
+
+/** Messages from a parent to a worker. */
+export type ToWorker =
+  | {
+      type: 'init';
+      self: ProcessInfo;
+      parent: ProcessInfo;
+      initializer?: FnSpec | undefined;
+      initargs?: unknown[] | undefined;
+    }
+  /** A batch of jobs; the worker answers with exactly one `done` for it. */
+  | { type: 'run'; jobs: WireJob[] }
+  /** The one call a `Process` makes; the worker ends when it settles. */
+  | { type: 'target'; spec: FnSpec; args: unknown[] };
+
+/** Messages from a worker to its parent. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'initFailed'; error: SerializedError }
+  | { type: 'done'; results: WireResult[] }
+  | { type: 'targetDone'; error?: SerializedError | undefined };

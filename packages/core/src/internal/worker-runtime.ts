@@ -1,0 +1,223 @@
+/**
+ * The code that runs inside every worker, whatever the runtime: it receives
+ * `ToWorker` messages through a `WorkerPort`, runs jobs strictly in order, and
+ * answers each `run` batch with exactly one `done` message. Synchronous work
+ * never touches a promise, so a batch of small tasks costs one message each way.
+ */
+import type { WorkerPort, TransferItem } from '../runtime.js';
+import type { FnSpec, ToWorker, WireJob, WireResult } from './protocol.js';
+import { serializeError } from './error-wire.js';
+import { explainCapture, resolveFn } from './compile.js';
+import { setWorkerIdentity } from './process-info.js';
+import { findUncloneable } from './validate.js';
+import { unwrapTransfer } from '../task.js';
+
+type Fn = (...args: unknown[]) => unknown;
+
+interface Defined {
+  spec: FnSpec;
+  fn: Fn | Promise<Fn>;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** Starts serving the parent on `port`. Call once, from the adapter's worker entry. */
+export function runWorker(port: WorkerPort): void {
+  const defined = new Map<number, Defined>();
+  const inbox: ToWorker[] = [];
+  let draining = false;
+
+  port.onMessage((message) => {
+    inbox.push(message as ToWorker);
+    if (!draining) drain();
+  });
+
+  function drain(): void {
+    draining = true;
+    while (inbox.length > 0) {
+      const message = inbox.shift()!;
+      const pending = handle(message);
+      if (pending) {
+        void pending.then(drain, drain);
+        return;
+      }
+    }
+    draining = false;
+  }
+
+  function handle(message: ToWorker): Promise<void> | undefined {
+    switch (message.type) {
+      case 'init':
+        return init(message);
+      case 'run':
+        return runBatch(message.jobs);
+      case 'target':
+        return runTarget(message.spec, message.args);
+    }
+  }
+
+  function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> | undefined {
+    setWorkerIdentity({ self: message.self, parent: message.parent });
+    if (!message.initializer) {
+      port.postMessage({ type: 'ready' });
+      return undefined;
+    }
+    const spec = message.initializer;
+    return (async () => {
+      try {
+        const fn = await resolveFn(spec);
+        await fn(...(message.initargs ?? []));
+        port.postMessage({ type: 'ready' });
+      } catch (error) {
+        port.postMessage({ type: 'initFailed', error: serializeError(explainCapture(error, spec)) });
+      }
+    })();
+  }
+
+  function runBatch(jobs: WireJob[]): Promise<void> | undefined {
+    const results: WireResult[] = [];
+    const transfer: TransferItem[] = [];
+    for (let i = 0; i < jobs.length; i++) {
+      const pending = runJob(jobs[i]!, results, transfer);
+      if (pending) return finishAsync(pending, jobs, i + 1, results, transfer);
+    }
+    send(results, transfer);
+    return undefined;
+  }
+
+  async function finishAsync(
+    first: Promise<void>,
+    jobs: WireJob[],
+    next: number,
+    results: WireResult[],
+    transfer: TransferItem[],
+  ): Promise<void> {
+    await first;
+    for (let i = next; i < jobs.length; i++) {
+      const pending = runJob(jobs[i]!, results, transfer);
+      if (pending) await pending;
+    }
+    send(results, transfer);
+  }
+
+  /** Runs one job, appending its result; returns a promise only if the job went asynchronous. */
+  function runJob(job: WireJob, results: WireResult[], transfer: TransferItem[]): Promise<void> | undefined {
+    let entry = defined.get(job.fn);
+    if (!entry) {
+      if (!job.spec) {
+        results.push({ id: job.id, ok: false, error: serializeError(new Error(`unknown function id ${job.fn}`)) });
+        return undefined;
+      }
+      let fn: Fn | Promise<Fn>;
+      try {
+        fn = resolveFn(job.spec);
+      } catch (error) {
+        results.push({ id: job.id, ok: false, error: serializeError(error) });
+        return undefined;
+      }
+      entry = { spec: job.spec, fn };
+      defined.set(job.fn, entry);
+    }
+    const { spec } = entry;
+    const fail = (error: unknown): void => {
+      results.push({ id: job.id, ok: false, error: serializeError(explainCapture(error, spec)) });
+    };
+    const succeed = (value: unknown): void => {
+      results.push({ id: job.id, ok: true, value: unwrapTransfer(value, transfer) });
+    };
+    if (isThenable(entry.fn)) {
+      const e = entry;
+      return entry.fn.then(
+        (fn) => {
+          e.fn = fn;
+          return runWith(fn, job, succeed, fail);
+        },
+        (error: unknown) => {
+          defined.delete(job.fn);
+          fail(error);
+        },
+      );
+    }
+    return runWith(entry.fn, job, succeed, fail);
+  }
+
+  function runWith(fn: Fn, job: WireJob, succeed: (v: unknown) => void, fail: (e: unknown) => void): Promise<void> | undefined {
+    try {
+      if (job.mode === 'apply') {
+        const value = fn(...(job.data as unknown[]));
+        if (isThenable(value)) return Promise.resolve(value).then(succeed, fail);
+        succeed(value);
+        return undefined;
+      }
+      const items = job.data as unknown[];
+      const star = job.mode === 'star';
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+        if (isThenable(value)) return continueAsync(fn, items, star, out, i, value).then(succeed, fail);
+        out[i] = value;
+      }
+      succeed(out);
+      return undefined;
+    } catch (error) {
+      fail(error);
+      return undefined;
+    }
+  }
+
+  async function continueAsync(
+    fn: Fn,
+    items: unknown[],
+    star: boolean,
+    out: unknown[],
+    at: number,
+    first: PromiseLike<unknown>,
+  ): Promise<unknown[]> {
+    out[at] = await first;
+    for (let i = at + 1; i < items.length; i++) {
+      out[i] = await (star ? fn(...(items[i] as unknown[])) : fn(items[i]));
+    }
+    return out;
+  }
+
+  function send(results: WireResult[], transfer: TransferItem[]): void {
+    try {
+      port.postMessage({ type: 'done', results }, transfer);
+    } catch (error) {
+      // A result that cannot be cloned fails its own job, not the batch.
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (!r.ok) continue;
+        const found = findUncloneable(r.value, 'the result');
+        if (found) {
+          results[i] = { id: r.id, ok: false, error: serializeError(new TypeError(`${found}: a task must return structured-cloneable data`)) };
+        }
+      }
+      try {
+        port.postMessage({ type: 'done', results }, transfer);
+      } catch {
+        port.postMessage({
+          type: 'done',
+          results: results.map((r) => ({ id: r.id, ok: false, error: serializeError(error) })),
+        });
+      }
+    }
+  }
+
+  function runTarget(spec: FnSpec, args: unknown[]): Promise<void> {
+    return (async () => {
+      let code = 0;
+      try {
+        const fn = await resolveFn(spec);
+        await fn(...args);
+        port.postMessage({ type: 'targetDone' });
+      } catch (error) {
+        code = 1;
+        port.postMessage({ type: 'targetDone', error: serializeError(explainCapture(error, spec)) });
+      }
+      port.exit(code);
+    })();
+  }
+}

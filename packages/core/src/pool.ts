@@ -1,0 +1,302 @@
+/**
+ * `Pool`: a fixed set of workers running many calls of a function, as Python's
+ * `multiprocessing.Pool`. This facade validates every call at its call site and
+ * hands the work to a private `PoolEngine`.
+ */
+import type { ResourceLimits, Runtime, TransferItem } from './runtime.js';
+import { MpError, PoolClosedError } from './errors.js';
+import { PoolEngine, type Timing } from './internal/pool-engine.js';
+import { ApplyCall, checkStarItem, IterCall, MapCall } from './internal/calls.js';
+import {
+  checkArgsShallow,
+  checkFunctionOption,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  checkTimeout,
+  isAsyncIterable,
+  isIterable,
+  show,
+} from './internal/validate.js';
+import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
+import type { FnRef } from './internal/job.js';
+
+/** Options of `new Pool()`. */
+export interface PoolOptions {
+  /**
+   * How many workers.
+   * @default cpuCount()
+   */
+  processes?: number;
+  /** Runs once in each worker before its first task, with `initargs`. */
+  initializer?: TaskFn<never[], unknown> | TaskFn<unknown[], unknown>;
+  /** @default [] */
+  initargs?: unknown[];
+  /**
+   * Replace a worker after it has run this many tasks (a `map` chunk counts as one).
+   * @default undefined (workers live as long as the pool)
+   */
+  maxTasksPerChild?: number;
+  /**
+   * Where workers run: `'thread'` or, where the runtime offers it, `'process'`.
+   * @default the runtime's first context (`'thread'`)
+   */
+  context?: string;
+  /** Heap limits per worker, where the runtime supports them (Node threads and processes). */
+  resourceLimits?: ResourceLimits;
+}
+
+/** Options shared by every pool call. */
+export interface CallOptions {
+  /** Cancels the call: queued work is dropped, running work is stopped, the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Per-task limit in ms, counted from when the task is handed to its worker. */
+  timeout?: number;
+}
+
+/** Options of `map` and `starmap`. */
+export interface MapOptions extends CallOptions {
+  /**
+   * Items per message to a worker.
+   * @default Python's: ceil(length / (4 × workers))
+   */
+  chunksize?: number;
+  /** Called after each chunk with (items done, items in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Options of `imap` and `imapUnordered`. */
+export interface IMapOptions extends CallOptions {
+  /** @default 1 */
+  chunksize?: number;
+}
+
+/** Options of `apply`. */
+export interface ApplyOptions extends CallOptions {
+  /** Buffers to move to the worker instead of copying. */
+  transfer?: TransferItem[];
+}
+
+/** What `pool.stats()` reports. Times are in milliseconds. */
+export interface PoolStats {
+  /** Live workers. */
+  workers: number;
+  /** Workers holding at least one task. */
+  busy: number;
+  /** Tasks (jobs) waiting for a worker. */
+  queued: number;
+  /** Items completed (each `apply` is one; each `map` item is one). */
+  completed: number;
+  /** Tasks (jobs) that failed. */
+  failed: number;
+  /** Time from handing a task to a worker until its result arrived. */
+  runTime: { mean: number; max: number };
+  /** Time a task waited for a worker. */
+  waitTime: { mean: number; max: number };
+}
+
+type Items<A> = Iterable<A> | AsyncIterable<A>;
+
+function timing(t: Timing): { mean: number; max: number } {
+  return { mean: t.count === 0 ? 0 : t.total / t.count, max: t.max };
+}
+
+/**
+ * A pool of workers.
+ *
+ * @example
+ * await using pool = new Pool({ processes: 4 });
+ * await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9]); // [4, 16, 36, 64, 81]
+ */
+export class Pool {
+  readonly #engine: PoolEngine;
+  readonly #processes: number;
+
+  /** @param runtime supplied by the adapter's subclass. */
+  constructor(options: PoolOptions | undefined, runtime: Runtime) {
+    const o = checkOptions('options', options);
+    const processes = o.processes === undefined ? runtime.cpuCount() : checkInteger('processes', o.processes, 1);
+    const maxTasksPerChild =
+      o.maxTasksPerChild === undefined ? undefined : checkInteger('maxTasksPerChild', o.maxTasksPerChild, 1);
+    const initializer = o.initializer === undefined ? undefined : toFnSpec(o.initializer, 'initializer');
+    const initargs = o.initargs ?? [];
+    if (!Array.isArray(initargs)) throw new TypeError(`initargs must be an array, got ${show(initargs)}`);
+    checkArgsShallow(initargs, 'initargs');
+    const context = o.context ?? runtime.contexts[0];
+    if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
+      throw new TypeError(
+        `context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`,
+      );
+    }
+    const resourceLimits = o.resourceLimits === undefined ? undefined : checkOptions('resourceLimits', o.resourceLimits);
+    this.#processes = processes;
+    this.#engine = new PoolEngine(runtime, {
+      processes,
+      context,
+      initializer,
+      initargs: initargs as unknown[],
+      maxTasksPerChild,
+      resourceLimits: resourceLimits as ResourceLimits | undefined,
+    });
+  }
+
+  #open(method: string): void {
+    const state = this.#engine.state;
+    if (state !== 'running') {
+      throw new PoolClosedError(`pool.${method}() called after ${state === 'closed' ? 'close()' : 'terminate()'}; the pool takes no more work`);
+    }
+  }
+
+  #fn(fn: unknown): FnRef {
+    return this.#engine.fnRef(fn, () => toFnSpec(fn, 'fn'));
+  }
+
+  #common(options: unknown, allowed: string): { o: Record<string, unknown>; timeout: number | undefined; signal: AbortSignal | undefined } {
+    const o = checkOptions('options', options);
+    for (const key of Object.keys(o)) {
+      if (!allowed.includes(`,${key},`)) throw new TypeError(`options.${key} is not an option here; expected one of${allowed.replaceAll(',', ' ')}`);
+    }
+    const timeout = o.timeout === undefined ? undefined : checkTimeout('timeout', o.timeout);
+    const signal = checkSignal('signal', o.signal) as AbortSignal | undefined;
+    return { o, timeout, signal };
+  }
+
+  /**
+   * Calls `fn(...args)` in a worker.
+   *
+   * @example
+   * await pool.apply((a: number, b: number) => a + b, [1, 2]); // 3
+   */
+  apply<A extends unknown[], R>(fn: TaskFn<A, R>, args?: A, options?: ApplyOptions): Promise<Awaited<R>> {
+    this.#open('apply');
+    const ref = this.#fn(fn);
+    const list = args ?? [];
+    if (!Array.isArray(list)) throw new TypeError(`args must be an array, got ${show(list)}`);
+    checkArgsShallow(list, 'args');
+    const { o, timeout, signal } = this.#common(options, ',signal,timeout,transfer,');
+    let transfer: TransferItem[] | undefined;
+    if (o.transfer !== undefined) {
+      if (!Array.isArray(o.transfer)) throw new TypeError(`transfer must be an array, got ${show(o.transfer)}`);
+      transfer = [...(o.transfer as TransferItem[])];
+    }
+    const data = new Array<unknown>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const a: unknown = list[i];
+      if (typeof a === 'object' && a !== null) {
+        const found: TransferItem[] = [];
+        data[i] = unwrapTransfer(a, found);
+        if (found.length > 0) (transfer ??= []).push(...found);
+      } else data[i] = a;
+    }
+    return new ApplyCall<Awaited<R>>(this.#engine, { fn: ref, timeout, signal }, data, transfer).promise;
+  }
+
+  #mapCall<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean): Promise<R[]> {
+    this.#open(method);
+    const ref = this.#fn(fn);
+    if (!isIterable(iterable)) {
+      throw new TypeError(`iterable must be an iterable (an array, a Set, a generator…), got ${show(iterable)}`);
+    }
+    const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,onProgress,');
+    const items = Array.isArray(iterable) ? iterable : [...iterable];
+    for (let i = 0; i < items.length; i++) {
+      const item: unknown = items[i];
+      if (star) checkStarItem(item, i);
+      const t = typeof item;
+      if (t === 'function' || t === 'symbol') throw new TypeError(`iterable[${i}] could not be cloned (${t})`);
+      if (star) checkArgsShallow(item as unknown[], `iterable[${i}]`);
+    }
+    let chunksize: number;
+    if (o.chunksize === undefined) {
+      chunksize = Math.max(1, Math.ceil(items.length / (this.#processes * 4)));
+    } else chunksize = checkInteger('chunksize', o.chunksize, 1);
+    const onProgress = checkFunctionOption('onProgress', o.onProgress) as ((d: number, t: number) => void) | undefined;
+    return new MapCall<R>(this.#engine, { fn: ref, timeout, signal, chunksize, onProgress }, items, star ? 'star' : 'map').promise;
+  }
+
+  /**
+   * Calls `fn(item)` for every item, in parallel; resolves to the results in input order.
+   * Rejects on the first error and hands out none of the rest of the call's work.
+   *
+   * @example
+   * await pool.map((n: number) => n ** 2, [1, 2, 3]); // [1, 4, 9]
+   */
+  map<A, R>(fn: TaskFn<[A], R>, iterable: Iterable<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+    return this.#mapCall<Awaited<R>>('map', fn, iterable, options, false);
+  }
+
+  /**
+   * Like `map`, with each item an argument list: `fn(...item)`.
+   *
+   * @example
+   * await pool.starmap((a: number, b: number) => a * b, [[1, 2], [3, 4]]); // [2, 12]
+   */
+  starmap<A extends unknown[], R>(fn: TaskFn<A, R>, iterable: Iterable<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+    return this.#mapCall<Awaited<R>>('starmap', fn, iterable, options, true);
+  }
+
+  #iter<R>(method: string, fn: unknown, iterable: unknown, options: unknown, ordered: boolean): AsyncIterableIterator<R> {
+    this.#open(method);
+    const ref = this.#fn(fn);
+    if (!isIterable(iterable) && !isAsyncIterable(iterable)) {
+      throw new TypeError(`iterable must be an iterable or async iterable, got ${show(iterable)}`);
+    }
+    const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,');
+    const chunksize = o.chunksize === undefined ? 1 : checkInteger('chunksize', o.chunksize, 1);
+    const window = Math.max(4, this.#processes * 4);
+    return new IterCall<R>(this.#engine, { fn: ref, timeout, signal, chunksize, window, ordered }, iterable as Items<unknown>, 'map');
+  }
+
+  /**
+   * Lazily maps `fn` over `iterable` (which may be endless or async), yielding results in input order.
+   * Input is read only a bounded distance ahead of the consumer.
+   *
+   * @example
+   * for await (const sq of pool.imap((n: number) => n * n, naturals())) if (sq > 100) break;
+   */
+  imap<A, R>(fn: TaskFn<[A], R>, iterable: Items<A>, options?: IMapOptions): AsyncIterableIterator<Awaited<R>> {
+    return this.#iter<Awaited<R>>('imap', fn, iterable, options, true);
+  }
+
+  /** Like `imap`, yielding results as they complete. */
+  imapUnordered<A, R>(fn: TaskFn<[A], R>, iterable: Items<A>, options?: IMapOptions): AsyncIterableIterator<Awaited<R>> {
+    return this.#iter<Awaited<R>>('imapUnordered', fn, iterable, options, false);
+  }
+
+  /** Takes no more work; running and queued work finishes, then the workers end. */
+  close(): void {
+    this.#engine.close();
+  }
+
+  /** Resolves once a closed pool has finished its work and its workers have ended. Rejects on a pool still open. */
+  join(): Promise<void> {
+    if (this.#engine.state === 'running') {
+      return Promise.reject(new MpError('pool.join() called on a pool that is still open; call close() or terminate() first'));
+    }
+    return this.#engine.join();
+  }
+
+  /** Stops every worker now; every pending call rejects with `PoolClosedError`. */
+  terminate(): Promise<void> {
+    return this.#engine.terminate();
+  }
+
+  /** `await using pool = new Pool()` terminates the pool at the end of the block, as Python's `with Pool() as p:`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+
+  /** A snapshot of the pool's workers, queue and timings. */
+  stats(): PoolStats {
+    const e = this.#engine;
+    return {
+      workers: e.workers,
+      busy: e.busy,
+      queued: e.queued(),
+      completed: e.stats.completed,
+      failed: e.stats.failed,
+      runTime: timing(e.stats.run),
+      waitTime: timing(e.stats.wait),
+    };
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * `Process`: run one function in a new worker, as Python's
+ * `multiprocessing.Process`. The child runs `target(...args)`, awaits it, and
+ * ends; `exitCode` and `error` tell how. A facade over one `WorkerHandle`.
+ */
+import type { Runtime, TransferItem, WorkerHandle } from './runtime.js';
+import type { FnSpec, FromWorker, ToWorker } from './internal/protocol.js';
+import { MpError, type RemoteError } from './errors.js';
+import { serializeError, toRemoteError } from './internal/error-wire.js';
+import { signalExitCode } from './internal/signals.js';
+import { checkArgsShallow, checkOptions, checkTimeout, show } from './internal/validate.js';
+import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
+import { currentProcess } from './identity.js';
+
+/** Options of `new Process()`. */
+export interface ProcessOptions<A extends unknown[] = unknown[]> {
+  /** The function the child runs: self-contained (sent by value) or a `task()` handle. */
+  target: TaskFn<A, unknown>;
+  /**
+   * The arguments for `target`; each is structured-cloned (or moved, with `transfer()`).
+   * @default []
+   */
+  args?: A;
+  /**
+   * The child's name, as `currentProcess().name` reports it there.
+   * @default `Process-N`
+   */
+  name?: string;
+  /**
+   * A daemon child does not keep the parent alive: it is ended when the parent ends.
+   * @default false
+   */
+  daemon?: boolean;
+  /**
+   * Where the child runs: `'thread'` or, where the runtime offers it, `'process'`.
+   * @default the runtime's first context (`'thread'`)
+   */
+  context?: string;
+}
+
+let counter = 0;
+const active = new Set<Process>();
+
+/** The live `Process` objects this program started and has not yet seen end. */
+export function activeChildren(): Process[] {
+  return [...active];
+}
+
+/**
+ * A function running in its own worker.
+ *
+ * @example
+ * const p = new Process({ target: (n: number) => console.log(n), args: [1] }).start();
+ * await p.join();
+ * p.exitCode; // 0
+ */
+export class Process<A extends unknown[] = unknown[]> {
+  readonly #runtime: Runtime;
+  readonly #spec: FnSpec;
+  readonly #args: unknown[];
+  readonly #transfer: TransferItem[] = [];
+  readonly #context: string;
+  readonly #name: string;
+  readonly #daemon: boolean;
+  #handle: WorkerHandle | undefined;
+  #ended = false;
+  #exitCode: number | null = null;
+  #error: RemoteError | undefined;
+  #endRequested: 'SIGTERM' | 'SIGKILL' | undefined;
+  readonly #exited: Promise<void>;
+  #markExited!: () => void;
+
+  /** @param runtime supplied by the adapter's subclass. */
+  constructor(options: ProcessOptions<A>, runtime: Runtime) {
+    const o = checkOptions('options', options);
+    if (!('target' in o)) throw new TypeError('target is required: new Process({ target, args })');
+    this.#spec = toFnSpec(o.target, 'target');
+    const args = o.args ?? [];
+    if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${show(args)}`);
+    checkArgsShallow(args, 'args');
+    this.#args = args.map((a) => unwrapTransfer(a, this.#transfer));
+    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`name must be a string, got ${show(o.name)}`);
+    this.#name = (o.name as string | undefined) ?? `Process-${++counter}`;
+    if (o.daemon !== undefined && typeof o.daemon !== 'boolean') throw new TypeError(`daemon must be a boolean, got ${show(o.daemon)}`);
+    this.#daemon = (o.daemon as boolean | undefined) ?? false;
+    const context = o.context ?? runtime.contexts[0];
+    if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
+      throw new TypeError(`context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`);
+    }
+    this.#context = context;
+    this.#runtime = runtime;
+    this.#exited = new Promise((resolve) => (this.#markExited = resolve));
+  }
+
+  /** The child's name. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Whether the child is a daemon. */
+  get daemon(): boolean {
+    return this.#daemon;
+  }
+
+  /** The child's pid (a worker id for threads); `undefined` before `start()`. */
+  get pid(): number | undefined {
+    return this.#handle?.pid;
+  }
+
+  /** `null` while alive or not started; `0` ok; `1` uncaught error; `n` after `exit(n)`; `-15` terminated; `-9` killed. */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /** The child's uncaught error as a `RemoteError`, if it had one. */
+  get error(): RemoteError | undefined {
+    return this.#error;
+  }
+
+  /** Starts the child. Returns `this`; a second call throws. */
+  start(): this {
+    if (this.#handle || this.#ended) throw new MpError(`process '${this.#name}' was already started; a Process can be started once`);
+    const handle = this.#runtime.spawn(
+      { context: this.#context, name: this.#name },
+      {
+        onMessage: (message) => this.#onMessage(message as FromWorker),
+        onError: (error) => {
+          this.#error ??= toRemoteError(serializeError(error));
+        },
+        onExit: (code, signal) => this.#onExit(code, signal),
+      },
+    );
+    this.#handle = handle;
+    active.add(this);
+    if (this.#daemon) handle.setRef(false);
+    const init: ToWorker = { type: 'init', self: { name: this.#name, pid: handle.pid }, parent: currentProcess(this.#runtime) };
+    const run: ToWorker = { type: 'target', spec: this.#spec, args: this.#args };
+    handle.postMessage(init);
+    try {
+      handle.postMessage(run, this.#transfer);
+    } catch (error) {
+      handle.terminate('SIGKILL');
+      throw new TypeError(`args could not be sent to the child: ${String(error)}`, { cause: error });
+    }
+    return this;
+  }
+
+  #onMessage(message: FromWorker): void {
+    if (message.type === 'targetDone' && message.error) this.#error = toRemoteError(message.error);
+  }
+
+  #onExit(code: number | null, signal: string | null): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const requested = this.#endRequested;
+    if (signal) this.#exitCode = signalExitCode(signal);
+    else if (requested) this.#exitCode = signalExitCode(requested);
+    else this.#exitCode = code ?? 1;
+    active.delete(this);
+    this.#markExited();
+  }
+
+  /**
+   * Waits until the child has ended, or `timeout` ms have passed (then it
+   * resolves with the child still alive, as Python's `join(timeout)`).
+   */
+  join(timeout?: number): Promise<void> {
+    if (!this.#handle) throw new MpError(`process '${this.#name}' cannot be joined before start()`);
+    if (timeout === undefined) return this.#exited;
+    checkTimeout('timeout', timeout);
+    if (this.#ended) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeout);
+      void this.#exited.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Whether the child has started and not yet ended. */
+  isAlive(): boolean {
+    return this.#handle !== undefined && !this.#ended;
+  }
+
+  /** Asks the child to end (SIGTERM); resolves once it has. `exitCode` becomes `-15`. */
+  terminate(): Promise<void> {
+    return this.#end('SIGTERM');
+  }
+
+  /** Forces the child to end (SIGKILL); resolves once it has. `exitCode` becomes `-9`. */
+  kill(): Promise<void> {
+    return this.#end('SIGKILL');
+  }
+
+  #end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    if (!this.#handle || this.#ended) return Promise.resolve();
+    this.#endRequested ??= signal;
+    this.#handle.terminate(signal);
+    return this.#exited;
+  }
+}

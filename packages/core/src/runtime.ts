@@ -1,0 +1,76 @@
+/**
+ * The seam between mp's runtime-agnostic core and a JavaScript runtime. An
+ * adapter (`@mp/node`, `@mp/deno`, …) implements `Runtime` for the parent side
+ * and `WorkerPort` for the worker side; everything else — scheduling, the
+ * protocol, errors — lives in core. Core declares its own minimal types here and
+ * never touches `Worker`, DOM or Node types.
+ */
+
+/** Anything a runtime can move across a channel instead of copying (an `ArrayBuffer`, a `MessagePort`…). */
+export type TransferItem = object;
+
+/** Limits a runtime may apply to a worker's heap. Runtimes that cannot apply them refuse them by name. */
+export interface ResourceLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
+
+/** What a parent asks of a runtime when it starts a worker. */
+export interface SpawnRequest {
+  /** The execution context, e.g. `'thread'` or `'process'`; one of `Runtime.contexts`. */
+  context: string;
+  /** The worker's name, as `currentProcess().name` reports it inside. */
+  name: string;
+  /** Heap limits, when the pool was given `resourceLimits`. */
+  resourceLimits?: ResourceLimits | undefined;
+}
+
+/** What a runtime reports back about a worker it started. Each callback is called on the parent's event loop. */
+export interface WorkerEvents {
+  onMessage(message: unknown): void;
+  /** An error the worker did not handle (an uncaught exception, running out of memory). `onExit` follows. */
+  onError(error: unknown): void;
+  /**
+   * Called exactly once, after the worker has ended *and* everything it printed
+   * has reached the parent's output. `signal` is set when the worker was ended
+   * by one (`'SIGTERM'`, `'SIGKILL'`); threads report the signal mp asked for.
+   */
+  onExit(exitCode: number | null, signal: string | null): void;
+}
+
+/** A started worker, seen from its parent. */
+export interface WorkerHandle {
+  /** OS process id for process contexts; a runtime-unique worker id for threads. */
+  readonly pid: number;
+  /** Sends one message; throws synchronously if it cannot be cloned. */
+  postMessage(message: unknown, transfer?: readonly TransferItem[]): void;
+  /** Ends the worker: `'SIGTERM'` asks, `'SIGKILL'` forces. Its end is reported through `onExit`. */
+  terminate(signal: 'SIGTERM' | 'SIGKILL'): void;
+  /** Whether the worker keeps the parent alive (false for daemons and idle pool workers). */
+  setRef(ref: boolean): void;
+}
+
+/** The parent side of a runtime adapter. */
+export interface Runtime {
+  /** The runtime's name as errors report it: `'node'`, `'deno'`, `'bun'`, `'browser'`. */
+  readonly name: string;
+  /** The contexts this runtime offers; the first is the default. */
+  readonly contexts: readonly [string, ...string[]];
+  /** Starts a worker running the adapter's worker entry. */
+  spawn(request: SpawnRequest, events: WorkerEvents): WorkerHandle;
+  /** How many workers a pool starts by default. */
+  cpuCount(): number;
+  /** The id of the calling process (main program or worker), as `currentProcess().pid` reports it. */
+  pid(): number;
+}
+
+/** The worker side of a runtime adapter: the channel to the parent, and how to end. */
+export interface WorkerPort {
+  postMessage(message: unknown, transfer?: readonly TransferItem[]): void;
+  /** Registers the single handler for messages from the parent. */
+  onMessage(handler: (message: unknown) => void): void;
+  /** Ends this worker with `code`, after what it printed has been flushed toward the parent. */
+  exit(code: number): void;
+}

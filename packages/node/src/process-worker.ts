@@ -1,0 +1,78 @@
+/**
+ * The `'process'` context: a child process (`child_process.fork`) with an IPC
+ * channel using V8 serialization, so messages are structured-cloned as with
+ * threads. Transfer lists cannot move memory between processes; transferred
+ * values are copied. Unreferenced children (daemons, idle pool workers) are
+ * killed when the parent exits, as Python does with daemonic children.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { entryPath, fromSource, tsxLoader } from './entry.js';
+import { forward } from './output.js';
+
+const unreferenced = new Set<ChildProcess>();
+let exitHook = false;
+
+function killOnExit(child: ChildProcess): void {
+  unreferenced.add(child);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const c of unreferenced) c.kill('SIGKILL');
+  });
+}
+
+export function spawnProcess(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
+  const execArgv: string[] = [];
+  if (fromSource) execArgv.push('--import', tsxLoader());
+  const limits = request.resourceLimits;
+  if (limits?.maxOldGenerationSizeMb) execArgv.push(`--max-old-space-size=${limits.maxOldGenerationSizeMb}`);
+  if (limits?.maxYoungGenerationSizeMb) execArgv.push(`--max-semi-space-size=${limits.maxYoungGenerationSizeMb}`);
+  if (limits?.stackSizeMb) execArgv.push(`--stack-size=${Math.floor(limits.stackSizeMb * 1024)}`);
+  const child = fork(entryPath, [], {
+    serialization: 'advanced',
+    stdio: ['inherit', 'pipe', 'pipe', 'ipc'],
+    execArgv,
+    env: { ...process.env, MP_WORKER: '1', MP_WORKER_NAME: request.name },
+  });
+  let stderrTail = '';
+  forward(child.stdout, process.stdout, () => {});
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  forward(child.stderr, process.stderr, () => {});
+  child.on('message', (m: unknown) => events.onMessage(m));
+  child.on('error', (e) => events.onError(e));
+  // 'close' comes after the exit and after the child's stdio has drained.
+  child.once('close', (code, signal) => {
+    unreferenced.delete(child);
+    if (code !== 0 && signal === null && /out of memory/i.test(stderrTail)) {
+      events.onError(Object.assign(new Error('the child process ran out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));
+    }
+    events.onExit(code, signal);
+  });
+  return {
+    pid: child.pid ?? -1,
+    postMessage: (message) => {
+      child.send(message as never);
+    },
+    terminate: (signal) => {
+      child.kill(signal);
+    },
+    setRef: (ref) => {
+      const streams = [child.stdout, child.stderr] as unknown as ({ ref?: () => void; unref?: () => void } | null)[];
+      const channel = (child as unknown as { channel?: { ref?: () => void; unref?: () => void } }).channel;
+      if (ref) {
+        unreferenced.delete(child);
+        child.ref();
+        channel?.ref?.();
+        for (const s of streams) s?.ref?.();
+      } else {
+        killOnExit(child);
+        child.unref();
+        channel?.unref?.();
+        for (const s of streams) s?.unref?.();
+      }
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** The Node runtime: threads by default, child processes on request. */
+import { availableParallelism } from 'node:os';
+import type { Runtime } from '@mp/core';
+import { spawnThread } from './thread-worker.js';
+import { spawnProcess } from './process-worker.js';
+
+export const nodeRuntime: Runtime = {
+  name: 'node',
+  contexts: ['thread', 'process'],
+  spawn: (request, events) => (request.context === 'process' ? spawnProcess(request, events) : spawnThread(request, events)),
+  cpuCount: () => availableParallelism(),
+  pid: () => process.pid,
+};

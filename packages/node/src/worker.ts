@@ -1,0 +1,30 @@
+/**
+ * The entry every Node worker runs, thread or child process: it connects mp's
+ * worker runtime to the parent's channel.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runWorker } from '@mp/core/worker';
+
+if (parentPort) {
+  const port = parentPort;
+  runWorker({
+    postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+    onMessage: (handler) => port.on('message', handler),
+    exit: (code) => process.exit(code),
+  });
+} else if (process.send) {
+  let last: Promise<void> = Promise.resolve();
+  runWorker({
+    postMessage: (message) => {
+      let sent!: () => void;
+      last = new Promise((resolve) => (sent = resolve));
+      // Called here, not in the promise executor, so a clone error throws to the caller.
+      process.send!(message, undefined, undefined, () => sent());
+    },
+    onMessage: (handler) => process.on('message', handler),
+    // Exit only once the last message has left, or the parent would never see it.
+    exit: (code) => void last.then(() => process.exit(code)),
+  });
+} else {
+  throw new Error('@mp/node/worker is the entry of mp workers; it is started by Pool and Process, not run directly');
+}
