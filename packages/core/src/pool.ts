@@ -136,7 +136,7 @@ export class Pool {
       initializer,
       initargs: initargs as unknown[],
       maxTasksPerChild,
-      resourceLimits: resourceLimits as ResourceLimits | undefined,
+      resourceLimits: resourceLimits,
     });
   }
 

@@ -80,9 +80,9 @@ export class Process<A extends unknown[] = unknown[]> {
     checkArgsShallow(args, 'args');
     this.#args = args.map((a) => unwrapTransfer(a, this.#transfer));
     if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`name must be a string, got ${show(o.name)}`);
-    this.#name = (o.name as string | undefined) ?? `Process-${++counter}`;
+    this.#name = (o.name) ?? `Process-${++counter}`;
     if (o.daemon !== undefined && typeof o.daemon !== 'boolean') throw new TypeError(`daemon must be a boolean, got ${show(o.daemon)}`);
-    this.#daemon = (o.daemon as boolean | undefined) ?? false;
+    this.#daemon = (o.daemon) ?? false;
     const context = o.context ?? runtime.contexts[0];
     if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
       throw new TypeError(`context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`);

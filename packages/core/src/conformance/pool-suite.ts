@@ -31,7 +31,7 @@ export function poolSuite(h: Harness): void {
 
     h.it('async tasks, starmap and apply', () =>
       withPool({}, async (pool) => {
-        deepEqual(await pool.map(async (n: number) => { await null; return n + 1; }, [1, 2, 3]), [2, 3, 4]);
+        deepEqual(await pool.map(async (n: number) => { await Promise.resolve(); return n + 1; }, [1, 2, 3]), [2, 3, 4]);
         deepEqual(await pool.starmap(fx.add, [[1, 2], [3, 4]]), [3, 7]);
         deepEqual(await pool.starmap((a: number, b: number) => a * b, [[2, 3]], { chunksize: 1 }), [6]);
         equal(await pool.apply(fx.add, [40, 2]), 42);
@@ -86,7 +86,7 @@ export function poolSuite(h: Harness): void {
       withPool({}, async (pool) => {
         async function* source(): AsyncGenerator<number> {
           for (let i = 1; i <= 5; i++) {
-            await null;
+            await Promise.resolve();
             yield i;
           }
         }

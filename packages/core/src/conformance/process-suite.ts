@@ -41,7 +41,7 @@ export function processSuite(h: Harness): void {
     h.it('a rejected async target counts as an uncaught error', async () => {
       const p = new Process({
         target: async () => {
-          await null;
+          await Promise.resolve();
           throw new TypeError('late');
         },
         context,
@@ -107,9 +107,9 @@ export function processSuite(h: Harness): void {
 
     h.it('activeChildren() lists started children until they end', async () => {
       const p = new Process({ target: fx.sleep, args: [60_000], context }).start();
-      ok(h.api.activeChildren().includes(p as never), 'listed while alive');
+      ok(h.api.activeChildren().includes(p), 'listed while alive');
       await p.kill();
-      ok(!h.api.activeChildren().includes(p as never), 'gone once ended');
+      ok(!h.api.activeChildren().includes(p), 'gone once ended');
     });
 
     h.it('a captured variable fails with a RemoteError naming it and pointing to task()', async () => {

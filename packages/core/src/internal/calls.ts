@@ -432,6 +432,8 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     if (this.#error) {
       const { error } = this.#error;
       this.#error = { error: undefined };
+      // The user's abort reason or task error is passed through exactly as it was.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return error === undefined ? { done: true, value: undefined } : Promise.reject(error);
     }
     const next = this.#ordered ? this.#outcomes.get(this.#delivered) : this.#arrivals.shift();

@@ -16,13 +16,13 @@ function compileSource(source: string, name: string): Fn {
   try {
     // The newline guards against a trailing line comment in the source.
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    fn = new Function(`return (${source}\n);`)();
+    fn = (new Function(`return (${source}\n);`) as () => unknown)();
   } catch (error) {
     if (isCodegenRefused(error)) throw codegenError(name, error);
     if (!(error instanceof SyntaxError)) throw error;
     // Method shorthand (`{ squ(n) { … } }.squ`) stringifies as `squ(n) { … }`.
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const holder = new Function(`return ({${source}\n});`)() as Record<string, unknown>;
+    const holder = (new Function(`return ({${source}\n});`) as () => Record<string, unknown>)();
     fn = Object.values(holder)[0];
   }
   if (typeof fn !== 'function') throw new TypeError(`the source of ${name || 'the function'} did not compile to a function`);

@@ -9,6 +9,8 @@ import type { FnSpec, JobMode } from './protocol.js';
 export interface FnRef {
   id: number;
   spec: FnSpec;
+  /** Measured milliseconds per item (a moving average); negative until first measured. */
+  cost: number;
 }
 
 export interface Job {

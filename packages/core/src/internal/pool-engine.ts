@@ -14,6 +14,10 @@ import { currentProcess } from '../identity.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 64;
+/** Most work (by measured cost) one batch carries, so batching never starves an idle worker. */
+const BATCH_MS = 2;
+/** A job expected to take this long goes only to an idle worker: Python's pull model, best for uneven tasks. */
+const LONG_JOB_MS = 1;
 /** Most batch messages outstanding per worker, so a worker never waits for a round trip. */
 const MAX_BATCHES = 2;
 /** Workers that die before becoming ready this many times in a row break the pool. */
@@ -42,6 +46,8 @@ interface Slot {
   exclusive: boolean;
   ref: boolean;
   lastError: unknown;
+  /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
+  sent: { items: number; fns: FnRef[] }[];
 }
 
 export interface Timing {
@@ -67,7 +73,7 @@ export class PoolEngine {
   readonly #fnByKey = new Map<string, FnRef>();
   readonly #fnByFunction = new WeakMap<object, FnRef>();
   #nextFnId = 1;
-  readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 } as Timing, wait: { count: 0, total: 0, max: 0 } as Timing };
+  readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 }, wait: { count: 0, total: 0, max: 0 } };
 
   constructor(runtime: Runtime, options: EngineOptions) {
     this.#runtime = runtime;
@@ -105,7 +111,7 @@ export class PoolEngine {
     const s = spec();
     const key = s.kind === 'source' ? `s:${s.source}` : `m:${s.url}#${s.name}`;
     let ref = this.#fnByKey.get(key);
-    if (!ref) this.#fnByKey.set(key, (ref = { id: this.#nextFnId++, spec: s }));
+    if (!ref) this.#fnByKey.set(key, (ref = { id: this.#nextFnId++, spec: s, cost: -1 }));
     if (isObj) this.#fnByFunction.set(fn, ref);
     return ref;
   }
@@ -196,9 +202,7 @@ export class PoolEngine {
         if (slot.inflight.size === 0 && slot.outgoing.length === 0) return slot;
         continue;
       }
-      const fits =
-        slot.outgoing.length > 0 ? slot.outgoingItems + job.count <= BATCH_ITEMS : slot.batches < MAX_BATCHES;
-      if (!fits) continue;
+      if (!this.#fits(job, slot)) continue;
       const load = slot.inflight.size + slot.outgoingItems + slot.batches * BATCH_ITEMS;
       if (load < bestLoad) {
         best = slot;
@@ -206,6 +210,20 @@ export class PoolEngine {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether `slot` may take `job` now. Cheap work is batched and pipelined for
+   * throughput; work that is long, or not yet measured, goes only to an idle
+   * worker, so uneven tasks spread as they would over Python's shared queue.
+   */
+  #fits(job: Job, slot: Slot): boolean {
+    const idle = slot.inflight.size === 0 && slot.outgoing.length === 0;
+    const cost = job.call.fn.cost;
+    if (cost < 0 || cost * job.count >= LONG_JOB_MS) return idle;
+    if (slot.outgoing.length === 0) return slot.batches < MAX_BATCHES;
+    const items = slot.outgoingItems + job.count;
+    return items <= BATCH_ITEMS && items * cost <= BATCH_MS;
   }
 
   #assign(job: Job, slot: Slot): void {
@@ -243,6 +261,13 @@ export class PoolEngine {
     for (const id of introduced) slot.known.add(id);
     slot.batches++;
     const now = performance.now();
+    let items = 0;
+    const fns: FnRef[] = [];
+    for (const job of jobs) {
+      items += job.count;
+      if (!fns.includes(job.call.fn)) fns.push(job.call.fn);
+    }
+    slot.sent.push({ items, fns });
     for (const job of jobs) {
       job.startedAt = now;
       slot.inflight.set(job.id, job);
@@ -281,7 +306,7 @@ export class PoolEngine {
   #onMessage(slot: Slot, message: FromWorker): void {
     switch (message.type) {
       case 'done':
-        this.#onDone(slot, message.results);
+        this.#onDone(slot, message.results, message.ms);
         return;
       case 'ready':
         slot.ready = true;
@@ -302,9 +327,15 @@ export class PoolEngine {
     }
   }
 
-  #onDone(slot: Slot, results: WireResult[]): void {
+  #onDone(slot: Slot, results: WireResult[], ms: number): void {
     slot.batches--;
     const now = performance.now();
+    const batch = slot.sent.shift();
+    if (batch) {
+      // The worker's own measure: message latency and load elsewhere do not count.
+      const perItem = ms / Math.max(1, batch.items);
+      for (const fn of batch.fns) fn.cost = fn.cost < 0 ? perItem : fn.cost * 0.7 + perItem * 0.3;
+    }
     const { run, wait } = this.stats;
     for (const r of results) {
       const job = slot.inflight.get(r.id);
@@ -328,7 +359,7 @@ export class PoolEngine {
       }
     }
     const max = this.#o.maxTasksPerChild;
-    if (slot.inflight.size === 0) {
+    if (slot.inflight.size === 0 && !slot.stopping) {
       this.#setRef(slot, false);
       if (max !== undefined && slot.assigned >= max) this.#stop(slot, 'SIGTERM');
     }
@@ -389,6 +420,7 @@ export class PoolEngine {
       exclusive: false,
       ref: true,
       lastError: undefined,
+      sent: [],
     };
     slot.handle = this.#runtime.spawn(
       { context: this.#o.context, name, resourceLimits: this.#o.resourceLimits },

@@ -57,5 +57,6 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'initFailed'; error: SerializedError }
-  | { type: 'done'; results: WireResult[] }
+  /** `ms`: how long the batch ran in the worker, which the scheduler uses to size later batches. */
+  | { type: 'done'; results: WireResult[]; ms: number }
   | { type: 'targetDone'; error?: SerializedError | undefined };

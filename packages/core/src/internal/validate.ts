@@ -75,11 +75,11 @@ export function checkFunctionOption(name: string, value: unknown): ((...args: ne
 
 export function checkSignal(name: string, value: unknown): AbortSignalLike | undefined {
   if (value === undefined) return undefined;
-  const s = value as Partial<AbortSignalLike> | null;
-  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+  const s = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
     throw new TypeError(`${name} must be an AbortSignal, got ${show(value)}`);
   }
-  return s as AbortSignalLike;
+  return value as AbortSignalLike;
 }
 
 /** The part of `AbortSignal` mp uses; core has no DOM types. */

@@ -25,6 +25,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** Starts serving the parent on `port`. Call once, from the adapter's worker entry. */
 export function runWorker(port: WorkerPort): void {
+  // esbuild's keepNames (tsx, vitest) wraps inner functions in `__name(fn, 'name')`;
+  // a function sent by value from such code needs the helper here too.
+  const g = globalThis as { __name?: unknown };
+  g.__name ??= <T>(fn: T): T => fn;
   const defined = new Map<number, Defined>();
   const inbox: ToWorker[] = [];
   let draining = false;
@@ -77,13 +81,14 @@ export function runWorker(port: WorkerPort): void {
   }
 
   function runBatch(jobs: WireJob[]): Promise<void> | undefined {
+    const started = performance.now();
     const results: WireResult[] = [];
     const transfer: TransferItem[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const pending = runJob(jobs[i]!, results, transfer);
-      if (pending) return finishAsync(pending, jobs, i + 1, results, transfer);
+      if (pending) return finishAsync(pending, jobs, i + 1, results, transfer, started);
     }
-    send(results, transfer);
+    send(results, transfer, performance.now() - started);
     return undefined;
   }
 
@@ -93,13 +98,14 @@ export function runWorker(port: WorkerPort): void {
     next: number,
     results: WireResult[],
     transfer: TransferItem[],
+    started: number,
   ): Promise<void> {
     await first;
     for (let i = next; i < jobs.length; i++) {
       const pending = runJob(jobs[i]!, results, transfer);
       if (pending) await pending;
     }
-    send(results, transfer);
+    send(results, transfer, performance.now() - started);
   }
 
   /** Runs one job, appending its result; returns a promise only if the job went asynchronous. */
@@ -182,9 +188,9 @@ export function runWorker(port: WorkerPort): void {
     return out;
   }
 
-  function send(results: WireResult[], transfer: TransferItem[]): void {
+  function send(results: WireResult[], transfer: TransferItem[], ms: number): void {
     try {
-      port.postMessage({ type: 'done', results }, transfer);
+      port.postMessage({ type: 'done', results, ms }, transfer);
     } catch (error) {
       // A result that cannot be cloned fails its own job, not the batch.
       for (let i = 0; i < results.length; i++) {
@@ -196,11 +202,12 @@ export function runWorker(port: WorkerPort): void {
         }
       }
       try {
-        port.postMessage({ type: 'done', results }, transfer);
+        port.postMessage({ type: 'done', results, ms }, transfer);
       } catch {
         port.postMessage({
           type: 'done',
           results: results.map((r) => ({ id: r.id, ok: false, error: serializeError(error) })),
+          ms,
         });
       }
     }

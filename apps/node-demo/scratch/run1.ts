@@ -1,2 +1,0 @@
-import { q1 } from '../src/q1.ts';
-await q1();

@@ -1,1 +1,0 @@
-export function squ(n) { return n ** 2; }

@@ -1,1 +1,0 @@
-export function squ(n: number): number { return n ** 2; }

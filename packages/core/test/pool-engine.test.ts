@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { Pool } from '../src/pool.ts';
+import { Process } from '../src/process.ts';
+import { RemoteError, WorkerExitError } from '../src/errors.ts';
+import { fakeRuntime } from './fake-runtime.ts';
+
+const runs = (rt: ReturnType<typeof fakeRuntime>) => rt.traffic.toWorker.filter((m) => m.type === 'run');
+
+describe('scheduling over an in-memory runtime', () => {
+  it('batches the applies made in one tick into one message per worker', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => pool.apply((x: number) => x * 2, [i])));
+    expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+    // One probe per worker measures the cost; the rest then travel in a few batches.
+    expect(runs(rt).length).toBeLessThanOrEqual(12);
+    await pool.terminate();
+  });
+
+  it('gives long tasks only to idle workers, so uneven work spreads (chunksize 1)', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    const wait = (ms: number) => new Promise<number>((r) => setTimeout(() => r(ms), ms));
+    await pool.apply(wait, [5]);
+    const t0 = performance.now();
+    await pool.map(wait, [250, 30, 30, 30, 30, 30, 30], { chunksize: 1 });
+    // Pushed round-robin, the long task's worker would also get three short ones (~340 ms).
+    expect(performance.now() - t0).toBeLessThan(320);
+    await pool.terminate();
+  });
+
+  it('sends a function source once per worker', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    const fn = (x: number) => x + 1;
+    for (let i = 0; i < 10; i++) await pool.apply(fn, [i]);
+    await pool.map(fn, [1, 2, 3, 4], { chunksize: 1 });
+    const withSpec = runs(rt).flatMap((m) => m.jobs ?? []).filter((j) => j.spec !== undefined);
+    expect(withSpec.length).toBeLessThanOrEqual(2);
+    await pool.terminate();
+  });
+
+  it("map uses Python's default chunksize: ceil(n / (4 × workers))", async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    await pool.map((x: number) => x, Array.from({ length: 100 }, (_, i) => i));
+    const jobs = runs(rt).flatMap((m) => m.jobs ?? []);
+    expect(jobs.length).toBe(8); // chunks of 13
+    await pool.terminate();
+  });
+
+  it('a worker dying in a batch fails only the culprit: the others are retried one by one', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 1 }, rt);
+    const die = () => (globalThis as unknown as { __fakeExit(c: number): void }).__fakeExit(9);
+    const settled = await Promise.allSettled([pool.apply((x: number) => x, [1]), pool.apply(die, []), pool.apply((x: number) => x, [3])]);
+    expect(settled[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(settled[1]!.status).toBe('rejected');
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitError);
+    expect(((settled[1] as PromiseRejectedResult).reason as WorkerExitError).exitCode).toBe(9);
+    expect(settled[2]).toEqual({ status: 'fulfilled', value: 3 });
+    expect(rt.traffic.spawned).toBeGreaterThanOrEqual(2);
+    await pool.terminate();
+  });
+
+  it('imap keeps a bounded look-ahead while the consumer is slow', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    let pulled = 0;
+    function* endless() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const it = pool.imap((x: number) => x, endless());
+    expect((await it.next()).value).toBe(0);
+    await new Promise((r) => setTimeout(r, 30));
+    const high = pulled;
+    expect(high).toBeLessThanOrEqual(16); // window = 4 × workers chunks of 1
+    await it.return!();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pulled).toBe(high);
+    await pool.terminate();
+  });
+
+  it('ordered imap waits for earlier results; unordered does not', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    const slowFirst = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return ms;
+    };
+    const ordered: number[] = [];
+    for await (const v of pool.imap(slowFirst, [40, 1, 2])) ordered.push(v);
+    expect(ordered).toEqual([40, 1, 2]);
+    const unordered: number[] = [];
+    for await (const v of pool.imapUnordered(slowFirst, [40, 1])) unordered.push(v);
+    expect(unordered).toEqual([1, 40]);
+    await pool.terminate();
+  });
+
+  it('a source iterator that throws ends imap with its error, after the results before it', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, rt);
+    function* broken() {
+      yield 1;
+      yield 2;
+      throw new SyntaxError('source broke');
+    }
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const v of pool.imap((x: number) => x * 10, broken())) seen.push(v);
+      })(),
+    ).rejects.toThrow('source broke');
+    expect(seen).toEqual([10, 20]);
+    await pool.terminate();
+  });
+
+  it('a method-shorthand function compiles in the worker', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 1 }, rt);
+    const holder = {
+      triple(x: number) {
+        return x * 3;
+      },
+    };
+    expect(await pool.apply(holder.triple, [3])).toBe(9);
+    await pool.terminate();
+  });
+
+  it('a task error keeps its class as the cause of the RemoteError', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 1 }, rt);
+    const err = await pool.apply(() => {
+      throw new URIError('bad uri');
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).cause).toBeInstanceOf(URIError);
+    await pool.terminate();
+  });
+
+  it('Process maps terminate to -15 and an uncaught error to exitCode 1', async () => {
+    const rt = fakeRuntime();
+    const ok = new Process({ target: () => 1 }, rt).start();
+    await ok.join();
+    expect(ok.exitCode).toBe(0);
+    const bad = new Process({ target: () => { throw new Error('x'); } }, rt).start();
+    await bad.join();
+    expect(bad.exitCode).toBe(1);
+    expect(bad.error?.message).toBe('x');
+    const never = new Process({ target: () => new Promise(() => {}) }, rt).start();
+    await never.terminate();
+    expect(never.exitCode).toBe(-15);
+  });
+});

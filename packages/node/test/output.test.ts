@@ -1,0 +1,41 @@
+/**
+ * Node-specific behaviour seen from outside the program: what children print
+ * reaches stdout before join() resolves, and daemons and idle pools do not keep
+ * the program alive while a non-daemon child does.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+function run(script: string, arg: string): Promise<{ stdout: string; ms: number; code: number | null }> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url)), arg],
+      { timeout: 60_000 },
+      (error, stdout) => {
+        if (error && error.killed) reject(error);
+        else resolve({ stdout, ms: Date.now() - t0, code: error ? (error.code as number) : 0 });
+      },
+    );
+  });
+}
+
+for (const context of ['thread', 'process']) {
+  describe(`node ${context}`, () => {
+    it("prints the child's output before join() resolves (seed Q3)", async () => {
+      const { stdout, code } = await run('print-order.ts', context);
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n')).toEqual([0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]));
+    });
+
+    it('ends by itself: an idle pool and a daemon do not keep it alive; a running child does', async () => {
+      const { stdout, code, ms } = await run('lifetime.ts', context);
+      expect(code).toBe(0);
+      expect(stdout).toContain('[ 2, 3, 4 ]');
+      expect(stdout).toContain('main done true');
+      expect(ms).toBeLessThan(20_000);
+    });
+  });
+}
