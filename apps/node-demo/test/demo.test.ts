@@ -7,7 +7,7 @@ it('runs Q1–Q6 and prints what the seed prints', async () => {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', main], { timeout: 120_000, maxBuffer: 1 << 24 }, (error, out) => {
-      if (error?.killed) reject(error);
+      if (error?.killed) reject(new Error('the program did not end in time', { cause: error }));
       else resolve({ code: error ? Number(error.code) : 0, stdout: out });
     });
   });

@@ -25,7 +25,7 @@ describe('errors as data', () => {
 
   it('never lets properties reach __proto__, constructor or methods', () => {
     const data = serializeError(Object.assign(new Error('x'), { safe: 1, toString: 'no', remoteName: 'no' }));
-    data.props = { ...data.props, __proto__: { evil: true }, constructor: 'no', prototype: 'no' } as Record<string, unknown>;
+    data.props = { ...data.props, __proto__: { evil: true }, constructor: 'no', prototype: 'no' };
     const remote = toRemoteError(data);
     expect(Object.getPrototypeOf(remote)).toBe(RemoteError.prototype);
     expect(typeof remote.toString).toBe('function');

@@ -55,7 +55,7 @@ describe('scheduling over an in-memory runtime', () => {
     const die = () => (globalThis as unknown as { __fakeExit(c: number): void }).__fakeExit(9);
     const settled = await Promise.allSettled([pool.apply((x: number) => x, [1]), pool.apply(die, []), pool.apply((x: number) => x, [3])]);
     expect(settled[0]).toEqual({ status: 'fulfilled', value: 1 });
-    expect(settled[1]!.status).toBe('rejected');
+    expect(settled[1].status).toBe('rejected');
     expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitError);
     expect(((settled[1] as PromiseRejectedResult).reason as WorkerExitError).exitCode).toBe(9);
     expect(settled[2]).toEqual({ status: 'fulfilled', value: 3 });
@@ -122,7 +122,7 @@ describe('scheduling over an in-memory runtime', () => {
     const rt = fakeRuntime();
     const pool = new Pool({ processes: 1 }, rt);
     const holder = {
-      triple(x: number) {
+      triple(this: void, x: number) {
         return x * 3;
       },
     };

@@ -15,7 +15,7 @@ function run(script: string, arg: string): Promise<{ stdout: string; ms: number;
       ['--import', 'tsx', fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url)), arg],
       { timeout: 60_000 },
       (error, stdout) => {
-        if (error && error.killed) reject(error);
+        if (error?.killed) reject(new Error('the program did not end in time', { cause: error }));
         else resolve({ stdout, ms: Date.now() - t0, code: error ? (error.code as number) : 0 });
       },
     );
