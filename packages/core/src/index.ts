@@ -20,6 +20,19 @@ export type { ProcessOptions } from './process.js';
 export { task, tasks, transfer, isTaskHandle } from './task.js';
 export type { TaskHandle, TaskHandles, TaskFn } from './task.js';
 export { currentProcess, parentProcess } from './identity.js';
+// Synchronization and shared memory (API.md section 5).
+export { Lock } from './sync/lock.js';
+export type { BlockingOptions } from './sync/lock.js';
+export { RLock } from './sync/rlock.js';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore.js';
+export { Event } from './sync/event.js';
+export { Condition } from './sync/condition.js';
+export { Barrier } from './sync/barrier.js';
+export type { BarrierOptions } from './sync/barrier.js';
+export { Value } from './sync/value.js';
+export type { SharedOptions } from './sync/value.js';
+export { SharedArray } from './sync/shared-array.js';
+export type { TypeName, Typecode, TypeSpec, ValueOf } from './internal/typecodes.js';
 export type { ProcessInfo } from './identity.js';
 export type {
   Runtime,

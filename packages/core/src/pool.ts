@@ -20,6 +20,7 @@ import {
 } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import type { FnRef } from './internal/job.js';
+import { destinationOf, encodeShared, type Destination } from './internal/shared.js';
 
 /** Options of `new Pool()`. */
 export interface PoolOptions {
@@ -111,6 +112,7 @@ function timing(t: Timing): { mean: number; max: number } {
 export class Pool {
   readonly #engine: PoolEngine;
   readonly #processes: number;
+  readonly #to: Destination;
 
   /** @param runtime supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, runtime: Runtime) {
@@ -129,12 +131,16 @@ export class Pool {
       );
     }
     const resourceLimits = o.resourceLimits === undefined ? undefined : checkOptions('resourceLimits', o.resourceLimits);
+    this.#to = destinationOf(runtime, context);
+    const sharing = { found: false };
+    const sentInitargs = encodeShared(initargs, this.#to, 'initargs', sharing) as unknown[];
     this.#processes = processes;
     this.#engine = new PoolEngine(runtime, {
       processes,
       context,
       initializer,
-      initargs: initargs as unknown[],
+      initargs: sentInitargs,
+      initShared: sharing.found,
       maxTasksPerChild,
       resourceLimits: resourceLimits,
     });
@@ -188,7 +194,9 @@ export class Pool {
         if (found.length > 0) (transfer ??= []).push(...found);
       } else data[i] = a;
     }
-    return new ApplyCall<Awaited<R>>(this.#engine, { fn: ref, timeout, signal }, data, transfer).promise;
+    const sharing = { found: false };
+    const sent = encodeShared(data, this.#to, 'args', sharing) as unknown[];
+    return new ApplyCall<Awaited<R>>(this.#engine, { fn: ref, timeout, signal }, sent, transfer, sharing.found).promise;
   }
 
   #mapCall<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean): Promise<R[]> {
@@ -198,20 +206,32 @@ export class Pool {
       throw new TypeError(`iterable must be an iterable (an array, a Set, a generator…), got ${show(iterable)}`);
     }
     const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,onProgress,');
-    const items = Array.isArray(iterable) ? iterable : [...iterable];
+    let items: unknown[] = Array.isArray(iterable) ? iterable : [...iterable];
+    let copied = !Array.isArray(iterable);
+    const sharing = { found: false };
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
       if (star) checkStarItem(item, i);
       const t = typeof item;
       if (t === 'function' || t === 'symbol') throw new TypeError(`iterable[${i}] could not be cloned (${t})`);
+      if (t !== 'object' || item === null) continue;
       if (star) checkArgsShallow(item as unknown[], `iterable[${i}]`);
+      const sent = encodeShared(item, this.#to, `iterable[${i}]`, sharing);
+      if (sent !== item) {
+        if (!copied) {
+          items = items.slice();
+          copied = true;
+        }
+        items[i] = sent;
+      }
     }
     let chunksize: number;
     if (o.chunksize === undefined) {
       chunksize = Math.max(1, Math.ceil(items.length / (this.#processes * 4)));
     } else chunksize = checkInteger('chunksize', o.chunksize, 1);
     const onProgress = checkFunctionOption('onProgress', o.onProgress) as ((d: number, t: number) => void) | undefined;
-    return new MapCall<R>(this.#engine, { fn: ref, timeout, signal, chunksize, onProgress }, items, star ? 'star' : 'map').promise;
+    const settings = { fn: ref, timeout, signal, chunksize, onProgress, shared: sharing.found };
+    return new MapCall<R>(this.#engine, settings, items, star ? 'star' : 'map').promise;
   }
 
   /**
@@ -244,7 +264,8 @@ export class Pool {
     const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,');
     const chunksize = o.chunksize === undefined ? 1 : checkInteger('chunksize', o.chunksize, 1);
     const window = Math.max(4, this.#processes * 4);
-    return new IterCall<R>(this.#engine, { fn: ref, timeout, signal, chunksize, window, ordered }, iterable as Items<unknown>, 'map');
+    const settings = { fn: ref, timeout, signal, chunksize, window, ordered, to: this.#to };
+    return new IterCall<R>(this.#engine, settings, iterable as Items<unknown>, 'map');
   }
 
   /**

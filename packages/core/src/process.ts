@@ -11,6 +11,7 @@ import { signalExitCode } from './internal/signals.js';
 import { checkArgsShallow, checkOptions, checkTimeout, show } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
+import { destinationOf, encodeShared } from './internal/shared.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -58,6 +59,7 @@ export class Process<A extends unknown[] = unknown[]> {
   readonly #runtime: Runtime;
   readonly #spec: FnSpec;
   readonly #args: unknown[];
+  readonly #shared: boolean;
   readonly #transfer: TransferItem[] = [];
   readonly #context: string;
   readonly #name: string;
@@ -78,15 +80,18 @@ export class Process<A extends unknown[] = unknown[]> {
     const args = o.args ?? [];
     if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${show(args)}`);
     checkArgsShallow(args, 'args');
-    this.#args = args.map((a) => unwrapTransfer(a, this.#transfer));
-    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`name must be a string, got ${show(o.name)}`);
-    this.#name = (o.name) ?? `Process-${++counter}`;
-    if (o.daemon !== undefined && typeof o.daemon !== 'boolean') throw new TypeError(`daemon must be a boolean, got ${show(o.daemon)}`);
-    this.#daemon = (o.daemon) ?? false;
     const context = o.context ?? runtime.contexts[0];
     if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
       throw new TypeError(`context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`);
     }
+    const sharing = { found: false };
+    const unwrapped = args.map((a) => unwrapTransfer(a, this.#transfer));
+    this.#args = encodeShared(unwrapped, destinationOf(runtime, context), 'args', sharing) as unknown[];
+    this.#shared = sharing.found;
+    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`name must be a string, got ${show(o.name)}`);
+    this.#name = (o.name) ?? `Process-${++counter}`;
+    if (o.daemon !== undefined && typeof o.daemon !== 'boolean') throw new TypeError(`daemon must be a boolean, got ${show(o.daemon)}`);
+    this.#daemon = (o.daemon) ?? false;
     this.#context = context;
     this.#runtime = runtime;
     this.#exited = new Promise((resolve) => (this.#markExited = resolve));
@@ -134,7 +139,7 @@ export class Process<A extends unknown[] = unknown[]> {
     active.add(this);
     if (this.#daemon) handle.setRef(false);
     const init: ToWorker = { type: 'init', self: { name: this.#name, pid: handle.pid }, parent: currentProcess(this.#runtime) };
-    const run: ToWorker = { type: 'target', spec: this.#spec, args: this.#args };
+    const run: ToWorker = { type: 'target', spec: this.#spec, args: this.#args, shared: this.#shared };
     handle.postMessage(init);
     try {
       handle.postMessage(run, this.#transfer);

@@ -64,6 +64,11 @@ export interface Runtime {
   cpuCount(): number;
   /** The id of the calling process (main program or worker), as `currentProcess().pid` reports it. */
   pid(): number;
+  /**
+   * Whether workers of `context` share memory with this one (SharedArrayBuffer).
+   * @default true for every context
+   */
+  sharesMemory?(context: string): boolean;
 }
 
 /** The worker side of a runtime adapter: the channel to the parent, and how to end. */

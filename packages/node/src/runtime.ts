@@ -10,4 +10,5 @@ export const nodeRuntime: Runtime = {
   spawn: (request, events) => (request.context === 'process' ? spawnProcess(request, events) : spawnThread(request, events)),
   cpuCount: () => availableParallelism(),
   pid: () => process.pid,
+  sharesMemory: (context) => context !== 'process',
 };

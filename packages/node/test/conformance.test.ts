@@ -8,7 +8,7 @@ for (const context of ['thread', 'process'] as const) {
     runtime: 'node',
     context,
     api,
-    features: { resourceLimits: true, transferMoves: context === 'thread' },
+    features: { resourceLimits: true, transferMoves: context === 'thread', sharedMemory: context === 'thread' },
     describe,
     it: (name, body, timeout) => it(name, body, timeout),
     skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),

@@ -101,3 +101,93 @@ export function returnsFunction(): () => void {
 export function echo<T>(value: T): T {
   return value;
 }
+
+// ---- shared state (sync-suite) ----
+import type { Lock } from '../sync/lock.js';
+import type { Barrier } from '../sync/barrier.js';
+import type { Semaphore } from '../sync/semaphore.js';
+import type { Event } from '../sync/event.js';
+import type { Condition } from '../sync/condition.js';
+import type { Value } from '../sync/value.js';
+import type { SharedArray } from '../sync/shared-array.js';
+import type { RLock } from '../sync/rlock.js';
+
+/** Adds 1 to `value` `n` times, each under `lock` (or unguarded when `lock` is null). */
+export function incrementLocked(value: Value<'i32'>, lock: Lock | RLock | null, n: number): number {
+  for (let i = 0; i < n; i++) {
+    if (lock) lock.acquireSync();
+    value.value = value.value + 1;
+    if (lock) lock.release();
+  }
+  return n;
+}
+
+/** Waits on `barrier` `rounds` times; returns how often this party got index 0. */
+export function cycleBarrier(barrier: Barrier, rounds: number): number {
+  let zeros = 0;
+  for (let i = 0; i < rounds; i++) if (barrier.waitSync({ timeout: 30_000 }) === 0) zeros++;
+  return zeros;
+}
+
+/** Enters `sem` `rounds` times, recording the most parties ever inside at once in `most`. */
+export function crowd(sem: Semaphore, inside: Value<'i32'>, most: Value<'i32'>, rounds: number): void {
+  for (let i = 0; i < rounds; i++) {
+    sem.acquireSync();
+    const now = inside.add(1) + 1;
+    for (let seen = most.value; now > seen; seen = most.value) {
+      if (most.compareExchange(seen, now) === seen) break;
+    }
+    const until = performance.now() + 0.2;
+    while (performance.now() < until) {
+      // stay inside a moment
+    }
+    inside.sub(1);
+    sem.release();
+  }
+}
+
+export async function awaitEvent(event: Event, timeout: number): Promise<boolean> {
+  return event.wait({ timeout });
+}
+
+export function awaitEventSync(event: Event, timeout: number): boolean {
+  return event.waitSync({ timeout });
+}
+
+/** Waits on `cond` until `flag` is 1; returns the flag. */
+export function awaitCondition(cond: Condition, flag: Value<'i32'>): number {
+  cond.acquireSync();
+  try {
+    cond.waitForSync(() => flag.value === 1, { timeout: 20_000 });
+    return flag.value;
+  } finally {
+    cond.release();
+  }
+}
+
+/** Holds `lock` for `ms`, then releases it. */
+export async function holdLock(lock: Lock | RLock, ms: number, holding: Event): Promise<boolean> {
+  lock.acquireSync();
+  holding.set();
+  await new Promise((r) => setTimeout(r, ms));
+  lock.release();
+  return true;
+}
+
+/** Writes `i * factor` into each element; returns the sum it wrote. */
+export function fillArray(array: SharedArray<'f64'>, factor: number): number {
+  let sum = 0;
+  for (let i = 0; i < array.length; i++) {
+    array.set(i, i * factor);
+    sum += i * factor;
+  }
+  return sum;
+}
+
+export function bumpBig(value: Value<'i64'>): bigint {
+  return value.add(1n);
+}
+
+export function waitBarrierOnce(barrier: Barrier): Promise<number> {
+  return barrier.wait();
+}

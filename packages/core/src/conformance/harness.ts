@@ -23,6 +23,11 @@ export interface Features {
   resourceLimits: boolean;
   /** `transfer()` moves buffers (detaching the sender's), rather than copying them. */
   transferMoves: boolean;
+  /**
+   * Workers of this context share memory with the parent (SharedArrayBuffer).
+   * @default true
+   */
+  sharedMemory?: boolean;
 }
 
 export interface Harness {

@@ -15,6 +15,7 @@ import { processSuite } from './process-suite.js';
 import { poolSuite } from './pool-suite.js';
 import { faultSuite } from './fault-suite.js';
 import { inputSuite } from './input-suite.js';
+import { syncSuite } from './sync-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
 export { fixturesUrl } from './harness.js';
@@ -25,5 +26,6 @@ export function runConformance(h: Harness): void {
     poolSuite(h);
     faultSuite(h);
     inputSuite(h);
+    syncSuite(h);
   });
 }

@@ -11,6 +11,7 @@ import { makeJob } from './job.js';
 import { unwrapTransfer } from '../task.js';
 import type { AbortSignalLike } from './validate.js';
 import { show } from './validate.js';
+import { encodeShared, type Destination } from './shared.js';
 
 /** What a call needs from the scheduler. */
 export interface Scheduler {
@@ -79,13 +80,13 @@ export class ApplyCall<R> extends BaseCall {
   #reject!: (error: unknown) => void;
   #job: Job | undefined;
 
-  constructor(scheduler: Scheduler, o: CommonOptions, args: unknown[], transfer: TransferItem[] | undefined) {
+  constructor(scheduler: Scheduler, o: CommonOptions, args: unknown[], transfer: TransferItem[] | undefined, shared: boolean) {
     super(scheduler, o);
     this.promise = new Promise<R>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.#job = makeJob(this, 'apply', args, 0, 1, transfer);
+    this.#job = makeJob(this, 'apply', args, 0, 1, transfer, shared);
     if (this.watchSignal()) scheduler.enqueue(this);
   }
 
@@ -130,12 +131,13 @@ export class MapCall<R> extends BaseCall {
   readonly #chunksize: number;
   readonly #results: R[];
   readonly #onProgress: ((done: number, total: number) => void) | undefined;
+  readonly #shared: boolean;
   #next = 0;
   #remaining: number;
 
   constructor(
     scheduler: Scheduler,
-    o: CommonOptions & { chunksize: number; onProgress: ((done: number, total: number) => void) | undefined },
+    o: CommonOptions & { chunksize: number; onProgress: ((done: number, total: number) => void) | undefined; shared: boolean },
     items: readonly unknown[],
     mode: JobMode,
   ) {
@@ -148,6 +150,7 @@ export class MapCall<R> extends BaseCall {
     this.#mode = mode;
     this.#chunksize = o.chunksize;
     this.#onProgress = o.onProgress;
+    this.#shared = o.shared;
     this.#results = new Array<R>(items.length);
     this.#remaining = items.length;
     if (!this.watchSignal()) return;
@@ -173,7 +176,7 @@ export class MapCall<R> extends BaseCall {
     const end = Math.min(start + this.#chunksize, this.#items.length);
     this.#next = end;
     const [data, transfer] = sliceUnwrapped(this.#items, start, end);
-    return makeJob(this, this.#mode, data, start, end - start, transfer);
+    return makeJob(this, this.#mode, data, start, end - start, transfer, this.#shared);
   }
 
   resolveJob(job: Job, value: unknown): void {
@@ -240,6 +243,7 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
   readonly #ordered: boolean;
   readonly #chunksize: number;
   readonly #window: number;
+  readonly #to: Destination;
   #read = 0;
   #produced = 0;
   #delivered = 0;
@@ -257,7 +261,7 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
 
   constructor(
     scheduler: Scheduler,
-    o: CommonOptions & { chunksize: number; window: number; ordered: boolean },
+    o: CommonOptions & { chunksize: number; window: number; ordered: boolean; to: Destination },
     iterable: Iterable<unknown> | AsyncIterable<unknown>,
     mode: JobMode,
   ) {
@@ -266,6 +270,7 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     this.#ordered = o.ordered;
     this.#chunksize = o.chunksize;
     this.#window = o.window;
+    this.#to = o.to;
     const asyncIt = (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator];
     this.#isAsync = typeof asyncIt === 'function';
     this.#source = this.#isAsync
@@ -319,13 +324,13 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     const start = this.#read;
     this.#read += items.length;
     const transfer: TransferItem[] = [];
+    const sharing = { found: false };
     for (let i = 0; i < items.length; i++) {
       if (this.#mode === 'star') checkStarItem(items[i], start + i);
-      items[i] = unwrapTransfer(items[i], transfer);
+      items[i] = encodeShared(unwrapTransfer(items[i], transfer), this.#to, `iterable[${start + i}]`, sharing);
     }
     // Jobs carry a chunk index in `start` for ordered delivery; item positions are `#read`-based.
-    const job = makeJob(this, this.#mode, items, this.#produced, items.length, transfer.length > 0 ? transfer : undefined);
-    return job;
+    return makeJob(this, this.#mode, items, this.#produced, items.length, transfer.length > 0 ? transfer : undefined, sharing.found);
   }
 
   #readSync(): Job | undefined {

@@ -23,6 +23,8 @@ export interface Job {
   /** How many items (1 for apply). */
   count: number;
   transfer: TransferItem[] | undefined;
+  /** Whether `data` holds descriptions of shared objects. */
+  shared: boolean;
   /** Run alone on an otherwise idle worker: jobs with a timeout, and jobs suspected of crashing one. */
   isolate: boolean;
   queuedAt: number;
@@ -51,7 +53,15 @@ export interface Call {
 
 let nextJobId = 1;
 
-export function makeJob(call: Call, mode: JobMode, data: unknown, start: number, count: number, transfer: TransferItem[] | undefined): Job {
+export function makeJob(
+  call: Call,
+  mode: JobMode,
+  data: unknown,
+  start: number,
+  count: number,
+  transfer: TransferItem[] | undefined,
+  shared = false,
+): Job {
   return {
     id: nextJobId++,
     call,
@@ -60,6 +70,7 @@ export function makeJob(call: Call, mode: JobMode, data: unknown, start: number,
     start,
     count,
     transfer,
+    shared,
     isolate: call.timeout !== undefined,
     queuedAt: 0,
     startedAt: 0,

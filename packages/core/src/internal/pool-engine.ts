@@ -28,6 +28,8 @@ export interface EngineOptions {
   context: string;
   initializer: FnSpec | undefined;
   initargs: unknown[];
+  /** Whether `initargs` holds descriptions of shared objects. */
+  initShared: boolean;
   maxTasksPerChild: number | undefined;
   resourceLimits: ResourceLimits | undefined;
 }
@@ -244,6 +246,7 @@ export class PoolEngine {
       const job = jobs[i]!;
       const fn = job.call.fn;
       const w: WireJob = { id: job.id, fn: fn.id, mode: job.mode, data: job.data };
+      if (job.shared) w.shared = true;
       if (!slot.known.has(fn.id) && !introduced.includes(fn.id)) {
         w.spec = fn.spec;
         introduced.push(fn.id);
@@ -439,6 +442,7 @@ export class PoolEngine {
       parent: currentProcess(this.#runtime),
       initializer: this.#o.initializer,
       initargs: this.#o.initargs,
+      shared: this.#o.initShared,
     };
     slot.handle.postMessage(init);
     this.#setRef(slot, false);

@@ -33,6 +33,8 @@ export interface WireJob {
   spec?: FnSpec;
   mode: JobMode;
   data: unknown;
+  /** Set when `data` holds descriptions of shared objects to rebuild. */
+  shared?: true;
 }
 
 export type WireResult =
@@ -47,11 +49,13 @@ export type ToWorker =
       parent: ProcessInfo;
       initializer?: FnSpec | undefined;
       initargs?: unknown[] | undefined;
+      /** Set when `initargs` holds descriptions of shared objects. */
+      shared?: boolean | undefined;
     }
   /** A batch of jobs; the worker answers with exactly one `done` for it. */
   | { type: 'run'; jobs: WireJob[] }
   /** The one call a `Process` makes; the worker ends when it settles. */
-  | { type: 'target'; spec: FnSpec; args: unknown[] };
+  | { type: 'target'; spec: FnSpec; args: unknown[]; shared?: boolean | undefined };
 
 /** Messages from a worker to its parent. */
 export type FromWorker =

@@ -11,6 +11,8 @@ import { explainCapture, resolveFn } from './compile.js';
 import { setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
+import { decodeShared } from './shared.js';
+import { revivers } from '../sync/revivers.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -58,7 +60,7 @@ export function runWorker(port: WorkerPort): void {
       case 'run':
         return runBatch(message.jobs);
       case 'target':
-        return runTarget(message.spec, message.args);
+        return runTarget(message.spec, message.args, message.shared === true);
     }
   }
 
@@ -72,7 +74,9 @@ export function runWorker(port: WorkerPort): void {
     return (async () => {
       try {
         const fn = await resolveFn(spec);
-        await fn(...(message.initargs ?? []));
+        const initargs = message.initargs ?? [];
+        if (message.shared) decodeShared(initargs, revivers);
+        await fn(...initargs);
         port.postMessage({ type: 'ready' });
       } catch (error) {
         port.postMessage({ type: 'initFailed', error: serializeError(explainCapture(error, spec)) });
@@ -151,6 +155,7 @@ export function runWorker(port: WorkerPort): void {
 
   function runWith(fn: Fn, job: WireJob, succeed: (v: unknown) => void, fail: (e: unknown) => void): Promise<void> | undefined {
     try {
+      if (job.shared) decodeShared(job.data, revivers);
       if (job.mode === 'apply') {
         const value = fn(...(job.data as unknown[]));
         if (isThenable(value)) return Promise.resolve(value).then(succeed, fail);
@@ -213,10 +218,11 @@ export function runWorker(port: WorkerPort): void {
     }
   }
 
-  function runTarget(spec: FnSpec, args: unknown[]): Promise<void> {
+  function runTarget(spec: FnSpec, args: unknown[], shared: boolean): Promise<void> {
     return (async () => {
       let code = 0;
       try {
+        if (shared) decodeShared(args, revivers);
         const fn = await resolveFn(spec);
         await fn(...args);
         port.postMessage({ type: 'targetDone' });

@@ -1,0 +1,107 @@
+/**
+ * Passing mp's shared objects (locks, queues, values, manager proxies) to a
+ * worker. Such an object knows how to describe itself as plain data (`[SHARE]`);
+ * the sender replaces it by that description, the receiver rebuilds an object
+ * over the same shared memory (or the same manager), so it is the same object on
+ * both sides. Only containers that hold a shared object are copied.
+ */
+
+/** Implemented by every object that can cross to a worker as "the same object". */
+export const SHARE = Symbol.for('mp.share');
+
+/** The property that marks a description on the wire. */
+const KIND = '__mpShared';
+
+export interface ShareDescription {
+  kind: string;
+  state: unknown;
+  /** True when the object needs memory shared with the receiver (a SharedArrayBuffer). */
+  sharedMemory: boolean;
+}
+
+export interface Shareable {
+  [SHARE](): ShareDescription;
+}
+
+/** How to rebuild each kind of shared object on the receiving side. */
+export type Revivers = Readonly<Record<string, (state: unknown) => unknown>>;
+
+function isShareable(value: object): value is Shareable {
+  return typeof (value as Partial<Shareable>)[SHARE] === 'function';
+}
+
+function isPlainContainer(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Where the value is going: whether that receiver shares memory with us. */
+export interface Destination {
+  sharesMemory: boolean;
+  /** Named in the error when it does not, e.g. `context 'process' of node`. */
+  describe: string;
+}
+
+/** Where work for `context` of `runtime` goes. */
+export function destinationOf(runtime: { name: string; sharesMemory?(context: string): boolean }, context: string): Destination {
+  return { sharesMemory: runtime.sharesMemory?.(context) ?? true, describe: `context '${context}' of ${runtime.name}` };
+}
+
+/**
+ * Replaces shared objects inside `value` by their descriptions. Returns the same
+ * value (untouched) when it holds none; `found` says whether any was replaced.
+ */
+export function encodeShared(value: unknown, to: Destination, path: string, out: { found: boolean }): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isShareable(value)) {
+    const d = value[SHARE]();
+    if (d.sharedMemory && !to.sharesMemory) {
+      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? d.kind;
+      throw new TypeError(
+        `${path} is a ${name}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
+          `use a Manager instead: const manager = await Manager.start(); const obj = await manager.${name}(…)`,
+      );
+    }
+    out.found = true;
+    // A description may hold other shared objects (a Condition's lock).
+    return { [KIND]: d.kind, state: encodeShared(d.state, to, path, out) };
+  }
+  if (!isPlainContainer(value)) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const enc = encodeShared(item, to, `${path}[${i}]`, out);
+      if (enc !== item) (copy ??= value.slice())[i] = enc;
+    }
+    return copy ?? value;
+  }
+  const obj = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    const item = obj[key];
+    const enc = encodeShared(item, to, `${path}.${key}`, out);
+    if (enc !== item) (copy ??= { ...obj })[key] = enc;
+  }
+  return copy ?? value;
+}
+
+/** Rebuilds the shared objects described inside `value` (in place for containers). */
+export function decodeShared(value: unknown, revivers: Revivers): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const kind = (value as Record<string, unknown>)[KIND];
+  if (typeof kind === 'string') {
+    const revive = Object.prototype.hasOwnProperty.call(revivers, kind) ? revivers[kind] : undefined;
+    if (!revive) throw new TypeError(`cannot rebuild a shared ${kind} here: this copy of mp does not know that kind`);
+    return revive(decodeShared((value as { state: unknown }).state, revivers));
+  }
+  if (!isPlainContainer(value)) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = decodeShared(value[i], revivers);
+  } else {
+    const obj = value as Record<string, unknown>;
+    for (const key of Object.keys(obj)) obj[key] = decodeShared(obj[key], revivers);
+  }
+  return value;
+}

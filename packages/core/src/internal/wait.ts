@@ -1,0 +1,78 @@
+/**
+ * Waiting on shared memory, two ways. `waitSync` blocks the calling thread with
+ * `Atomics.wait` (refused, with a clear error, where a thread may not block: a
+ * browser's main thread). `waitAsync` parks a promise on `Atomics.waitAsync`, so
+ * the awaitable forms never spin the event loop.
+ */
+import { sharedBuffer } from './typecodes.js';
+
+export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
+
+/** Milliseconds left until `deadline` (Infinity for none), never negative. */
+export function remaining(deadline: number): number {
+  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+}
+
+export function deadlineOf(timeout: number | undefined): number {
+  return timeout === undefined ? Infinity : performance.now() + timeout;
+}
+
+/** Blocks until `cells[index]` is no longer `expected`, a notify, or `timeout` ms. */
+export function waitSync(cells: Int32Array, index: number, expected: number, timeout: number, what: string): WaitResult {
+  try {
+    return Atomics.wait(cells, index, expected, timeout);
+  } catch (error) {
+    throw new TypeError(
+      `${what}Sync() cannot block this thread (a browser's main thread may not wait); use the awaitable form: await ${what}()`,
+      { cause: error },
+    );
+  }
+}
+
+/** Resolves when `cells[index]` is no longer `expected`, on a notify, or after `timeout` ms. */
+export function waitAsync(cells: Int32Array, index: number, expected: number, timeout: number): Promise<WaitResult> | WaitResult {
+  const r = Atomics.waitAsync(cells, index, expected, timeout);
+  return r.value;
+}
+
+/** Wakes up to `count` waiters on `cells[index]`. */
+export function notify(cells: Int32Array, index: number, count = Infinity): void {
+  Atomics.notify(cells, index, count);
+}
+
+/** A request to wait, yielded by a synchronization algorithm. */
+export interface Park {
+  cells: Int32Array;
+  index: number;
+  expected: number;
+  deadline: number;
+}
+
+/**
+ * A synchronization algorithm written once, as a generator that yields each
+ * time it must wait; `runSync` and `runAsync` drive it blocking or awaiting.
+ */
+export type Steps<T> = Generator<Park, T, WaitResult>;
+
+export function runSync<T>(steps: Steps<T>, what: string): T {
+  let r = steps.next();
+  while (!r.done) {
+    const p = r.value;
+    r = steps.next(waitSync(p.cells, p.index, p.expected, remaining(p.deadline), what));
+  }
+  return r.value;
+}
+
+export async function runAsync<T>(steps: Steps<T>): Promise<T> {
+  let r = steps.next();
+  while (!r.done) {
+    const p = r.value;
+    r = steps.next(await waitAsync(p.cells, p.index, p.expected, remaining(p.deadline)));
+  }
+  return r.value;
+}
+
+/** Int32 cells in shared memory for a synchronization object. */
+export function sharedCells(count: number, what: string): Int32Array {
+  return new Int32Array(sharedBuffer(count * 4, what), 0, count);
+}

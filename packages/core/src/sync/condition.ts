@@ -1,0 +1,150 @@
+/**
+ * `Condition`: wait until notified, holding a lock around the check, as
+ * Python's `multiprocessing.Condition`. The lock (an `RLock` by default) guards
+ * the shared state; waiters sleep on a generation cell that `notify` bumps.
+ * As with any condition variable, a woken waiter re-checks its predicate
+ * (`waitFor` does that for you).
+ */
+import { MpError } from '../errors.js';
+import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import { SHARE, type ShareDescription } from '../internal/shared.js';
+import { checkInteger, show } from '../internal/validate.js';
+import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { Lock } from './lock.js';
+import { RLock } from './rlock.js';
+
+type WaitOptions = Omit<BlockingOptions, 'blocking'>;
+
+/**
+ * @example
+ * const cond = new Condition();
+ * await cond.withLock(async () => { await cond.waitFor(() => items.value > 0); });
+ */
+export class Condition {
+  readonly #lock: Lock | RLock;
+  readonly #cells: Int32Array;
+
+  /** @param lock the lock to use. @default a new RLock */
+  constructor(lock?: Lock | RLock, cells?: Int32Array) {
+    if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
+      throw new TypeError(`lock must be a Lock or an RLock, got ${show(lock)}`);
+    }
+    this.#lock = lock ?? new RLock();
+    this.#cells = cells ?? sharedCells(1, 'Condition');
+  }
+
+  acquire(options?: BlockingOptions): Promise<boolean> {
+    return this.#lock.acquire(options);
+  }
+
+  acquireSync(options?: BlockingOptions): boolean {
+    return this.#lock.acquireSync(options);
+  }
+
+  release(): void {
+    this.#lock.release();
+  }
+
+  /** Runs `fn` holding the condition's lock, and always releases it. */
+  withLock<R>(fn: () => R | Promise<R>): Promise<Awaited<R>> {
+    return this.#lock.withLock(fn);
+  }
+
+  #checkHeld(what: string): void {
+    const held = this.#lock instanceof RLock ? this.#lock.isOwned() : this.#lock.locked();
+    if (!held) throw new MpError(`condition.${what}() needs the condition's lock to be held`);
+  }
+
+  /** Releases the lock entirely; returns what `#reacquired` needs to restore it. */
+  #releaseFully(): number {
+    if (this.#lock instanceof RLock) return this.#lock.releaseAll();
+    this.#lock.release();
+    return 1;
+  }
+
+  #restore(depth: number): void {
+    if (this.#lock instanceof RLock) this.#lock.restoreDepth(depth);
+  }
+
+  *#sleep(generation: number, deadline: number): Steps<boolean> {
+    if (Atomics.load(this.#cells, 0) !== generation) return true;
+    if (remaining(deadline) === 0) return false;
+    const r = yield { cells: this.#cells, index: 0, expected: generation, deadline };
+    return r !== 'timed-out' || Atomics.load(this.#cells, 0) !== generation;
+  }
+
+  /** Releases the lock, waits for a notify (or `timeout` ms), takes the lock back; `false` on timeout. */
+  async wait(options?: WaitOptions): Promise<boolean> {
+    this.#checkHeld('wait');
+    const deadline = deadlineFrom(options, false);
+    const generation = Atomics.load(this.#cells, 0);
+    const depth = this.#releaseFully();
+    try {
+      return await runAsync(this.#sleep(generation, deadline));
+    } finally {
+      await this.#lock.acquire();
+      this.#restore(depth);
+    }
+  }
+
+  /** The blocking form of `wait`. */
+  waitSync(options?: WaitOptions): boolean {
+    this.#checkHeld('wait');
+    const deadline = deadlineFrom(options, false);
+    const generation = Atomics.load(this.#cells, 0);
+    const depth = this.#releaseFully();
+    try {
+      return runSync(this.#sleep(generation, deadline), 'condition.wait');
+    } finally {
+      this.#lock.acquireSync();
+      this.#restore(depth);
+    }
+  }
+
+  /** Waits until `predicate()` is truthy; returns its last value (falsy on timeout). */
+  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+    const deadline = deadlineFrom(options, false);
+    let result = predicate();
+    while (!result) {
+      const left = remaining(deadline);
+      if (left === 0) break;
+      await this.wait(left === Infinity ? {} : { timeout: left });
+      result = predicate();
+    }
+    return result;
+  }
+
+  /** The blocking form of `waitFor`. */
+  waitForSync<T>(predicate: () => T, options?: WaitOptions): T {
+    const deadline = deadlineFrom(options, false);
+    let result = predicate();
+    while (!result) {
+      const left = remaining(deadline);
+      if (left === 0) break;
+      this.waitSync(left === Infinity ? {} : { timeout: left });
+      result = predicate();
+    }
+    return result;
+  }
+
+  /** Wakes up to `n` waiters. The lock must be held. */
+  notify(n = 1): void {
+    checkInteger('n', n, 0);
+    this.#checkHeld('notify');
+    Atomics.add(this.#cells, 0, 1);
+    notify(this.#cells, 0, n);
+  }
+
+  /** Wakes every waiter. The lock must be held. */
+  notifyAll(): void {
+    this.#checkHeld('notifyAll');
+    Atomics.add(this.#cells, 0, 1);
+    notify(this.#cells, 0);
+  }
+
+  /** @internal */
+  [SHARE](): ShareDescription {
+    return { kind: 'Condition', state: { lock: this.#lock, cells: this.#cells }, sharedMemory: true };
+  }
+}
+

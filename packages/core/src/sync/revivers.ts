@@ -1,0 +1,29 @@
+/**
+ * How a worker rebuilds each kind of shared object it receives (see
+ * `internal/shared.ts`). One table, imported by the worker runtime, so no module
+ * depends on import side effects.
+ */
+import type { Revivers } from '../internal/shared.js';
+import { Barrier, type BarrierState } from './barrier.js';
+import { Condition } from './condition.js';
+import { Event } from './event.js';
+import { Lock } from './lock.js';
+import { RLock } from './rlock.js';
+import { BoundedSemaphore, Semaphore } from './semaphore.js';
+import { SharedArray, type SharedArrayState } from './shared-array.js';
+import { Value, type ValueState } from './value.js';
+
+export const revivers: Revivers = {
+  Lock: (state) => new Lock(state as Int32Array),
+  RLock: (state) => new RLock(state as Int32Array),
+  Semaphore: (state) => new Semaphore(state as Int32Array),
+  BoundedSemaphore: (state) => new BoundedSemaphore(state as Int32Array),
+  Event: (state) => new Event(state as Int32Array),
+  Condition: (state) => {
+    const s = state as { lock: Lock | RLock; cells: Int32Array };
+    return new Condition(s.lock, s.cells);
+  },
+  Barrier: (state) => new Barrier(state as BarrierState),
+  Value: (state) => new Value(state as ValueState),
+  SharedArray: (state) => new SharedArray(state as SharedArrayState),
+};
