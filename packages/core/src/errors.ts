@@ -14,12 +14,13 @@ export class MpError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 
   /** True when `value` is an `MpError` (or subclass), even one from another copy of this package. */
   static isInstance(value: unknown): value is MpError {
-    return isMarked(value) && (this === MpError || (value as Error).name === this.name || value instanceof this);
+    // No reference to the class itself in here: bundlers rename self-referencing classes.
+    const name = (this.prototype as Error).name;
+    return isMarked(value) && (name === 'MpError' || (value as Error).name === name || value instanceof this);
   }
 }
 
@@ -79,3 +80,8 @@ export const errorClasses = {
   Empty,
   Full,
 } as const;
+
+// Names are set explicitly, not from `constructor.name`, which bundlers and minifiers change.
+for (const [name, cls] of Object.entries(errorClasses)) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+}

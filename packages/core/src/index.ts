@@ -33,6 +33,17 @@ export { Value } from './sync/value.js';
 export type { SharedOptions } from './sync/value.js';
 export { SharedArray } from './sync/shared-array.js';
 export type { TypeName, Typecode, TypeSpec, ValueOf } from './internal/typecodes.js';
+// Manager: shared objects without shared memory (API.md section 5b).
+export { Manager } from './sync/manager.js';
+export { DictProxy, ListProxy, QueueProxy, LockProxy, ValueProxy } from './sync/manager-proxies.js';
+// Queues and pipes over shared memory (API.md section 4).
+export { Queue } from './sync/queue.js';
+export type { QueueOptions } from './sync/queue.js';
+export { JoinableQueue } from './sync/joinable-queue.js';
+export { SimpleQueue } from './sync/simple-queue.js';
+export type { SimpleQueueOptions } from './sync/simple-queue.js';
+export { Pipe, Connection } from './sync/pipe.js';
+export type { PipeOptions, TimeoutOptions } from './sync/pipe.js';
 export type { ProcessInfo } from './identity.js';
 export type {
   Runtime,

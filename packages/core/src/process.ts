@@ -12,6 +12,7 @@ import { checkArgsShallow, checkOptions, checkTimeout, show } from './internal/v
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
+import { serveWorker } from './internal/rpc.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -150,8 +151,14 @@ export class Process<A extends unknown[] = unknown[]> {
     return this;
   }
 
+  #rpc: ((data: unknown) => void) | undefined;
+
   #onMessage(message: FromWorker): void {
     if (message.type === 'targetDone' && message.error) this.#error = toRemoteError(message.error);
+    else if (message.type === 'rpc') {
+      const handle = this.#handle!;
+      (this.#rpc ??= serveWorker((data) => handle.postMessage({ type: 'rpc', data })))(message.data);
+    }
   }
 
   #onExit(code: number | null, signal: string | null): void {

@@ -191,3 +191,104 @@ export function bumpBig(value: Value<'i64'>): bigint {
 export function waitBarrierOnce(barrier: Barrier): Promise<number> {
   return barrier.wait();
 }
+
+// ---- manager proxies (manager-suite) ----
+import type { DictProxy, ListProxy, LockProxy, QueueProxy, ValueProxy } from '../sync/manager-proxies.js';
+
+/** Writes `key → key²` into the dict found at `holder.results`. */
+export async function recordSquare(holder: { results: DictProxy<number, number> }, key: number): Promise<number> {
+  await holder.results.set(key, key * key);
+  return key;
+}
+
+/** Adds 1 to `value` `n` times under `lock`. */
+export async function managedIncrements(value: ValueProxy<'i32'>, lock: LockProxy, n: number): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    await lock.withLock(async () => {
+      await value.set((await value.get()) + 1);
+    });
+  }
+  return n;
+}
+
+/** Puts `count` items `[producer, i]` on the queue. */
+export async function produce(queue: QueueProxy<[number, number]>, producer: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await queue.put([producer, i]);
+}
+
+/** Takes `count` items off the queue and appends them to `seen`. */
+export async function consume(queue: QueueProxy<[number, number]>, seen: ListProxy<string>, count: number): Promise<number> {
+  for (let i = 0; i < count; i++) {
+    const [p, n] = await queue.get({ timeout: 20_000 });
+    await seen.append(`${p}:${n}`);
+  }
+  return count;
+}
+
+// ---- queues and pipes (queue-suite) ----
+import type { Connection } from '../sync/pipe.js';
+import type { JoinableQueue } from '../sync/joinable-queue.js';
+import type { Queue } from '../sync/queue.js';
+
+/** Moves `count` items from one queue to another with the awaitable forms. */
+export async function relayQueue(from: Queue, to: Queue, count: number): Promise<number> {
+  for (let i = 0; i < count; i++) await to.put(await from.get({ timeout: 30_000 }), { timeout: 30_000 });
+  return count;
+}
+
+/** Puts `producer * 1e6 + i` for i < count (blocking forms), then one `null` to say it is done. */
+export function queueProducer(queue: Pick<Queue<number | null>, 'putSync'>, producer: number, count: number): number {
+  for (let i = 0; i < count; i++) queue.putSync(producer * 1e6 + i, { timeout: 60_000 });
+  queue.putSync(null, { timeout: 60_000 });
+  return count;
+}
+
+/** Takes items (blocking forms) until a `null`, and returns them in the order taken. */
+export function queueConsumer(queue: Queue<number | null>): number[] {
+  const got: number[] = [];
+  for (;;) {
+    const item = queue.getSync({ timeout: 60_000 });
+    if (item === null) return got;
+    got.push(item);
+  }
+}
+
+/** Takes `count` items, marking each done; returns their sum. */
+export function joinableConsumer(queue: JoinableQueue<number>, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    sum += queue.getSync({ timeout: 30_000 });
+    queue.taskDone();
+  }
+  return sum;
+}
+
+/** Sends back each of the next `count` values received. */
+export function pipeEcho(conn: Connection, count: number): number {
+  for (let i = 0; i < count; i++) conn.sendSync(conn.recvSync({ timeout: 30_000 }), { timeout: 30_000 });
+  return count;
+}
+
+/** Sends `values` (awaitable form), then closes this end if asked. */
+export async function pipeSendAll(conn: Connection, values: unknown[], close: boolean): Promise<number> {
+  for (const v of values) await conn.send(v);
+  if (close) conn.close();
+  return values.length;
+}
+
+/** Receives until `recv` rejects; returns what came and the error's message. */
+export async function pipeDrain(conn: Connection): Promise<{ values: unknown[]; error: string }> {
+  const values: unknown[] = [];
+  for (;;) {
+    try {
+      values.push(await conn.recv({ timeout: 30_000 }));
+    } catch (error) {
+      return { values, error: (error as Error).message };
+    }
+  }
+}
+
+/** `pollSync(ms)` in the worker. */
+export function pipePollSync(conn: Connection, ms: number): boolean {
+  return conn.pollSync(ms);
+}

@@ -16,6 +16,8 @@ import { poolSuite } from './pool-suite.js';
 import { faultSuite } from './fault-suite.js';
 import { inputSuite } from './input-suite.js';
 import { syncSuite } from './sync-suite.js';
+import { managerSuite } from './manager-suite.js';
+import { queueSuite } from './queue-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
 export { fixturesUrl } from './harness.js';
@@ -27,5 +29,7 @@ export function runConformance(h: Harness): void {
     faultSuite(h);
     inputSuite(h);
     syncSuite(h);
+    managerSuite(h);
+    queueSuite(h);
   });
 }

@@ -11,6 +11,7 @@ import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../
 import { serializeError, toRemoteError } from './error-wire.js';
 import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
+import { serveWorker } from './rpc.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 64;
@@ -48,6 +49,8 @@ interface Slot {
   exclusive: boolean;
   ref: boolean;
   lastError: unknown;
+  /** Serves this worker's manager calls, once it makes one. */
+  rpc?: (data: unknown) => void;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
   sent: { items: number; fns: FnRef[] }[];
 }
@@ -326,6 +329,9 @@ export class PoolEngine {
         return;
       }
       case 'targetDone':
+        return;
+      case 'rpc':
+        (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data })))(message.data);
         return;
     }
   }

@@ -55,7 +55,9 @@ export type ToWorker =
   /** A batch of jobs; the worker answers with exactly one `done` for it. */
   | { type: 'run'; jobs: WireJob[] }
   /** The one call a `Process` makes; the worker ends when it settles. */
-  | { type: 'target'; spec: FnSpec; args: unknown[]; shared?: boolean | undefined };
+  | { type: 'target'; spec: FnSpec; args: unknown[]; shared?: boolean | undefined }
+  /** A reply from a manager (comlink's protocol), for the worker's proxies. */
+  | { type: 'rpc'; data: unknown };
 
 /** Messages from a worker to its parent. */
 export type FromWorker =
@@ -63,4 +65,6 @@ export type FromWorker =
   | { type: 'initFailed'; error: SerializedError }
   /** `ms`: how long the batch ran in the worker, which the scheduler uses to size later batches. */
   | { type: 'done'; results: WireResult[]; ms: number }
-  | { type: 'targetDone'; error?: SerializedError | undefined };
+  | { type: 'targetDone'; error?: SerializedError | undefined }
+  /** A call from the worker's manager proxies (comlink's protocol). */
+  | { type: 'rpc'; data: unknown };

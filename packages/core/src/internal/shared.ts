@@ -9,6 +9,17 @@
 /** Implemented by every object that can cross to a worker as "the same object". */
 export const SHARE = Symbol.for('mp.share');
 
+/** The Manager method that offers the message-based twin of a shared-memory kind. */
+const MANAGED: Record<string, string> = {
+  Lock: 'Lock()',
+  RLock: 'Lock()',
+  Value: 'Value(type, initial)',
+  SharedArray: 'list(values)',
+  Queue: 'Queue({ maxsize })',
+  JoinableQueue: 'Queue({ maxsize })',
+  SimpleQueue: 'Queue()',
+};
+
 /** The property that marks a description on the wire. */
 const KIND = '__mpShared';
 
@@ -57,10 +68,11 @@ export function encodeShared(value: unknown, to: Destination, path: string, out:
   if (isShareable(value)) {
     const d = value[SHARE]();
     if (d.sharedMemory && !to.sharesMemory) {
-      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? d.kind;
+      const twin = MANAGED[d.kind];
       throw new TypeError(
-        `${path} is a ${name}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
-          `use a Manager instead: const manager = await Manager.start(); const obj = await manager.${name}(…)`,
+        `${path} is a ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
+          `use a Manager instead: const manager = await Manager.start(); ` +
+          (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock() and Value()'),
       );
     }
     out.found = true;

@@ -13,6 +13,7 @@ import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
 import { decodeShared } from './shared.js';
 import { revivers } from '../sync/revivers.js';
+import { connectWorker } from './rpc.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -35,7 +36,13 @@ export function runWorker(port: WorkerPort): void {
   const inbox: ToWorker[] = [];
   let draining = false;
 
+  // Manager replies bypass the inbox: a task may be waiting for one.
+  const rpc = connectWorker((data) => port.postMessage({ type: 'rpc', data }));
   port.onMessage((message) => {
+    if ((message as ToWorker).type === 'rpc') {
+      rpc((message as { data: unknown }).data);
+      return;
+    }
     inbox.push(message as ToWorker);
     if (!draining) drain();
   });
@@ -61,6 +68,8 @@ export function runWorker(port: WorkerPort): void {
         return runBatch(message.jobs);
       case 'target':
         return runTarget(message.spec, message.args, message.shared === true);
+      case 'rpc':
+        return undefined;
     }
   }
 

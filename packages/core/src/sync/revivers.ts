@@ -12,6 +12,12 @@ import { RLock } from './rlock.js';
 import { BoundedSemaphore, Semaphore } from './semaphore.js';
 import { SharedArray, type SharedArrayState } from './shared-array.js';
 import { Value, type ValueState } from './value.js';
+import { reviveProxy } from './manager-proxies.js';
+import type { ChannelState } from '../internal/channel.js';
+import { reviveQueue } from './queue.js';
+import { reviveJoinableQueue } from './joinable-queue.js';
+import { reviveSimpleQueue } from './simple-queue.js';
+import { reviveConnection, type ConnectionState } from './pipe.js';
 
 export const revivers: Revivers = {
   Lock: (state) => new Lock(state as Int32Array),
@@ -26,4 +32,9 @@ export const revivers: Revivers = {
   Barrier: (state) => new Barrier(state as BarrierState),
   Value: (state) => new Value(state as ValueState),
   SharedArray: (state) => new SharedArray(state as SharedArrayState),
+  ManagerProxy: reviveProxy,
+  Queue: (state) => reviveQueue(state as ChannelState),
+  JoinableQueue: (state) => reviveJoinableQueue(state as ChannelState),
+  SimpleQueue: (state) => reviveSimpleQueue(state as ChannelState),
+  Connection: (state) => reviveConnection(state as ConnectionState),
 };

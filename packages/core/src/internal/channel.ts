@@ -1,0 +1,277 @@
+/**
+ * The engine under `Queue`, `JoinableQueue`, `SimpleQueue` and each direction
+ * of a `Pipe`: serialized messages in a shared `RingBuffer`, any number of
+ * senders and receivers in any workers.
+ *
+ * Senders take turns through one mutex cell, receivers through another, so a
+ * sender and a receiver never wait for each other except on "full" and
+ * "empty". A waiting receiver parks on `PUT_SEQ` (bumped by every put and by
+ * every close), a waiting sender on `GET_SEQ` (bumped by every get and close):
+ * reading the counter before checking the state means no wake-up is missed.
+ * Each algorithm is a generator (`Steps`), driven blocking or awaiting.
+ */
+import { acquireCell, releaseCell } from '../sync/lock.js';
+import { MAX_RING_BYTES, RingBuffer } from './ring-buffer.js';
+import { checkOptions, show } from './validate.js';
+import { notify, remaining, runAsync, runSync, sharedCells, type Park, type Steps } from './wait.js';
+
+const PUT_MUTEX = 0;
+const GET_MUTEX = 1;
+const ITEMS = 2;
+const PUT_SEQ = 3;
+const GET_SEQ = 4;
+const UNFINISHED = 5;
+const WRITER_CLOSED = 6;
+const READER_CLOSED = 7;
+const CELLS = 8;
+
+/** The default ring size of a queue or pipe direction: 1 MiB. */
+export const DEFAULT_BUFFER_SIZE = 1 << 20;
+const MIN_BUFFER_SIZE = 16;
+
+/** What crosses to another worker to rebuild the same channel there. */
+export interface ChannelState {
+  cells: Int32Array;
+  ring: SharedArrayBuffer;
+  maxsize: number;
+  joinable: boolean;
+}
+
+export type PutResult = 'ok' | 'full' | 'closed' | 'broken';
+export type GetResult = Uint8Array | 'empty' | 'eof' | 'closed';
+
+/** Validates `bufferSize` (bytes). */
+export function checkBufferSize(value: unknown): number {
+  if (value === undefined) return DEFAULT_BUFFER_SIZE;
+  const message = `bufferSize must be an integer number of bytes from ${MIN_BUFFER_SIZE} to ${MAX_RING_BYTES}, got ${show(value)}`;
+  if (typeof value !== 'number') throw new TypeError(message);
+  if (!Number.isInteger(value) || value < MIN_BUFFER_SIZE || value > MAX_RING_BYTES) throw new RangeError(message);
+  return value;
+}
+
+/** Refuses unknown option names, so a typo (`maxSize`) is not silently ignored. */
+export function checkKnownOptions(what: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  const o = checkOptions('options', options);
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`unknown option ${JSON.stringify(key)} for ${what}; the options are ${known.join(', ')}`);
+    }
+  }
+  return o;
+}
+
+/** Continues a generator already started by hand from the park it yielded. */
+function* resume<T>(steps: Steps<T>, first: Park): Steps<T> {
+  let r = steps.next(yield first);
+  while (!r.done) r = steps.next(yield r.value);
+  return r.value;
+}
+
+/** Drives `steps` blocking; if the thread may not block, the generator is closed so its `finally` frees what it held. */
+export function drive<T>(steps: Steps<T>, what: string): T {
+  try {
+    return runSync(steps, what);
+  } catch (error) {
+    steps.return(undefined as never);
+    throw error;
+  }
+}
+
+/**
+ * Runs the sends of one sender object in call order, awaiting: synchronously
+ * when the first need not wait (so `q.put(x)` without `await` still lands at
+ * once), otherwise after the earlier ones of this object.
+ */
+export class SendOrder {
+  #pending = 0;
+  #last: Promise<unknown> = Promise.resolve();
+
+  run<T>(bytes: Uint8Array, start: (bytes: Uint8Array) => Steps<T>): Promise<T> {
+    if (this.#pending === 0) {
+      const steps = start(bytes);
+      let first: IteratorResult<Park, T>;
+      try {
+        first = steps.next();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      if (first.done) return Promise.resolve(first.value);
+      return this.#track(runAsync(resume(steps, first.value)));
+    }
+    const copy = bytes.slice();
+    const run = (): Promise<T> => runAsync(start(copy));
+    return this.#track(this.#last.then(run, run));
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#pending++;
+    const done = (): void => {
+      this.#pending--;
+    };
+    this.#last = promise.then(done, done);
+    return promise;
+  }
+}
+
+export class Channel {
+  readonly #cells: Int32Array;
+  readonly #ring: RingBuffer;
+  readonly #maxsize: number;
+  readonly #joinable: boolean;
+
+  constructor(state: ChannelState) {
+    this.#cells = state.cells;
+    this.#ring = new RingBuffer(state.ring);
+    this.#maxsize = state.maxsize;
+    this.#joinable = state.joinable;
+  }
+
+  /** A new channel; `what` names the object in the error where there is no SharedArrayBuffer. */
+  static create(what: string, maxsize: number, bufferSize: number, joinable: boolean): Channel {
+    const cells = sharedCells(CELLS, what);
+    return new Channel({ cells, ring: RingBuffer.create(bufferSize).buffer, maxsize, joinable });
+  }
+
+  get state(): ChannelState {
+    return { cells: this.#cells, ring: this.#ring.buffer, maxsize: this.#maxsize, joinable: this.#joinable };
+  }
+
+  get maxsize(): number {
+    return this.#maxsize;
+  }
+
+  /** The largest serialized message that fits. */
+  get maxMessage(): number {
+    return this.#ring.maxMessage;
+  }
+
+  get bufferSize(): number {
+    return this.#ring.capacity;
+  }
+
+  items(): number {
+    return Atomics.load(this.#cells, ITEMS);
+  }
+
+  writerClosed(): boolean {
+    return Atomics.load(this.#cells, WRITER_CLOSED) !== 0;
+  }
+
+  readerClosed(): boolean {
+    return Atomics.load(this.#cells, READER_CLOSED) !== 0;
+  }
+
+  /**
+   * Puts one message (already checked to fit in the ring). `stable` says the
+   * bytes outlive this call; otherwise they are copied before the first wait.
+   */
+  *put(message: Uint8Array, deadline: number, stable: boolean): Steps<PutResult> {
+    const c = this.#cells;
+    let bytes = message;
+    if (Atomics.compareExchange(c, PUT_MUTEX, 0, 1) !== 0) {
+      if (!stable) bytes = bytes.slice();
+      stable = true;
+      if (!(yield* acquireCell(c, PUT_MUTEX, deadline))) return 'full';
+    }
+    try {
+      const need = RingBuffer.cost(bytes.length);
+      for (;;) {
+        const seq = Atomics.load(c, GET_SEQ);
+        if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
+        if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
+        if ((this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) && this.#ring.free() >= need) break;
+        if (remaining(deadline) === 0) return 'full';
+        if (!stable) bytes = bytes.slice();
+        stable = true;
+        yield { cells: c, index: GET_SEQ, expected: seq, deadline };
+      }
+      this.#ring.write(bytes);
+      if (this.#joinable) Atomics.add(c, UNFINISHED, 1);
+      Atomics.add(c, ITEMS, 1);
+      Atomics.add(c, PUT_SEQ, 1);
+      notify(c, PUT_SEQ);
+      return 'ok';
+    } finally {
+      releaseCell(c, PUT_MUTEX);
+    }
+  }
+
+  /** Takes the oldest message: its bytes, or why there is none. */
+  *get(deadline: number): Steps<GetResult> {
+    const c = this.#cells;
+    if (Atomics.compareExchange(c, GET_MUTEX, 0, 1) !== 0) {
+      if (!(yield* acquireCell(c, GET_MUTEX, deadline))) return 'empty';
+    }
+    try {
+      for (;;) {
+        const seq = Atomics.load(c, PUT_SEQ);
+        if (Atomics.load(c, READER_CLOSED) !== 0) return 'closed';
+        if (Atomics.load(c, ITEMS) > 0) break;
+        if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'eof';
+        if (remaining(deadline) === 0) return 'empty';
+        yield { cells: c, index: PUT_SEQ, expected: seq, deadline };
+      }
+      const bytes = this.#ring.read();
+      Atomics.sub(c, ITEMS, 1);
+      Atomics.add(c, GET_SEQ, 1);
+      notify(c, GET_SEQ);
+      return bytes;
+    } finally {
+      releaseCell(c, GET_MUTEX);
+    }
+  }
+
+  /** Waits until a get would not wait (a message, or a close); false at the deadline. */
+  *poll(deadline: number): Steps<boolean> {
+    const c = this.#cells;
+    for (;;) {
+      const seq = Atomics.load(c, PUT_SEQ);
+      if (Atomics.load(c, ITEMS) > 0 || Atomics.load(c, WRITER_CLOSED) !== 0 || Atomics.load(c, READER_CLOSED) !== 0) return true;
+      if (remaining(deadline) === 0) return false;
+      yield { cells: c, index: PUT_SEQ, expected: seq, deadline };
+    }
+  }
+
+  /** Marks one message as processed (`JoinableQueue.taskDone`); false if none was outstanding. */
+  taskDone(): boolean {
+    const c = this.#cells;
+    for (;;) {
+      const n = Atomics.load(c, UNFINISHED);
+      if (n <= 0) return false;
+      if (Atomics.compareExchange(c, UNFINISHED, n, n - 1) === n) {
+        if (n === 1) notify(c, UNFINISHED);
+        return true;
+      }
+    }
+  }
+
+  /** Waits until every message put was marked done; false at the deadline. */
+  *join(deadline: number): Steps<boolean> {
+    const c = this.#cells;
+    for (;;) {
+      const n = Atomics.load(c, UNFINISHED);
+      if (n === 0) return true;
+      if (remaining(deadline) === 0) return false;
+      yield { cells: c, index: UNFINISHED, expected: n, deadline };
+    }
+  }
+
+  /** No more puts: waiting and later senders get `'closed'`, receivers drain what is left, then `'eof'`. */
+  closeWriter(): void {
+    this.#close(WRITER_CLOSED);
+  }
+
+  /** No more gets: senders get `'broken'`, receivers `'closed'`. */
+  closeReader(): void {
+    this.#close(READER_CLOSED);
+  }
+
+  #close(flag: number): void {
+    const c = this.#cells;
+    Atomics.store(c, flag, 1);
+    Atomics.add(c, PUT_SEQ, 1);
+    Atomics.add(c, GET_SEQ, 1);
+    notify(c, PUT_SEQ);
+    notify(c, GET_SEQ);
+  }
+}

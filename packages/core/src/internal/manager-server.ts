@@ -1,0 +1,222 @@
+/**
+ * The objects a `Manager` holds, and the operations its proxies may call on
+ * them. Blocking operations (a queue's `get`, a lock's `acquire`) wait here, in
+ * the manager, as promises; their callers await the reply.
+ */
+import { Empty, Full, MpError } from '../errors.js';
+import { checkElement, elementType, type TypeSpec } from './typecodes.js';
+
+export type ObjectKind = 'dict' | 'list' | 'Queue' | 'Lock' | 'Value';
+
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const w: Waiter = { resolve, reject, timer: undefined };
+    if (typeof timeout === 'number') {
+      w.timer = setTimeout(() => {
+        list.splice(list.indexOf(w), 1);
+        try {
+          resolve(onTimeout());
+        } catch (error) {
+          // onTimeout throws mp's Empty or Full.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(error);
+        }
+      }, timeout);
+    }
+    list.push(w);
+  });
+}
+
+function wake(list: Waiter[], value: unknown): boolean {
+  const w = list.shift();
+  if (!w) return false;
+  if (w.timer !== undefined) clearTimeout(w.timer);
+  w.resolve(value);
+  return true;
+}
+
+function timeoutOf(options: unknown): number | undefined {
+  const t = (options as { timeout?: unknown } | undefined)?.timeout;
+  return typeof t === 'number' ? t : undefined;
+}
+
+class ManagedQueue {
+  readonly items: unknown[] = [];
+  readonly getters: Waiter[] = [];
+  readonly putters: Waiter[] = [];
+  constructor(readonly maxsize: number) {}
+
+  full(): boolean {
+    return this.maxsize > 0 && this.items.length >= this.maxsize;
+  }
+
+  put(item: unknown, options?: unknown): unknown {
+    if (wake(this.getters, item)) return undefined;
+    if (!this.full()) {
+      this.items.push(item);
+      return undefined;
+    }
+    if ((options as { blocking?: boolean } | undefined)?.blocking === false) throw new Full('the queue is full');
+    return park(this.putters, timeoutOf(options), () => {
+      throw new Full(`the queue stayed full for ${timeoutOf(options)} ms`);
+    }).then(() => {
+      this.put(item, { blocking: false });
+    });
+  }
+
+  get(options?: unknown): unknown {
+    if (this.items.length > 0) {
+      const item = this.items.shift();
+      wake(this.putters, undefined);
+      return item;
+    }
+    if ((options as { blocking?: boolean } | undefined)?.blocking === false) throw new Empty('the queue is empty');
+    return park(this.getters, timeoutOf(options), () => {
+      throw new Empty(`the queue stayed empty for ${timeoutOf(options)} ms`);
+    });
+  }
+}
+
+class ManagedLock {
+  held = false;
+  readonly waiters: Waiter[] = [];
+
+  acquire(options?: unknown): unknown {
+    if (!this.held) {
+      this.held = true;
+      return true;
+    }
+    if ((options as { blocking?: boolean } | undefined)?.blocking === false) return false;
+    return park(this.waiters, timeoutOf(options), () => false);
+  }
+
+  release(): void {
+    if (!this.held) throw new MpError('release() of a Lock that is not locked');
+    if (!wake(this.waiters, true)) this.held = false;
+  }
+}
+
+class ManagedValue {
+  constructor(
+    readonly type: TypeSpec,
+    public value: number | bigint,
+  ) {}
+}
+
+type Operation = (target: never, ...args: never[]) => unknown;
+
+const operations: Record<ObjectKind, Record<string, Operation>> = {
+  dict: {
+    get: (m: Map<unknown, unknown>, key: unknown, fallback?: unknown) => (m.has(key) ? m.get(key) : fallback),
+    set: (m: Map<unknown, unknown>, key: unknown, value: unknown) => void m.set(key, value),
+    has: (m: Map<unknown, unknown>, key: unknown) => m.has(key),
+    delete: (m: Map<unknown, unknown>, key: unknown) => m.delete(key),
+    keys: (m: Map<unknown, unknown>) => [...m.keys()],
+    values: (m: Map<unknown, unknown>) => [...m.values()],
+    entries: (m: Map<unknown, unknown>) => [...m.entries()],
+    size: (m: Map<unknown, unknown>) => m.size,
+    clear: (m: Map<unknown, unknown>) => m.clear(),
+  },
+  list: {
+    append: (a: unknown[], value: unknown) => void a.push(value),
+    extend: (a: unknown[], values: unknown[]) => void a.push(...values),
+    get: (a: unknown[], i: number) => {
+      if (!Number.isInteger(i) || i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
+      return a.at(i);
+    },
+    set: (a: unknown[], i: number, value: unknown) => {
+      if (!Number.isInteger(i) || i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
+      a[i < 0 ? a.length + i : i] = value;
+    },
+    pop: (a: unknown[]) => {
+      if (a.length === 0) throw new RangeError('pop from an empty list');
+      return a.pop();
+    },
+    length: (a: unknown[]) => a.length,
+    toArray: (a: unknown[]) => a.slice(),
+  },
+  Queue: {
+    put: (q: ManagedQueue, item: unknown, options?: unknown) => q.put(item, options),
+    putNowait: (q: ManagedQueue, item: unknown) => q.put(item, { blocking: false }),
+    get: (q: ManagedQueue, options?: unknown) => q.get(options),
+    getNowait: (q: ManagedQueue) => q.get({ blocking: false }),
+    qsize: (q: ManagedQueue) => q.items.length,
+    empty: (q: ManagedQueue) => q.items.length === 0,
+    full: (q: ManagedQueue) => q.full(),
+  },
+  Lock: {
+    acquire: (l: ManagedLock, options?: unknown) => l.acquire(options),
+    release: (l: ManagedLock) => l.release(),
+    locked: (l: ManagedLock) => l.held,
+  },
+  Value: {
+    get: (v: ManagedValue) => v.value,
+    set: (v: ManagedValue, value: unknown) => {
+      v.value = checkElement(elementType(v.type), value, 'value');
+    },
+    add: (v: ManagedValue, n: unknown) => {
+      const prev = v.value;
+      v.value = (prev as number) + (checkElement(elementType(v.type), n, 'n') as number);
+      return prev;
+    },
+    sub: (v: ManagedValue, n: unknown) => {
+      const prev = v.value;
+      v.value = (prev as number) - (checkElement(elementType(v.type), n, 'n') as number);
+      return prev;
+    },
+    compareExchange: (v: ManagedValue, expected: unknown, replacement: unknown) => {
+      const prev = v.value;
+      if (prev === expected) v.value = checkElement(elementType(v.type), replacement, 'replacement');
+      return prev;
+    },
+  },
+};
+
+/** The state behind one manager: its objects by id. */
+export class ManagerServer {
+  readonly #objects = new Map<number, { kind: ObjectKind; target: unknown }>();
+  #next = 1;
+
+  create(kind: ObjectKind, init: unknown): number {
+    let target: unknown;
+    if (kind === 'dict') target = new Map(init as Iterable<[unknown, unknown]> | undefined);
+    else if (kind === 'list') target = [...((init as Iterable<unknown> | undefined) ?? [])];
+    else if (kind === 'Queue') target = new ManagedQueue(init as number);
+    else if (kind === 'Lock') target = new ManagedLock();
+    else {
+      const { type, initial } = init as { type: TypeSpec; initial: number | bigint };
+      target = new ManagedValue(type, initial);
+    }
+    const id = this.#next++;
+    this.#objects.set(id, { kind, target });
+    return id;
+  }
+
+  call(object: number, method: string, args: unknown[]): unknown {
+    const entry = this.#objects.get(object);
+    if (!entry) throw new Error(`the manager holds no object ${object}`);
+    const table = operations[entry.kind];
+    const op = Object.prototype.hasOwnProperty.call(table, method) ? table[method] : undefined;
+    if (!op) throw new TypeError(`a managed ${entry.kind} has no method ${method}()`);
+    return (op as (target: unknown, ...a: unknown[]) => unknown)(entry.target, ...args);
+  }
+
+  /** Rejects everything still waiting; the manager is going away. */
+  shutdown(): void {
+    for (const { target } of this.#objects.values()) {
+      const waiters =
+        target instanceof ManagedQueue ? [...target.getters, ...target.putters] : target instanceof ManagedLock ? target.waiters : [];
+      for (const w of waiters) {
+        if (w.timer !== undefined) clearTimeout(w.timer);
+        w.reject(new MpError('the manager was shut down while this call waited'));
+      }
+    }
+    this.#objects.clear();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The reading half of `serialize.ts`: rebuilds a value from its bytes, with
+ * shared and cyclic references restored in the order the writer met them.
+ */
+import { reviveError } from './error-wire.js';
+import {
+  UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS,
+} from './serialize-format.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const decoder = new TextDecoder();
+
+export class Reader {
+  readonly view: DataView;
+  pos = 0;
+  readonly refs: unknown[] = [];
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  u32(): number {
+    const n = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return n;
+  }
+
+  string(): string {
+    const tag = this.bytes[this.pos++];
+    let n: number;
+    if (tag === STRING8) n = this.bytes[this.pos++]!;
+    else if (tag === STRING32) n = this.u32();
+    else throw new TypeError(`corrupt serialized data: expected a string at byte ${this.pos - 1}`);
+    return this.utf8(n);
+  }
+
+  utf8(n: number): string {
+    const b = this.bytes;
+    const start = this.pos;
+    this.pos += n;
+    if (n <= 32) {
+      let s = '';
+      for (let i = start; i < start + n; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) return decoder.decode(b.subarray(start, start + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(b.subarray(start, start + n));
+  }
+
+  value(): unknown {
+    const tag = this.bytes[this.pos++];
+    switch (tag) {
+      case UNDEFINED:
+        return undefined;
+      case NULL:
+        return null;
+      case TRUE:
+        return true;
+      case FALSE:
+        return false;
+      case INT32: {
+        const n = this.view.getInt32(this.pos, true);
+        this.pos += 4;
+        return n;
+      }
+      case FLOAT64: {
+        const n = this.view.getFloat64(this.pos, true);
+        this.pos += 8;
+        return n;
+      }
+      case BIGINT: {
+        const negative = this.bytes[this.pos++] === 1;
+        const count = this.u32();
+        let v = 0n;
+        for (let i = 0; i < count; i++) {
+          v |= this.view.getBigUint64(this.pos, true) << BigInt(64 * i);
+          this.pos += 8;
+        }
+        return negative ? -v : v;
+      }
+      case STRING8:
+        return this.utf8(this.bytes[this.pos++]!);
+      case STRING32:
+        return this.utf8(this.u32());
+      case ARRAY: {
+        const n = this.u32();
+        const a = new Array<unknown>(n);
+        this.refs.push(a);
+        for (let i = 0; i < n; i++) a[i] = this.value();
+        return a;
+      }
+      case OBJECT: {
+        const n = this.u32();
+        const o: Record<string, unknown> = {};
+        this.refs.push(o);
+        for (let i = 0; i < n; i++) {
+          const key = this.string();
+          const v = this.value();
+          if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+          else o[key] = v;
+        }
+        return o;
+      }
+      case DATE: {
+        const d = new Date(this.view.getFloat64(this.pos, true));
+        this.pos += 8;
+        this.refs.push(d);
+        return d;
+      }
+      case MAP: {
+        const n = this.u32();
+        const m = new Map<unknown, unknown>();
+        this.refs.push(m);
+        for (let i = 0; i < n; i++) {
+          const k = this.value();
+          m.set(k, this.value());
+        }
+        return m;
+      }
+      case SET: {
+        const n = this.u32();
+        const s = new Set<unknown>();
+        this.refs.push(s);
+        for (let i = 0; i < n; i++) s.add(this.value());
+        return s;
+      }
+      case REGEXP: {
+        const r = new RegExp(this.string(), this.string());
+        this.refs.push(r);
+        return r;
+      }
+      case ERROR:
+        return this.error();
+      case ARRAY_BUFFER: {
+        const n = this.u32();
+        const buffer = this.bytes.slice(this.pos, this.pos + n).buffer;
+        this.pos += n;
+        this.refs.push(buffer);
+        return buffer;
+      }
+      case VIEW: {
+        const slot = this.refs.length;
+        this.refs.push(undefined);
+        const Ctor = VIEW_CTORS[this.bytes[this.pos++]!];
+        const buffer = this.value();
+        const offset = this.u32();
+        const length = this.u32();
+        if (!Ctor || !(buffer instanceof ArrayBuffer)) throw new TypeError('corrupt serialized data: bad typed array');
+        const view = new Ctor(buffer, offset, length);
+        this.refs[slot] = view;
+        return view;
+      }
+      case REF: {
+        const id = this.u32();
+        if (id >= this.refs.length) throw new TypeError(`corrupt serialized data: reference ${id} to nothing`);
+        return this.refs[id];
+      }
+      default:
+        throw new TypeError(`corrupt serialized data: unknown tag ${String(tag)} at byte ${this.pos - 1}`);
+    }
+  }
+
+  error(): Error {
+    const name = this.string();
+    const message = this.string();
+    const stack = this.value();
+    const error = reviveError({ name, message, stack: typeof stack === 'string' ? stack : undefined });
+    if (stack === undefined) delete (error as { stack?: string }).stack;
+    this.refs.push(error);
+    const n = this.u32();
+    for (let i = 0; i < n; i++) {
+      const key = this.string();
+      const v = this.value();
+      if (FORBIDDEN_KEYS.has(key)) continue;
+      if (key === 'cause') {
+        Object.defineProperty(error, 'cause', { value: v, writable: true, configurable: true });
+      } else if (!(key in error) || Object.hasOwn(error, key)) {
+        Object.defineProperty(error, key, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return error;
+  }
+}
+

@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import { Empty, Full, MpError, TimeoutError } from '../src/errors.ts';
+import { drive } from '../src/internal/channel.ts';
+import { SHARE, decodeShared, encodeShared } from '../src/internal/shared.ts';
+import type { Steps } from '../src/internal/wait.ts';
+import { JoinableQueue } from '../src/sync/joinable-queue.ts';
+import { Pipe } from '../src/sync/pipe.ts';
+import { Queue } from '../src/sync/queue.ts';
+import { revivers } from '../src/sync/revivers.ts';
+import { SimpleQueue } from '../src/sync/simple-queue.ts';
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends `value` through the share/revive path a worker uses, in this thread. */
+function acrossWorker<T>(value: T): T {
+  const sent = encodeShared([value], { sharesMemory: true, describe: 'test' }, 'args', { found: false });
+  return (decodeShared(structuredClone(sent), revivers) as T[])[0]!;
+}
+
+async function elapsed(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  try {
+    await fn();
+  } catch {
+    // timing only
+  }
+  return performance.now() - t0;
+}
+
+describe('Queue', () => {
+  it('is FIFO and reports its size', async () => {
+    const q = new Queue<unknown>();
+    expect(q.empty()).toBe(true);
+    expect(q.full()).toBe(false);
+    await q.put(1);
+    q.putNowait('two');
+    q.putSync({ three: [3] });
+    expect(q.qsize()).toBe(3);
+    expect(await q.get()).toBe(1);
+    expect(q.getNowait()).toBe('two');
+    expect(q.getSync()).toEqual({ three: [3] });
+    expect(q.empty()).toBe(true);
+  });
+
+  it('honours maxsize: Full at once, or after the timeout and never early', async () => {
+    const q = new Queue<number>({ maxsize: 2 });
+    q.putNowait(1);
+    await q.put(2);
+    expect(q.full()).toBe(true);
+    expect(() => q.putNowait(3)).toThrow(Full);
+    await expect(q.put(3, { blocking: false })).rejects.toBeInstanceOf(Full);
+    expect(await elapsed(() => expect(q.put(3, { timeout: 40 })).rejects.toBeInstanceOf(Full))).toBeGreaterThanOrEqual(40);
+    expect(await elapsed(() => q.putSync(3, { timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(() => q.putSync(3, { timeout: 0 })).toThrow(Full);
+    expect(q.qsize()).toBe(2);
+  });
+
+  it('Empty at once, or after the timeout and never early', async () => {
+    const q = new Queue();
+    expect(() => q.getNowait()).toThrow(Empty);
+    await expect(q.get({ blocking: false })).rejects.toBeInstanceOf(Empty);
+    expect(await elapsed(() => expect(q.get({ timeout: 40 })).rejects.toBeInstanceOf(Empty))).toBeGreaterThanOrEqual(40);
+    expect(await elapsed(() => q.getSync({ timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(() => q.getSync({ timeout: 1 })).toThrow(Empty);
+  });
+
+  it('a waiting put lands once a get makes room; a waiting get takes a later put', async () => {
+    const q = new Queue<string>({ maxsize: 1 });
+    await q.put('a');
+    let landed = false;
+    const putting = q.put('b').then(() => (landed = true));
+    await delay(20);
+    expect(landed).toBe(false);
+    expect(await q.get()).toBe('a');
+    await putting;
+    expect(await q.get()).toBe('b');
+    const getting = q.get({ timeout: 5_000 });
+    await delay(10);
+    await q.put('c');
+    expect(await getting).toBe('c');
+  });
+
+  it('keeps the order of puts that were not awaited', async () => {
+    const q = new Queue<number>({ maxsize: 2 });
+    const puts = [1, 2, 3, 4, 5, 6].map((n) => q.put(n));
+    const got: number[] = [];
+    for (let i = 0; i < 6; i++) got.push(await q.get({ timeout: 5_000 }));
+    await Promise.all(puts);
+    expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a full byte buffer blocks put as maxsize does, and wraps around intact', () => {
+    const q = new Queue<string>({ bufferSize: 64 });
+    const item = 'x'.repeat(20);
+    q.putNowait(item);
+    q.putNowait(item);
+    expect(() => q.putNowait(item)).toThrow(Full);
+    expect(q.getNowait()).toBe(item);
+    let previous = item;
+    for (let i = 0; i < 500; i++) {
+      const s = `${i}:`.padEnd(1 + (i % 20), '*');
+      q.putNowait(s);
+      expect(q.getNowait()).toBe(previous);
+      previous = s;
+    }
+    expect(q.getNowait()).toBe(previous);
+    expect(q.empty()).toBe(true);
+  });
+
+  it('refuses an item larger than the buffer, naming both sizes, and stays usable', () => {
+    const q = new Queue({ bufferSize: 1024 });
+    expect(() => q.putNowait('y'.repeat(5000))).toThrow(RangeError);
+    expect(() => q.putNowait('y'.repeat(5000))).toThrow(
+      /^item is 5005 bytes serialized, more than this Queue's buffer of 1024 bytes can carry \(1020 per item\); give it a larger buffer: new Queue\(\{ bufferSize: 8192 \}\)$/,
+    );
+    expect(() => q.put('y'.repeat(5000))).toThrow(RangeError);
+    q.putNowait('fine');
+    expect(q.getNowait()).toBe('fine');
+    expect(q.empty()).toBe(true);
+  });
+
+  it('close(): put throws, get drains then rejects instead of waiting, waiters wake', async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    q.putNowait(1);
+    const blockedPut = q.put(2, { timeout: 10_000 });
+    const r = new Queue<number>();
+    const blockedGet = r.get({ timeout: 10_000 });
+    await delay(10);
+    q.close();
+    r.close();
+    await expect(blockedPut).rejects.toThrow(new MpError('put() on a closed Queue'));
+    await expect(blockedGet).rejects.toThrow('get() on a closed Queue that is empty: nothing more will arrive');
+    expect(() => q.putNowait(3)).toThrow(MpError);
+    expect(q.getNowait()).toBe(1);
+    await expect(q.get()).rejects.toBeInstanceOf(MpError);
+    expect(() => q.getSync()).toThrow(/closed Queue/);
+  });
+
+  it('refuses bad options and items at the call site', () => {
+    expect(() => new Queue({ maxsize: -1 })).toThrow(new RangeError('maxsize must be an integer >= 0, got -1'));
+    expect(() => new Queue({ maxsize: 1.5 })).toThrow(RangeError);
+    expect(() => new Queue({ maxsize: '3' as unknown as number })).toThrow(new TypeError('maxsize must be an integer >= 0, got "3" (string)'));
+    expect(() => new Queue({ bufferSize: 0 })).toThrow(/bufferSize must be an integer number of bytes from 16 to 1073741824, got 0/);
+    expect(() => new Queue({ maxSize: 3 } as never)).toThrow(/unknown option "maxSize" for Queue; the options are maxsize, bufferSize/);
+    expect(() => new Queue(5 as never)).toThrow(TypeError);
+    const q = new Queue();
+    expect(() => q.put(1, { timeout: -1 })).toThrow(RangeError);
+    expect(() => q.get({ blocking: 'no' as never })).toThrow(/blocking must be a boolean/);
+    expect(() => q.putNowait({ f: () => 1 })).toThrow(new TypeError('item.f could not be cloned (function)'));
+    expect(() => q.put([Symbol('s')])).toThrow('item[0] could not be cloned (symbol)');
+    expect(() => q.putNowait({ q })).toThrow(/item\.q could not be cloned \(Queue: mp's shared objects/);
+    expect(q.empty()).toBe(true);
+  });
+
+  it('is the same queue after the trip a worker argument takes', async () => {
+    const q = new Queue<number>({ maxsize: 3 });
+    const there = acrossWorker(q);
+    expect(there).toBeInstanceOf(Queue);
+    expect(there).not.toBe(q);
+    await there.put(7);
+    expect(q.qsize()).toBe(1);
+    expect(q.getNowait()).toBe(7);
+    there.putNowait(1);
+    there.putNowait(2);
+    there.putNowait(3);
+    expect(q.full()).toBe(true);
+    expect(q[SHARE]().kind).toBe('Queue');
+  });
+});
+
+describe('drive', () => {
+  it('frees what the algorithm held when this thread may not block', () => {
+    let released = false;
+    function* holding(): Steps<number> {
+      try {
+        // A non-shared Int32Array makes Atomics.wait throw, as a browser's main thread does.
+        yield { cells: new Int32Array(1), index: 0, expected: 0, deadline: Infinity };
+        return 1;
+      } finally {
+        released = true;
+      }
+    }
+    expect(() => drive(holding(), 'queue.get')).toThrow(/queue\.getSync\(\) cannot block this thread/);
+    expect(released).toBe(true);
+  });
+});
+
+describe('JoinableQueue', () => {
+  it('join waits for taskDone per item; too many taskDone throws', async () => {
+    const q = new JoinableQueue<number>();
+    expect(await q.join()).toBe(true);
+    q.putNowait(1);
+    q.putNowait(2);
+    expect(await q.join({ timeout: 20 })).toBe(false);
+    expect(q.joinSync({ timeout: 5 })).toBe(false);
+    q.getNowait();
+    q.taskDone();
+    const joined = q.join({ timeout: 5_000 });
+    q.getNowait();
+    q.taskDone();
+    expect(await joined).toBe(true);
+    expect(q.joinSync()).toBe(true);
+    expect(() => q.taskDone()).toThrow(/taskDone\(\) called more times than there were items put/);
+    expect(() => q.join({ blocking: false } as never)).toThrow(/blocking is not an option/);
+  });
+
+  it('crosses to a worker as a JoinableQueue over the same counts', () => {
+    const q = new JoinableQueue<string>();
+    q.putNowait('a');
+    const there = acrossWorker(q);
+    expect(there).toBeInstanceOf(JoinableQueue);
+    expect(there.getNowait()).toBe('a');
+    there.taskDone();
+    expect(q.joinSync({ timeout: 0 })).toBe(true);
+  });
+});
+
+describe('SimpleQueue', () => {
+  it('put, get, empty and close', async () => {
+    const q = new SimpleQueue<string>();
+    expect(q.empty()).toBe(true);
+    await q.put('a');
+    q.putSync('b');
+    expect(q.empty()).toBe(false);
+    expect(await q.get()).toBe('a');
+    expect(q.getSync()).toBe('b');
+    await expect(q.get({ timeout: 10 })).rejects.toBeInstanceOf(Empty);
+    q.close();
+    await expect(q.put('c')).rejects.toThrow('put() on a closed SimpleQueue');
+    expect(() => new SimpleQueue({ maxsize: 1 } as never)).toThrow(/unknown option "maxsize" for SimpleQueue/);
+    expect(() => new SimpleQueue({ bufferSize: 64 }).putSync('z'.repeat(100))).toThrow(/new SimpleQueue\(\{ bufferSize: 128 \}\)/);
+    const there = acrossWorker(new SimpleQueue<number>());
+    expect(there).toBeInstanceOf(SimpleQueue);
+  });
+});
+
+describe('Pipe', () => {
+  it('duplex: both ends send and receive, in order', async () => {
+    const [a, b] = Pipe<unknown>();
+    void a.send(1);
+    await a.send({ two: new Map([[2, 2]]) });
+    b.sendSync('back');
+    expect(await b.recv()).toBe(1);
+    expect(b.recvSync()).toEqual({ two: new Map([[2, 2]]) });
+    expect(await a.recv({ timeout: 1_000 })).toBe('back');
+    expect(a.readable && a.writable && b.readable && b.writable).toBe(true);
+  });
+
+  it('poll says whether recv would wait', async () => {
+    const [a, b] = Pipe();
+    expect(await b.poll()).toBe(false);
+    expect(b.pollSync(5)).toBe(false);
+    const later = b.poll(5_000);
+    await delay(10);
+    void a.send('x');
+    expect(await later).toBe(true);
+    expect(await b.poll()).toBe(true);
+    expect(await b.recv()).toBe('x');
+    expect(() => b.poll(-1)).toThrow(RangeError);
+    expect(() => b.poll('1' as never)).toThrow(TypeError);
+  });
+
+  it('one-way: the first end only receives, the second only sends', async () => {
+    const [reader, writer] = Pipe<number>({ duplex: false });
+    expect(reader.writable).toBe(false);
+    expect(writer.readable).toBe(false);
+    expect(() => reader.send(1)).toThrow(/send\(\) on the reading end of a one-way Pipe/);
+    expect(() => writer.recv()).toThrow(/recv\(\) on the writing end of a one-way Pipe/);
+    expect(() => writer.poll()).toThrow(MpError);
+    await writer.send(5);
+    expect(reader.recvSync()).toBe(5);
+  });
+
+  it('recv on a pipe whose other end closed drains, then rejects instead of hanging', async () => {
+    const [a, b] = Pipe<string>();
+    void a.send('last words');
+    const pending = a.recv();
+    a.close();
+    expect(a.closed).toBe(true);
+    expect(b.closed).toBe(false);
+    await expect(pending).rejects.toThrow('recv() on a closed Connection');
+    expect(await b.poll()).toBe(true);
+    expect(await b.recv()).toBe('last words');
+    await expect(b.recv()).rejects.toThrow(new MpError('the other end of the pipe was closed'));
+    expect(() => b.recvSync()).toThrow('the other end of the pipe was closed');
+    await expect(b.send('anyone?')).rejects.toThrow('the other end of the pipe was closed');
+    await expect(a.send('again')).rejects.toThrow('send() on a closed Connection');
+    expect(() => a.recv()).toThrow('recv() on a closed Connection');
+  });
+
+  it('a waiting recv wakes when the other end closes', async () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    const waiting = reader.recv();
+    await delay(10);
+    writer.close();
+    await expect(waiting).rejects.toThrow('the other end of the pipe was closed');
+  });
+
+  it('send waits for room in a full buffer; recv times out with TimeoutError', async () => {
+    const [a, b] = Pipe<string>({ bufferSize: 64 });
+    const sends = ['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20), 'd'.repeat(20)].map((s) => a.send(s));
+    expect(() => a.sendSync('e'.repeat(20), { timeout: 5 })).toThrow(TimeoutError);
+    const got = [];
+    for (let i = 0; i < 4; i++) got.push((await b.recv({ timeout: 5_000 }))[0]);
+    await Promise.all(sends);
+    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    await expect(b.recv({ timeout: 20 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(() => a.send('z'.repeat(100))).toThrow(/value is 105 bytes serialized, more than this Pipe's buffer of 64 bytes/);
+  });
+
+  it('refuses bad options and crosses to a worker as the same end', () => {
+    expect(() => Pipe({ duplex: 'yes' as never })).toThrow(new TypeError('duplex must be a boolean, got "yes" (string)'));
+    expect(() => Pipe({ bufferSize: -5 })).toThrow(RangeError);
+    const [a, b] = Pipe<number>({ duplex: false });
+    const there = acrossWorker(b);
+    there.sendSync(42);
+    expect(a.recvSync()).toBe(42);
+    there.close();
+    expect(b.closed).toBe(true);
+  });
+});

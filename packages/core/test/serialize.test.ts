@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { deserialize, encode, serialize } from '../src/internal/serialize.ts';
+import { Empty, RemoteError } from '../src/errors.ts';
+
+const roundTrip = <T>(value: T): T => deserialize(serialize(value)) as T;
+
+describe('serialize', () => {
+  it('round-trips primitives, including NaN, -0, Infinity and bigints', () => {
+    for (const v of [undefined, null, true, false, 0, 1, -1, 2 ** 31, -(2 ** 31), 0.5, 1e300, Number.MAX_SAFE_INTEGER, Infinity, -Infinity]) {
+      expect(roundTrip(v)).toBe(v);
+    }
+    expect(roundTrip(NaN)).toBeNaN();
+    expect(Object.is(roundTrip(-0), -0)).toBe(true);
+    for (const v of [0n, 1n, -1n, 2n ** 64n, -(2n ** 200n) + 7n, 0xffffffffffffffffn]) expect(roundTrip(v)).toBe(v);
+  });
+
+  it('round-trips strings of every UTF-8 width, short and long', () => {
+    const samples = ['', 'a', 'héllo', '日本語', '😀 emoji', 'x'.repeat(85), 'é'.repeat(85), 'y'.repeat(86), '€'.repeat(10_000)];
+    for (const s of samples) expect(roundTrip(s)).toBe(s);
+    expect(roundTrip('a\ud800b')).toBe('a\ufffdb');
+  });
+
+  it('round-trips arrays, plain objects, Date, Map, Set and RegExp', () => {
+    const value = {
+      list: [1, 'two', [3], { four: 4 }],
+      when: new Date(1_700_000_000_000),
+      invalid: new Date(NaN),
+      map: new Map<unknown, unknown>([['a', 1], [2, { b: true }]]),
+      set: new Set([1, 'x', null]),
+      re: /a+b/giu,
+      'key with spaces': 1,
+      nested: { deeper: { deepest: [undefined, null] } },
+    };
+    expect(roundTrip(value)).toEqual(value);
+    const none = Object.create(null) as Record<string, number>;
+    none.a = 1;
+    expect(roundTrip(none)).toEqual({ a: 1 });
+  });
+
+  it('turns holes into undefined and keeps a __proto__ key as data', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(roundTrip([1, , 3])).toEqual([1, undefined, 3]);
+    const tricky = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const back = roundTrip(tricky);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
+  it('round-trips ArrayBuffer, every typed array and DataView', () => {
+    const buffer = new Uint8Array([1, 2, 3, 255]).buffer;
+    expect(new Uint8Array(roundTrip(buffer))).toEqual(new Uint8Array([1, 2, 3, 255]));
+    const views = [
+      new Int8Array([-1, 2]), new Uint8Array([1, 2]), new Uint8ClampedArray([3]), new Int16Array([-300]),
+      new Uint16Array([60_000]), new Int32Array([-5]), new Uint32Array([4e9]), new Float32Array([1.5]),
+      new Float64Array([Math.PI]), new BigInt64Array([-3n]), new BigUint64Array([2n ** 63n]),
+    ];
+    for (const v of views) {
+      const back = roundTrip(v);
+      expect(back.constructor).toBe(v.constructor);
+      expect(back).toEqual(v);
+    }
+    const dv = roundTrip(new DataView(new Uint8Array([9, 8, 7]).buffer, 1, 2));
+    expect(dv).toBeInstanceOf(DataView);
+    expect([dv.getUint8(0), dv.getUint8(1)]).toEqual([8, 7]);
+  });
+
+  it('sends only the bytes a partial view sees, and keeps views of one whole buffer together', () => {
+    const big = new Uint8Array(10_000).fill(7);
+    const part = big.subarray(100, 104);
+    expect(serialize(part).length).toBeLessThan(32);
+    expect(roundTrip(part)).toEqual(new Uint8Array([7, 7, 7, 7]));
+    const whole = new ArrayBuffer(8);
+    const [a, b] = roundTrip([new Uint8Array(whole), new Float64Array(whole)] as const);
+    expect(a.buffer).toBe(b.buffer);
+    a[0] = 1;
+    expect(b[0]).not.toBe(0);
+  });
+
+  it('round-trips Errors with name, message, stack, cause and own properties', () => {
+    const cause = new RangeError('inner');
+    const e = Object.assign(new TypeError('outer', { cause }), { code: 'E_X', detail: { n: 1 } });
+    const back = roundTrip(e);
+    expect(back).toBeInstanceOf(TypeError);
+    expect(back.message).toBe('outer');
+    expect(back.stack).toBe(e.stack);
+    expect(back.code).toBe('E_X');
+    expect(back.detail).toEqual({ n: 1 });
+    expect(back.cause).toBeInstanceOf(RangeError);
+    const custom = roundTrip(Object.assign(new Error('m'), { name: 'CustomError' }));
+    expect(custom.name).toBe('CustomError');
+    expect(roundTrip(new Empty('nothing'))).toBeInstanceOf(Empty);
+    const remote = roundTrip(new RemoteError('r', { remoteName: 'SyntaxError', remoteStack: 'at x' }));
+    expect(remote.remoteName).toBe('SyntaxError');
+  });
+
+  it('keeps shared and cyclic references within one value', () => {
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { shared, again: shared, list: [shared] };
+    cyclic.self = cyclic;
+    const map = new Map<string, unknown>();
+    map.set('me', map);
+    cyclic.map = map;
+    const back = roundTrip(cyclic);
+    expect(back.self).toBe(back);
+    expect(back.again).toBe(back.shared);
+    expect((back.list as unknown[])[0]).toBe(back.shared);
+    const m = back.map as Map<string, unknown>;
+    expect(m.get('me')).toBe(m);
+    const e = new Error('loop') as Error & { self?: unknown };
+    e.self = e;
+    const eb = roundTrip(e);
+    expect(eb.self).toBe(eb);
+  });
+
+  it('refuses what cannot be cloned, naming where it sits', () => {
+    const bad = (value: unknown): unknown => encode(value, 'item');
+    expect(() => bad({ handler: () => 1 })).toThrow(new TypeError('item.handler could not be cloned (function)'));
+    expect(() => bad([1, [2, Symbol('s')]])).toThrow(new TypeError('item[1][1] could not be cloned (symbol)'));
+    expect(() => bad({ 'a b': { c: () => 1 } })).toThrow('item["a b"].c could not be cloned (function)');
+    expect(() => bad(new Map([['k', () => 1]]))).toThrow('item.get(k) could not be cloned (function)');
+    expect(() => bad(new Set([Symbol.iterator]))).toThrow('item.<item> could not be cloned (symbol)');
+    class Point {
+      x = 1;
+    }
+    expect(() => bad({ p: new Point() })).toThrow('item.p could not be cloned (Point: a class instance; send a plain object)');
+    expect(() => bad(new WeakMap())).toThrow('item could not be cloned (WeakMap)');
+    expect(() => bad(new Int32Array(new SharedArrayBuffer(8)))).toThrow(/item could not be cloned \(Int32Array over a SharedArrayBuffer/);
+    expect(() => bad(Promise.resolve())).toThrow(TypeError);
+  });
+
+  it('is not disturbed by a failed or nested encode', () => {
+    expect(() => encode({ f: () => 1 }, 'item')).toThrow(TypeError);
+    const inner = { get lazy(): number {
+      encode({ other: 1 }, 'x');
+      return 5;
+    } };
+    expect(deserialize(encode({ a: 1, inner, b: 'after' }, 'item').slice())).toEqual({ a: 1, inner: { lazy: 5 }, b: 'after' });
+  });
+
+  it('refuses corrupt input', () => {
+    expect(() => deserialize(new Uint8Array([200]))).toThrow(/corrupt/);
+    expect(() => deserialize(new Uint8Array([1, 1]))).toThrow(/left over/);
+  });
+});
