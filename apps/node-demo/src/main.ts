@@ -12,6 +12,7 @@ import { q3 } from './q3.js';
 import { q4 } from './q4.js';
 import { q5 } from './q5.js';
 import { q6 } from './q6.js';
+import { sharedState } from './shared.js';
 
 const sections: [title: string, run: () => Promise<void>][] = [
   ['Q1. What is multiprocessing, and why does it matter?', q1],
@@ -20,6 +21,7 @@ const sections: [title: string, run: () => Promise<void>][] = [
   ['Q4. What is a pool?', q4],
   ['Q5. Pool.map: the squares of [2, 4, 6, 8, 9]', q5],
   ['Q6. Four child processes, each printing its number', q6],
+  ['Shared state: Queue, Lock and Barrier across workers', sharedState],
 ];
 
 const started = performance.now();

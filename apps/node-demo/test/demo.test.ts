@@ -28,4 +28,8 @@ it('runs Q1–Q6 and prints what the seed prints', async () => {
   expect(section(5)).toContain('[4, 16, 36, 64, 81]');
   const q6 = section(6).split('\n').filter((l) => /^\d+$/.test(l.trim()));
   expect([...q6].sort()).toEqual(['1', '2', '3', '4']);
+  const shared = stdout.slice(stdout.indexOf('=== Shared state'));
+  expect(shared).toMatch(/= 50,000 items, sum 1249975000 \(expected 1249975000\)/);
+  expect(shared).toMatch(/with a Lock: +400,000\n/);
+  expect(shared).toMatch(/no worker ran ahead/);
 }, 150_000);
