@@ -84,9 +84,11 @@ export function managerSuite(h: Harness): void {
       try {
         const queue = await manager.Queue<[number, number]>({ maxsize: 8 });
         const seen = await manager.list<string>();
-        const consumers = [pool.apply(fx.consume, [queue, seen, 100]), pool.apply(fx.consume, [queue, seen, 100])];
-        await Promise.all([pool.apply(fx.produce, [queue, 0, 100]), pool.apply(fx.produce, [queue, 1, 100])]);
-        await Promise.all(consumers);
+        const consumers = Promise.all([pool.apply(fx.consume, [queue, seen, 100]), pool.apply(fx.consume, [queue, seen, 100])]);
+        const producers = Promise.all([pool.apply(fx.produce, [queue, 0, 100]), pool.apply(fx.produce, [queue, 1, 100])]);
+        const [made, took] = await Promise.allSettled([producers, consumers]);
+        if (made.status === 'rejected') throw made.reason;
+        if (took.status === 'rejected') throw took.reason;
         const all = await seen.toArray();
         equal(all.length, 200);
         equal(new Set(all).size, 200, 'each item seen once');

@@ -50,6 +50,8 @@ class ManagedQueue {
   readonly items: unknown[] = [];
   readonly getters: Waiter[] = [];
   readonly putters: Waiter[] = [];
+  /** The items of the waiting putters, in the same order as `putters`. */
+  readonly pending = new Map<Waiter, unknown>();
   constructor(readonly maxsize: number) {}
 
   full(): boolean {
@@ -63,17 +65,30 @@ class ManagedQueue {
       return undefined;
     }
     if ((options as { blocking?: boolean } | undefined)?.blocking === false) throw new Full('the queue is full');
-    return park(this.putters, timeoutOf(options), () => {
+    const waiting = park(this.putters, timeoutOf(options), () => {
       throw new Full(`the queue stayed full for ${timeoutOf(options)} ms`);
-    }).then(() => {
-      this.put(item, { blocking: false });
     });
+    const w = this.putters.at(-1)!;
+    this.pending.set(w, item);
+    return waiting.then(
+      () => undefined,
+      (error: unknown) => {
+        this.pending.delete(w);
+        throw error;
+      },
+    );
   }
 
   get(options?: unknown): unknown {
     if (this.items.length > 0) {
       const item = this.items.shift();
-      wake(this.putters, undefined);
+      // The freed slot goes straight to the longest-waiting put, so no later put can take it.
+      const putter = this.putters[0];
+      if (putter) {
+        this.items.push(this.pending.get(putter));
+        this.pending.delete(putter);
+        wake(this.putters, undefined);
+      }
       return item;
     }
     if ((options as { blocking?: boolean } | undefined)?.blocking === false) throw new Empty('the queue is empty');

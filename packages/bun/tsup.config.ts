@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    worker: 'src/worker.ts',
+  },
+  format: ['esm'],
+  platform: 'node',
+  target: 'es2022',
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  // Never bundle core: the worker and the parent must share core's single module instance.
+  external: ['@mp/core', /^@mp\/core\//],
+});

@@ -1,0 +1,79 @@
+/**
+ * Deno-specific behaviour: what children print reaches stdout before join()
+ * resolves (seen from outside, in a separate program), a worker that ends
+ * itself with Deno.exit or self.close is noticed, and `permissions` narrows
+ * what workers may do.
+ */
+import { Pool, Process } from '../src/index.ts';
+import { Deno } from './deno-api.ts';
+
+function ok(value: unknown, message = 'expected a truthy value'): asserts value {
+  if (!value) throw new Error(message);
+}
+const equal = (actual: unknown, expected: unknown, message = ''): void =>
+  ok(Object.is(actual, expected), `${message} expected ${String(expected)}, got ${String(actual)}`);
+const deepEqual = (actual: unknown, expected: unknown, message = ''): void =>
+  equal(JSON.stringify(actual), JSON.stringify(expected), message);
+
+const packageDir = new URL('..', import.meta.url).pathname;
+
+async function run(fixture: string, flags: string[] = ['-A']): Promise<{ code: number; lines: string[]; stderr: string }> {
+  const args = ['run', '--no-prompt', '--no-check', ...flags, `test/fixtures/${fixture}`];
+  const out = await new Deno.Command(Deno.execPath(), { args, cwd: packageDir, stdout: 'piped', stderr: 'piped' }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  return { code: out.code, lines: text.trim().split('\n'), stderr: new TextDecoder().decode(out.stderr) };
+}
+
+const test = (name: string, fn: () => Promise<void>): void =>
+  Deno.test({ name: `deno: ${name}`, fn, sanitizeOps: false, sanitizeResources: false });
+
+test("the child's output reaches stdout before join() resolves (seed Q3)", async () => {
+  const { code, lines } = await run('print-order.ts');
+  equal(code, 0);
+  deepEqual(lines, [0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]));
+});
+
+test('Deno.exit(n) and self.close() in a child are noticed', async () => {
+  const exits = new Process({ target: () => (globalThis as unknown as { Deno: { exit(c: number): void } }).Deno.exit(5) }).start();
+  const closes = new Process({ target: () => (globalThis as unknown as { close(): void }).close() }).start();
+  await Promise.all([exits.join(), closes.join()]);
+  equal(exits.exitCode, 5);
+  equal(closes.exitCode, 0);
+});
+
+test('permissions narrows what workers may do; a task module needs read access to load', async () => {
+  const { code, lines, stderr } = await run('permissions.ts', ['-A', '--unstable-worker-options']);
+  equal(code, 0, stderr);
+  deepEqual(lines, ['none NotCapable RemoteError', 'read 1 NotCapable 49', 'read 2 read ok 49', 'inherit read ok 49']);
+});
+
+test('permissions without --unstable-worker-options: Deno itself ends the program with exit code 70', async () => {
+  const { code, stderr } = await run('escalate.ts', ['-A']);
+  equal(code, 70);
+  ok(stderr.includes('--unstable-worker-options'), stderr);
+});
+
+test('permissions wider than the program fail the worker start: the Process and the pool call report it', async () => {
+  const { code, lines, stderr } = await run('escalate.ts', ['--allow-read', '--unstable-worker-options']);
+  equal(code, 0, stderr);
+  equal(lines[0], "1 NotCapable Can't escalate parent thread permissions");
+  ok(/^WorkerExitError .*\(NotCapable: Can't escalate parent thread permissions\)$/.test(lines[1] ?? ''), lines[1]);
+});
+
+test('bad Deno options throw at the call site, naming the option', async () => {
+  let caught: unknown;
+  try {
+    new Pool({ processes: 1, permissions: 5 as never });
+  } catch (error) {
+    caught = error;
+  }
+  ok(caught instanceof TypeError && /^permissions must be 'inherit', 'none' or an object/.test(caught.message), String(caught));
+  caught = undefined;
+  try {
+    new Pool({ processes: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+  } catch (error) {
+    caught = error;
+  }
+  ok(caught instanceof TypeError && /resourceLimits is not supported on deno/.test(caught.message), String(caught));
+  await Promise.resolve();
+});
