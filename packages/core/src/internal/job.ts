@@ -22,6 +22,8 @@ export interface Job {
   start: number;
   /** How many items (1 for apply). */
   count: number;
+  /** Bytes of buffers and strings at the top level of its data: big payloads are not batched together. */
+  weight: number;
   transfer: TransferItem[] | undefined;
   /** Whether `data` holds descriptions of shared objects. */
   shared: boolean;
@@ -53,6 +55,22 @@ export interface Call {
 
 let nextJobId = 1;
 
+/** Bytes of the buffers and strings among `data`'s items (one level down), without walking deeper. */
+function weigh(data: unknown): number {
+  if (!Array.isArray(data)) return 0;
+  let bytes = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v: unknown = data[i];
+    if (typeof v === 'string') bytes += v.length;
+    else if (typeof v === 'object' && v !== null) {
+      if (v instanceof ArrayBuffer) bytes += v.byteLength;
+      else if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+      else if (Array.isArray(v)) for (const w of v as unknown[]) if (w instanceof ArrayBuffer || ArrayBuffer.isView(w)) bytes += w.byteLength;
+    }
+  }
+  return bytes;
+}
+
 export function makeJob(
   call: Call,
   mode: JobMode,
@@ -69,6 +87,7 @@ export function makeJob(
     data,
     start,
     count,
+    weight: weigh(data),
     transfer,
     shared,
     isolate: call.timeout !== undefined,

@@ -17,6 +17,8 @@ import { serveWorker } from './rpc.js';
 const BATCH_ITEMS = 64;
 /** Most work (by measured cost) one batch carries, so batching never starves an idle worker. */
 const BATCH_MS = 2;
+/** Most bytes (of buffers and strings) one batch carries: big payloads travel one per message. */
+const BATCH_BYTES = 1 << 20;
 /** A job expected to take this long goes only to an idle worker: Python's pull model, best for uneven tasks. */
 const LONG_JOB_MS = 1;
 /** Most batch messages outstanding per worker, so a worker never waits for a round trip. */
@@ -42,6 +44,7 @@ interface Slot {
   batches: number;
   outgoing: Job[];
   outgoingItems: number;
+  outgoingBytes: number;
   known: Set<number>;
   assigned: number;
   ready: boolean;
@@ -225,15 +228,26 @@ export class PoolEngine {
   #fits(job: Job, slot: Slot): boolean {
     const idle = slot.inflight.size === 0 && slot.outgoing.length === 0;
     const cost = job.call.fn.cost;
-    if (cost < 0 || cost * job.count >= LONG_JOB_MS) return idle;
+    if (cost < 0 || cost * job.count >= LONG_JOB_MS) {
+      if (idle || job.isolate) return idle;
+      // One long job may wait in a busy worker, so the next one's copy overlaps this one's run;
+      // not near the end of the queue, where it could wait behind a long job while a worker idles.
+      return slot.inflight.size === 1 && slot.outgoing.length === 0 && this.#pendingCalls() > this.#slots.size;
+    }
     if (slot.outgoing.length === 0) return slot.batches < MAX_BATCHES;
     const items = slot.outgoingItems + job.count;
-    return items <= BATCH_ITEMS && items * cost <= BATCH_MS;
+    return items <= BATCH_ITEMS && items * cost <= BATCH_MS && slot.outgoingBytes + job.weight <= BATCH_BYTES;
+  }
+
+  /** How many calls still have jobs to hand out: a cheap lower bound on the jobs queued. */
+  #pendingCalls(): number {
+    return this.#retry.length + this.#sources.length - this.#head;
   }
 
   #assign(job: Job, slot: Slot): void {
     slot.outgoing.push(job);
     slot.outgoingItems += job.count;
+    slot.outgoingBytes += job.weight;
     slot.assigned++;
     if (job.isolate) slot.exclusive = true;
   }
@@ -242,6 +256,7 @@ export class PoolEngine {
     const jobs = slot.outgoing;
     slot.outgoing = [];
     slot.outgoingItems = 0;
+    slot.outgoingBytes = 0;
     const wire: WireJob[] = new Array<WireJob>(jobs.length);
     let transfer: TransferItem[] | undefined;
     const introduced: number[] = [];
@@ -422,6 +437,7 @@ export class PoolEngine {
       batches: 0,
       outgoing: [],
       outgoingItems: 0,
+      outgoingBytes: 0,
       known: new Set(),
       assigned: 0,
       ready: false,

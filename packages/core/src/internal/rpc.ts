@@ -5,7 +5,7 @@
  * parent exposes the manager registry to each worker that asks; inside a worker,
  * one comlink remote talks to the parent.
  */
-import { expose, wrap, type Endpoint, type Remote } from 'comlink';
+import type { Endpoint, Remote } from 'comlink';
 import { serializeError, type SerializedError } from './error-wire.js';
 
 /** What a manager answers; errors travel as data so their classes survive (`Empty`, `Full`…). */
@@ -17,6 +17,10 @@ export interface Served {
 }
 
 const servers = new Map<string, Served>();
+
+// comlink loads on first use, so workers that never touch a manager start without it.
+let comlink: Promise<typeof import('comlink')> | undefined;
+const loadComlink = (): Promise<typeof import('comlink')> => (comlink ??= import('comlink'));
 
 export function registerManager(id: string, server: Served): void {
   servers.set(id, server);
@@ -64,29 +68,30 @@ function carrier(send: (data: unknown) => void): { endpoint: Endpoint; deliver: 
 /** Parent side: serves the registry to one worker; returns the function that takes its `rpc` messages. */
 export function serveWorker(send: (data: unknown) => void): (data: unknown) => void {
   const { endpoint, deliver } = carrier(send);
-  expose(registry, endpoint);
-  return deliver;
+  const ready = loadComlink().then((c) => c.expose(registry, endpoint));
+  return (data) => void ready.then(() => deliver(data));
 }
 
 const KEY = Symbol.for('mp.rpc');
 
 interface WorkerRpc {
-  remote: Remote<typeof registry>;
-  deliver: (data: unknown) => void;
+  endpoint: Endpoint;
+  remote: Promise<Remote<typeof registry>> | undefined;
 }
 
 /** Worker side: connects this worker's calls to its parent. Called once by the worker runtime. */
 export function connectWorker(send: (data: unknown) => void): (data: unknown) => void {
   const { endpoint, deliver } = carrier(send);
-  const rpc: WorkerRpc = { remote: wrap<typeof registry>(endpoint), deliver };
+  const rpc: WorkerRpc = { endpoint, remote: undefined };
   (globalThis as Record<symbol, unknown>)[KEY] = rpc;
   return deliver;
 }
 
 /** Calls a manager: directly when it runs in this realm, else through the parent. */
-export function callManager(manager: string, object: number, method: string, args: unknown[]): Promise<Reply> {
+export async function callManager(manager: string, object: number, method: string, args: unknown[]): Promise<Reply> {
   if (servers.has(manager)) return registry.call(manager, object, method, args);
   const rpc = (globalThis as Record<symbol, WorkerRpc | undefined>)[KEY];
   if (!rpc) return registry.call(manager, object, method, args);
-  return rpc.remote.call(manager, object, method, args);
+  const remote = await (rpc.remote ??= loadComlink().then((c) => c.wrap<typeof registry>(rpc.endpoint)));
+  return remote.call(manager, object, method, args);
 }
