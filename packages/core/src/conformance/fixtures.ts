@@ -292,3 +292,8 @@ export async function pipeDrain(conn: Connection): Promise<{ values: unknown[]; 
 export function pipePollSync(conn: Connection, ms: number): boolean {
   return conn.pollSync(ms);
 }
+
+/** Adds 1 to the `Value` the initializer stored (see `init`). */
+export function bumpInitValue(): number {
+  return (initValue as Value<'i32'>).add(1);
+}

@@ -221,6 +221,17 @@ export function syncSuite(h: Harness): void {
       }),
     );
 
+    h.it('a Value passed in initargs is the same object in every worker', async () => {
+      const counter = new Value('i32', 0);
+      const pool = new Pool({ processes: 2, context, initializer: fx.init, initargs: [counter] });
+      try {
+        await pool.map(fx.bumpInitValue, Array.from({ length: 20 }, () => undefined as never), { chunksize: 1 });
+        equal(counter.value, 20);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it('SharedArray, Value<i64> and Barrier are the same objects in a Process and a pool task', async () => {
       const array = new SharedArray('f64', 5);
       const p = new Process({ target: fx.fillArray, args: [array, 1.5], context }).start();
