@@ -1,38 +1,26 @@
 /**
- * The demo's entry (`pnpm demo:deno`): runs the six sections of the seed, Q1 to Q6,
- * in order, each under its heading. Q3, Q5 and Q6 are the seed's programs and
- * print what the seed prints; Q1, Q2 and Q4 answer the seed's questions in a
- * few words and then measure the answer on this machine.
+ * The demo's entry (`pnpm demo:deno`): the seed's exercises Q1–Q6 and shared
+ * state, as @mp/demo-kit runs them, on Deno.
  */
-import { cpuCount } from '@mp/deno';
-import { Deno } from './deno.ts';
-import { describeError, seconds } from './format.ts';
-import { q1 } from './q1.ts';
-import { q2 } from './q2.ts';
-import { q3 } from './q3.ts';
-import { q4 } from './q4.ts';
-import { q5 } from './q5.ts';
-import { q6 } from './q6.ts';
+import * as mp from '@mp/deno';
+import { runDemo } from '@mp/demo-kit';
 
-const sections: [title: string, run: () => Promise<void>][] = [
-  ['Q1. What is multiprocessing, and why does it matter?', q1],
-  ['Q2. How does multiprocessing differ from multithreading?', q2],
-  ['Q3. A child process that prints, and a parent that waits', q3],
-  ['Q4. What is a pool?', q4],
-  ['Q5. Pool.map: the squares of [2, 4, 6, 8, 9]', q5],
-  ['Q6. Four child processes, each printing its number', q6],
-];
-
-const started = performance.now();
-console.log(`@mp/deno demo: Python's multiprocessing, seed exercises Q1–Q6 (Deno ${Deno.version.deno}, ${cpuCount()} CPUs)`);
-for (const [title, run] of sections) {
-  console.log(`\n=== ${title} ===\n`);
-  try {
-    await run();
-  } catch (error) {
-    // One line, no stack: the demo goes on with the next section and exits non-zero at the end.
-    console.log(`\n✗ this section failed: ${describeError(error)}`);
-    Deno.exitCode = 1;
-  }
+/** The parts of Deno's API the demo uses, typed here so that tsc and eslint check it without Deno's own type library. */
+interface DenoApi {
+  version: { deno: string };
+  stdout: { writeSync(bytes: Uint8Array): number };
+  memoryUsage(): { rss: number };
+  exitCode: number;
 }
-console.log(`\nDone in ${seconds(performance.now() - started)}.`);
+const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
+const encoder = new TextEncoder();
+
+await runDemo(mp, {
+  adapter: '@mp/deno',
+  name: 'Deno',
+  version: Deno.version.deno,
+  contexts: mp.denoRuntime.contexts,
+  rss: () => Deno.memoryUsage().rss,
+  write: (text) => Deno.stdout.writeSync(encoder.encode(text)),
+  setExitCode: (code) => (Deno.exitCode = code),
+});

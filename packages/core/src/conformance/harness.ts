@@ -28,6 +28,17 @@ export interface Features {
    * @default true
    */
   sharedMemory?: boolean;
+  /**
+   * A worker can end itself with an exit code (`process.exit(n)`, `Deno.exit(n)`); in a Web Worker,
+   * `self.close()` has none and reports 0.
+   * @default true
+   */
+  exitCodes?: boolean;
+  /**
+   * The thread running the suite may block (`…Sync` forms work there); a browser page's main thread may not.
+   * @default true
+   */
+  mainThreadBlocks?: boolean;
 }
 
 export interface Harness {

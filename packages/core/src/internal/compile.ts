@@ -45,7 +45,7 @@ function codegenError(name: string, cause: unknown): Error {
 async function importExport(url: string, name: string): Promise<Fn> {
   let mod = modules.get(url);
   if (!mod) {
-    mod = import(url) as Promise<Record<string, unknown>>;
+    mod = import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>;
     modules.set(url, mod);
     mod.catch(() => modules.delete(url));
   }

@@ -1,0 +1,57 @@
+/**
+ * Tests in real headless Chromium (Debian's /usr/bin/chromium, driven by
+ * Playwright; no browser download). Three projects: `isolated` serves the page
+ * with the COOP/COEP headers (SharedArrayBuffer available) and runs the whole
+ * conformance suite; `not-isolated` serves it without them and checks the clear
+ * errors and the Manager fallback; `unbundled` serves the built dist/ as plain
+ * ES modules with an import map.
+ */
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+/** The Chromium flags used everywhere in this repo (Playwright adds headless mode itself). */
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** A fresh object per project: vitest names each project's instances in place. */
+const browser = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({
+    launchOptions: { executablePath: process.env.MP_CHROMIUM ?? '/usr/bin/chromium', args: FLAGS },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+  screenshotFailures: false,
+});
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        server: { headers: isolation },
+        test: { name: 'isolated', include: ['test/*.test.ts'], browser: browser() },
+      },
+      {
+        test: { name: 'not-isolated', include: ['test/not-isolated/*.test.ts'], browser: browser() },
+      },
+      {
+        // The built dist/ served unbundled to Chromium (driven from Node by playwright-core).
+        test: { name: 'unbundled', include: ['test/unbundled/*.test.ts'], environment: 'node' },
+      },
+    ],
+  },
+});
