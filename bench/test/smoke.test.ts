@@ -1,0 +1,62 @@
+/**
+ * The benchmark's smoke run, so it cannot rot: every cell (library × scenario)
+ * runs once with tiny sizes through the real CLI, in fresh processes, and must
+ * return a sane record; the report and chart must be written. Shape only — no
+ * timing is asserted (the machine is shared and noisy).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = fileURLToPath(new URL('../src/run.mjs', import.meta.url));
+
+interface BenchRecord {
+  runtime: string;
+  library: string;
+  scenario: string;
+  mode: string;
+  value: number | string;
+  unit: string;
+  details: Record<string, number>;
+  error?: string;
+}
+
+const expectedScenarios = ['apply', 'map', 'latency', 'cpu', 'clone', 'transfer', 'startup', 'memory'];
+const expectedLibraries = ['mp-thread', 'mp-process', 'piscina', 'tinypool', 'tinypool-c16', 'workerpool', 'poolifier', 'raw-unbatched', 'raw-batched'];
+
+describe('pnpm bench --smoke', () => {
+  it('runs every cell once and produces a sane record for each, plus the report and chart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-bench-test-'));
+    const out = join(dir, 'BENCHMARKS.md');
+    const json = join(dir, 'records.json');
+    await promisify(execFile)(process.execPath, [run, '--smoke', '--out', out, '--json', json], { timeout: 110_000 });
+
+    const { records } = JSON.parse(readFileSync(json, 'utf8')) as { records: BenchRecord[] };
+    const sane = (r: BenchRecord): boolean => r.error === undefined && typeof r.value === 'number' && Number.isFinite(r.value);
+    const cells = new Map<string, BenchRecord[]>();
+    for (const r of records) cells.set(`${r.library}/${r.scenario}`, [...(cells.get(`${r.library}/${r.scenario}`) ?? []), r]);
+    // A transient failure is retried once by the runner; a cell with no sane record is a broken cell.
+    const broken = [...cells].filter(([, rs]) => !rs.some(sane)).map(([key, rs]) => `${key}: ${rs[0]?.error ?? String(rs[0]?.value)}`);
+    expect(broken).toEqual([]);
+
+    expect(new Set(records.map((r) => r.scenario))).toEqual(new Set(expectedScenarios));
+    for (const lib of expectedLibraries) expect(records.some((r) => r.library === lib)).toBe(true);
+    expect(cells.size).toBeGreaterThanOrEqual(60);
+    for (const r of records.filter(sane)) {
+      expect(r).toMatchObject({ runtime: 'node', mode: 'smoke' });
+      expect(typeof r.unit).toBe('string');
+      expect(typeof r.details).toBe('object');
+      if (r.unit !== 'MiB') expect(r.value).toBeGreaterThan(0);
+    }
+
+    const report = readFileSync(out, 'utf8');
+    expect(report).toContain('## Targets (issue 3)');
+    for (const letter of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) expect(report).toContain(`### (${letter})`);
+    expect(report).toContain('](BENCHMARKS.svg)');
+    expect(readFileSync(join(dir, 'BENCHMARKS.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+});
