@@ -209,12 +209,14 @@ export class Pool {
     let items: unknown[] = Array.isArray(iterable) ? iterable : [...iterable];
     let copied = !Array.isArray(iterable);
     const sharing = { found: false };
+    let plain = true;
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
       if (star) checkStarItem(item, i);
       const t = typeof item;
       if (t === 'function' || t === 'symbol') throw new TypeError(`iterable[${i}] could not be cloned (${t})`);
       if (t !== 'object' || item === null) continue;
+      plain = false;
       if (star) checkArgsShallow(item as unknown[], `iterable[${i}]`);
       const sent = encodeShared(item, this.#to, `iterable[${i}]`, sharing);
       if (sent !== item) {
@@ -230,7 +232,7 @@ export class Pool {
       chunksize = Math.max(1, Math.ceil(items.length / (this.#processes * 4)));
     } else chunksize = checkInteger('chunksize', o.chunksize, 1);
     const onProgress = checkFunctionOption('onProgress', o.onProgress) as ((d: number, t: number) => void) | undefined;
-    const settings = { fn: ref, timeout, signal, chunksize, onProgress, shared: sharing.found };
+    const settings = { fn: ref, timeout, signal, chunksize, onProgress, shared: sharing.found, plain };
     return new MapCall<R>(this.#engine, settings, items, star ? 'star' : 'map').promise;
   }
 

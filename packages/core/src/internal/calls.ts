@@ -132,12 +132,19 @@ export class MapCall<R> extends BaseCall {
   readonly #results: R[];
   readonly #onProgress: ((done: number, total: number) => void) | undefined;
   readonly #shared: boolean;
+  readonly #plain: boolean;
   #next = 0;
   #remaining: number;
 
   constructor(
     scheduler: Scheduler,
-    o: CommonOptions & { chunksize: number; onProgress: ((done: number, total: number) => void) | undefined; shared: boolean },
+    o: CommonOptions & {
+      chunksize: number;
+      onProgress: ((done: number, total: number) => void) | undefined;
+      shared: boolean;
+      /** No item is an object: chunks are plain slices, nothing to unwrap or weigh. */
+      plain: boolean;
+    },
     items: readonly unknown[],
     mode: JobMode,
   ) {
@@ -151,6 +158,7 @@ export class MapCall<R> extends BaseCall {
     this.#chunksize = o.chunksize;
     this.#onProgress = o.onProgress;
     this.#shared = o.shared;
+    this.#plain = o.plain;
     this.#results = new Array<R>(items.length);
     this.#remaining = items.length;
     if (!this.watchSignal()) return;
@@ -175,6 +183,7 @@ export class MapCall<R> extends BaseCall {
     const start = this.#next;
     const end = Math.min(start + this.#chunksize, this.#items.length);
     this.#next = end;
+    if (this.#plain) return makeJob(this, this.#mode, this.#items.slice(start, end), start, end - start, undefined, false, true);
     const [data, transfer] = sliceUnwrapped(this.#items, start, end);
     return makeJob(this, this.#mode, data, start, end - start, transfer, this.#shared);
   }

@@ -79,6 +79,7 @@ export function makeJob(
   count: number,
   transfer: TransferItem[] | undefined,
   shared = false,
+  plain = false,
 ): Job {
   return {
     id: nextJobId++,
@@ -87,7 +88,8 @@ export function makeJob(
     data,
     start,
     count,
-    weight: weigh(data),
+    // Moved buffers cost nothing to send; a chunk of primitives has no buffers to weigh.
+    weight: plain || transfer !== undefined ? 0 : weigh(data),
     transfer,
     shared,
     isolate: call.timeout !== undefined,

@@ -232,16 +232,18 @@ export class PoolEngine {
       if (idle || job.isolate) return idle;
       // One long job may wait in a busy worker, so the next one's copy overlaps this one's run;
       // not near the end of the queue, where it could wait behind a long job while a worker idles.
-      return slot.inflight.size === 1 && slot.outgoing.length === 0 && this.#pendingCalls() > this.#slots.size;
+      return slot.inflight.size === 1 && slot.outgoing.length === 0 && this.#queuedMoreThan(this.#slots.size);
     }
     if (slot.outgoing.length === 0) return slot.batches < MAX_BATCHES;
     const items = slot.outgoingItems + job.count;
     return items <= BATCH_ITEMS && items * cost <= BATCH_MS && slot.outgoingBytes + job.weight <= BATCH_BYTES;
   }
 
-  /** How many calls still have jobs to hand out: a cheap lower bound on the jobs queued. */
-  #pendingCalls(): number {
-    return this.#retry.length + this.#sources.length - this.#head;
+  /** Whether more than `n` jobs wait, counting only as far as needed. */
+  #queuedMoreThan(n: number): boolean {
+    let count = this.#retry.length;
+    for (let i = this.#head; count <= n && i < this.#sources.length; i++) count += this.#sources[i]!.queued();
+    return count > n;
   }
 
   #assign(job: Job, slot: Slot): void {

@@ -12,7 +12,14 @@ import { setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
 import { decodeShared } from './shared.js';
-import { revivers } from '../sync/revivers.js';
+import type { Revivers } from './shared.js';
+
+// The shared-object classes load on first use, so a worker that never receives one starts faster.
+let revivers: Revivers | undefined;
+let loadingRevivers: Promise<Revivers> | undefined;
+function loadRevivers(): Promise<Revivers> {
+  return (loadingRevivers ??= import('../sync/revivers.js').then((m) => (revivers = m.revivers)));
+}
 import { connectWorker } from './rpc.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -86,7 +93,7 @@ export function runWorker(port: WorkerPort): void {
       try {
         const fn = await resolveFn(spec);
         const initargs = message.initargs ?? [];
-        if (message.shared) decodeShared(initargs, revivers);
+        if (message.shared) decodeShared(initargs, await loadRevivers());
         await fn(...initargs);
         port.postMessage({ type: 'ready' });
       } catch (error) {
@@ -169,7 +176,10 @@ export function runWorker(port: WorkerPort): void {
 
   function runWith(fn: Fn, job: WireJob, succeed: (v: unknown) => void, fail: (e: unknown) => void): Promise<void> | undefined {
     try {
-      if (job.shared) decodeShared(job.data, revivers);
+      if (job.shared) {
+        if (!revivers) return loadRevivers().then(() => runWith(fn, job, succeed, fail));
+        decodeShared(job.data, revivers);
+      }
       if (job.mode === 'apply') {
         const value = fn(...(job.data as unknown[]));
         if (isThenable(value)) return Promise.resolve(value).then(succeed, fail);
@@ -236,7 +246,7 @@ export function runWorker(port: WorkerPort): void {
     return (async () => {
       let code = 0;
       try {
-        if (shared) decodeShared(args, revivers);
+        if (shared) decodeShared(args, await loadRevivers());
         const fn = await resolveFn(spec);
         await fn(...args);
         port.postMessage({ type: 'targetDone' });
