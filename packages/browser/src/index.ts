@@ -24,16 +24,9 @@ export * from '@mp/core';
 export { onOutput, mirrorOutput } from './output.js';
 export type { OutputLine, OutputListener } from './output.js';
 
-function refuseLimits(options: unknown): void {
-  if (typeof options === 'object' && options !== null && (options as PoolOptions).resourceLimits !== undefined) {
-    throw new TypeError('resourceLimits is not supported on browser: Web Workers have no per-worker heap limits');
-  }
-}
-
 /** A pool of module Web Workers. */
 export class Pool extends CorePool {
   constructor(options?: PoolOptions) {
-    refuseLimits(options);
     super(options, browserRuntime);
   }
 }

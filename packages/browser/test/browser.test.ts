@@ -243,7 +243,7 @@ describe('the runtime', () => {
 
   it("options a browser cannot honour are refused by name: resourceLimits, context 'process'", () => {
     expect(() => new Pool({ resourceLimits: { maxOldGenerationSizeMb: 32 } })).toThrow(
-      /^resourceLimits is not supported on browser: Web Workers have no per-worker heap limits$/,
+      /^resourceLimits is not supported on browser: its workers have no per-worker heap limits to set$/,
     );
     expect(() => new Pool({ context: 'process' })).toThrow(/^context must be one of 'thread' on browser, got "process"/);
     expect(() => new Process({ target: () => 0, context: 'process' })).toThrow(/'thread' on browser/);

@@ -23,9 +23,6 @@ export * from '@mp/core';
 /** A pool of Bun workers (threads by default; `context: 'process'` for child processes). */
 export class Pool extends CorePool {
   constructor(options?: PoolOptions) {
-    if (typeof options === 'object' && options !== null && options.resourceLimits !== undefined) {
-      throw new TypeError('resourceLimits is not supported on bun: its workers and child processes have no heap limits to set');
-    }
     super(options, bunRuntime);
   }
 }

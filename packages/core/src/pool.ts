@@ -131,6 +131,9 @@ export class Pool {
       );
     }
     const resourceLimits = o.resourceLimits === undefined ? undefined : checkOptions('resourceLimits', o.resourceLimits);
+    if (resourceLimits && !runtime.resourceLimits) {
+      throw new TypeError(`resourceLimits is not supported on ${runtime.name}: its workers have no per-worker heap limits to set`);
+    }
     this.#to = destinationOf(runtime, context);
     const sharing = { found: false };
     const sentInitargs = encodeShared(initargs, this.#to, 'initargs', sharing) as unknown[];

@@ -65,6 +65,11 @@ export interface Runtime {
   /** The id of the calling process (main program or worker), as `currentProcess().pid` reports it. */
   pid(): number;
   /**
+   * Whether workers can be given heap limits (`resourceLimits`); a pool refuses the option, naming the runtime, where not.
+   * @default false
+   */
+  readonly resourceLimits?: boolean;
+  /**
    * Whether workers of `context` share memory with this one (SharedArrayBuffer).
    * @default true for every context
    */

@@ -38,10 +38,7 @@ export interface DenoOptions {
 /** Splits off the Deno options and returns the runtime that applies them. */
 function withDeno<O>(options: O): [O, Runtime] {
   if (typeof options !== 'object' || options === null) return [options, denoRuntime]; // core names the bad value
-  const { permissions, ...rest } = options as O & DenoOptions & { resourceLimits?: unknown };
-  if (rest.resourceLimits !== undefined) {
-    throw new TypeError('resourceLimits is not supported on deno: Web Workers have no per-worker heap limits');
-  }
+  const { permissions, ...rest } = options as O & DenoOptions;
   if (permissions === undefined) return [rest as O, denoRuntime];
   if (permissions !== 'inherit' && permissions !== 'none' && (typeof permissions !== 'object' || permissions === null)) {
     throw new TypeError(`permissions must be 'inherit', 'none' or an object of Deno permissions, got ${String(permissions)}`);

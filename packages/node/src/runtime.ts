@@ -11,4 +11,5 @@ export const nodeRuntime: Runtime = {
   cpuCount: () => availableParallelism(),
   pid: () => process.pid,
   sharesMemory: (context) => context !== 'process',
+  resourceLimits: true,
 };

@@ -6,6 +6,7 @@
 import { MpError } from '../errors.js';
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
+import { withHeld } from './with-lock.js';
 import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
 
 export type { BlockingOptions } from '../internal/blocking-options.js';
@@ -62,13 +63,8 @@ export class Lock {
   }
 
   /** Runs `fn` holding the lock, and always releases it. */
-  async withLock<R>(fn: () => R | Promise<R>): Promise<Awaited<R>> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  withLock<R>(fn: () => R | Promise<R>): Promise<Awaited<R>> {
+    return withHeld(this, fn);
   }
 
   /** @internal */

@@ -10,6 +10,7 @@ import { callManager } from '../internal/rpc.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
 import type { BlockingOptions } from '../internal/blocking-options.js';
+import { withHeld } from './with-lock.js';
 
 /** @internal Where a proxy's object lives. */
 export interface ProxyRef {
@@ -133,13 +134,8 @@ export class LockProxy extends ManagedProxy {
     return this.call('locked');
   }
   /** Runs `fn` holding the lock, and always releases it. */
-  async withLock<R>(fn: () => R | Promise<R>): Promise<Awaited<R>> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      await this.release();
-    }
+  withLock<R>(fn: () => R | Promise<R>): Promise<Awaited<R>> {
+    return withHeld(this, fn);
   }
 }
 
