@@ -1,4 +1,21 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * `@mp/core` stays an import in the adapter's index (the app's own core, one copy) but is bundled into the
+ * worker entry, with comlink: a worker then starts by loading one file instead of resolving a package graph.
+ * State shared between that copy and a task module's copy of core lives on `globalThis` (identity, rpc),
+ * and errors cross by name, so two copies in a worker agree.
+ */
+const coreOutsideWorker: Plugin = {
+  name: 'core-outside-worker',
+  setup(build) {
+    build.onResolve({ filter: /^@mp\/core(\/|$)/ }, (args) =>
+      /[\\/]src[\\/]worker\.ts$/.test(args.importer) ? undefined : { path: args.path, external: true },
+    );
+  },
+};
 
 export default defineConfig({
   entry: {
@@ -12,6 +29,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
-  // Never bundle core: the worker and the parent must share core's single module instance.
-  external: ['@mp/core', /^@mp\/core\//],
+  noExternal: [/^@mp\/core(\/|$)/, 'comlink'],
+  esbuildPlugins: [coreOutsideWorker],
 });

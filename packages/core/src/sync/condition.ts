@@ -10,10 +10,14 @@ import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkInteger, show } from '../internal/validate.js';
 import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
-import { Lock } from './lock.js';
+import type { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
 type WaitOptions = Omit<BlockingOptions, 'blocking'>;
+
+function isRLock(lock: Lock | RLock): lock is RLock {
+  return typeof (lock as Partial<RLock>).isOwned === 'function';
+}
 
 /**
  * @example
@@ -26,7 +30,8 @@ export class Condition {
 
   /** @param lock the lock to use. @default a new RLock */
   constructor(lock?: Lock | RLock, cells?: Int32Array) {
-    if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
+    // By shape, not class: in a worker, a lock may come from another copy of mp (the adapter's bundled one).
+    if (lock !== undefined && (typeof lock !== 'object' || lock === null || typeof lock.acquire !== 'function' || typeof lock.release !== 'function')) {
       throw new TypeError(`lock must be a Lock or an RLock, got ${show(lock)}`);
     }
     this.#lock = lock ?? new RLock();
@@ -51,19 +56,19 @@ export class Condition {
   }
 
   #checkHeld(what: string): void {
-    const held = this.#lock instanceof RLock ? this.#lock.isOwned() : this.#lock.locked();
+    const held = isRLock(this.#lock) ? this.#lock.isOwned() : this.#lock.locked();
     if (!held) throw new MpError(`condition.${what}() needs the condition's lock to be held`);
   }
 
   /** Releases the lock entirely; returns what `#reacquired` needs to restore it. */
   #releaseFully(): number {
-    if (this.#lock instanceof RLock) return this.#lock.releaseAll();
+    if (isRLock(this.#lock)) return this.#lock.releaseAll();
     this.#lock.release();
     return 1;
   }
 
   #restore(depth: number): void {
-    if (this.#lock instanceof RLock) this.#lock.restoreDepth(depth);
+    if (isRLock(this.#lock)) this.#lock.restoreDepth(depth);
   }
 
   *#sleep(generation: number, deadline: number): Steps<boolean> {
