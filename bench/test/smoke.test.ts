@@ -5,7 +5,7 @@
  * timing is asserted (the machine is shared and noisy).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,5 +58,40 @@ describe('pnpm bench --smoke', () => {
     for (const letter of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) expect(report).toContain(`### (${letter})`);
     expect(report).toContain('](BENCHMARKS.svg)');
     expect(readFileSync(join(dir, 'BENCHMARKS.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+});
+
+// Deno and Bun come with the workspace (npm packages); Chromium is Debian's and may be missing on a dev machine.
+const chromium = process.env.MP_CHROMIUM ?? '/usr/bin/chromium';
+const otherRuntimes = ['deno', 'bun', ...(existsSync(chromium) ? ['chromium'] : [])];
+
+describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
+  it('runs mp and the raw Worker baseline in each runtime and rewrites only the "Other runtimes" section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-bench-runtimes-test-'));
+    const out = join(dir, 'BENCHMARKS.md');
+    const json = join(dir, 'records.runtimes.json');
+    const before = '# mp benchmarks\n\nthe Node report\n\n<!-- runtimes:start -->\nstale\n<!-- runtimes:end -->\n\ntail\n';
+    writeFileSync(out, before);
+    await promisify(execFile)(process.execPath, [run, '--smoke', '--runtimes', otherRuntimes.join(','), '--out', out, '--runtimes-json', json], { timeout: 60_000 });
+
+    const { records } = JSON.parse(readFileSync(json, 'utf8')) as { records: BenchRecord[] };
+    const expectedCells = ['mp-thread/apply', 'raw-unbatched/apply', 'mp-thread/map', 'raw-batched/map'];
+    for (const runtime of otherRuntimes) {
+      const mine = records.filter((r) => r.runtime === runtime);
+      const good = mine.filter((r) => r.error === undefined && typeof r.value === 'number' && Number.isFinite(r.value) && r.value > 0);
+      expect(new Set(good.map((r) => `${r.library}/${r.scenario}`)), `${runtime}: ${mine.find((r) => r.error)?.error ?? ''}`).toEqual(new Set(expectedCells));
+      for (const r of good) {
+        expect(r).toMatchObject({ mode: 'smoke', unit: r.scenario === 'apply' ? 'tasks/s' : 'items/s' });
+        expect(typeof r.details.ms).toBe('number');
+      }
+    }
+
+    const report = readFileSync(out, 'utf8');
+    expect(report.startsWith('# mp benchmarks\n\nthe Node report\n\n<!-- runtimes:start -->\n## Other runtimes')).toBe(true);
+    expect(report.endsWith('<!-- runtimes:end -->\n\ntail\n')).toBe(true);
+    expect(report).not.toContain('stale');
+    for (const name of ['Deno', 'Bun', ...(otherRuntimes.includes('chromium') ? ['Chromium'] : [])]) expect(report).toContain(`### ${name} `);
+    expect(report.match(/\| \(a\) Per-task throughput, tasks\/s \|/g)).toHaveLength(otherRuntimes.length);
+    expect(report.match(/\| \(b\) Map throughput, items\/s \|/g)).toHaveLength(otherRuntimes.length);
   });
 });

@@ -3,7 +3,7 @@
  * `node` process, repeats them, and writes the report and its chart. Other
  * runtimes get their own runner over the same core.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { summarizeRecords } from '../core/summary.mjs';
 import { evaluateTargets } from '../core/targets.mjs';
 import { renderReport } from '../core/report.mjs';
 import { renderChart } from '../core/chart.mjs';
+import { extractRuntimesSection, spliceRuntimesSection } from '../core/runtimes-report.mjs';
 import { now } from '../core/clock.mjs';
 import { formatDuration } from '../core/format.mjs';
 import { libraries as allLibraries } from './libraries/index.mjs';
@@ -32,7 +33,8 @@ function pick(list, ids, what) {
 
 /**
  * @param {{ smoke?: boolean, reps?: number, budgetS?: number, concurrency?: number, timeoutS?: number,
- *   libraries?: string[], scenarios?: string[], out?: string, json?: string, log?: (line: string) => void }} o
+ *   libraries?: string[], scenarios?: string[], out?: string, json?: string, log?: (line: string) => void,
+ *   runtimesSection?: string }} o  `runtimesSection`: the "Other runtimes" section to put in the report; without it, the one already in the file is kept
  */
 export async function runBenchmark(o = {}) {
   const started = now();
@@ -90,7 +92,10 @@ export async function runBenchmark(o = {}) {
     'Raw baselines: `worker_threads` Workers and one `{ id, op, arg }` message per call, an id → resolver `Map`, round-robin dispatch (src/node/libraries/raw-*.mjs).',
   ];
   const chartRel = basename(chartFile);
-  const report = renderReport({ machine, libraries, scenarios, summaries, targets, mode, totalMs, chartFile: chartRel, method });
+  // The Deno, Bun and Chromium rows come from `--runtimes` (../runtimes/): fresh ones if this run made them, else the ones already in the file.
+  const runtimesSection = o.runtimesSection ?? (existsSync(outFile) ? extractRuntimesSection(readFileSync(outFile, 'utf8')) : undefined);
+  const nodeReport = renderReport({ machine, libraries, scenarios, summaries, targets, mode, totalMs, chartFile: chartRel, method });
+  const report = runtimesSection ? spliceRuntimesSection(nodeReport, runtimesSection) : nodeReport;
   const chart = renderChart(targets, `${machine.runtime}, ${machine.cpu}, ${machine.cores} cores, ${machine.date}`);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, report);
