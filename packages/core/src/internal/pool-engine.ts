@@ -141,19 +141,16 @@ export class PoolEngine {
     queueMicrotask(() => this.#pump());
   }
 
-  #nextJob(peek: boolean): Job | undefined {
-    if (this.#retry.length > 0) {
-      const job = this.#retry[0]!;
-      if (job.call.done) {
-        this.#retry.shift();
-        return this.#nextJob(peek);
-      }
-      if (!peek) this.#retry.shift();
-      return job;
+  /** The next job to run again (after its worker died or was stopped), skipping those whose call has settled. */
+  #takeRetry(): Job | undefined {
+    while (this.#retry.length > 0) {
+      const job = this.#retry.shift()!;
+      if (!job.call.done) return job;
     }
     return undefined;
   }
 
+  /** A job taken from its call that no worker could take yet; it goes first next time. */
   #pending: Job | undefined;
 
   #pump(): void {
@@ -175,7 +172,7 @@ export class PoolEngine {
   }
 
   #take(): Job | undefined {
-    const retried = this.#nextJob(false);
+    const retried = this.#takeRetry();
     if (retried) return retried;
     while (this.#head < this.#sources.length) {
       const call = this.#sources[this.#head]!;
