@@ -10,43 +10,28 @@
  * await using pool = new Pool({ processes: 4 });
  * console.log(await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9])); // [4, 16, 36, 64, 81]
  */
-import {
-  Pool as CorePool,
-  Process as CoreProcess,
-  currentProcess as coreCurrentProcess,
-  type PoolOptions,
-  type ProcessInfo,
-  type ProcessOptions,
-} from '@mp/core';
+import { bindRuntime, type Pool as CorePool, type Process as CoreProcess } from '@mp/core';
 import { browserRuntime } from './runtime.js';
 
 export * from '@mp/core';
 export { onOutput, mirrorOutput } from './output.js';
 export type { OutputLine, OutputListener } from './output.js';
 
+const api = bindRuntime(browserRuntime);
+
 /** A pool of module Web Workers. */
-export class Pool extends CorePool {
-  constructor(options?: PoolOptions) {
-    super(options, browserRuntime);
-  }
-}
+export const Pool = api.Pool;
+export type Pool = CorePool;
 
 /** A function running in its own module Web Worker. */
-export class Process<A extends unknown[] = unknown[]> extends CoreProcess<A> {
-  constructor(options: ProcessOptions<A>) {
-    super(options, browserRuntime);
-  }
-}
+export const Process = api.Process;
+export type Process<A extends unknown[] = unknown[]> = CoreProcess<A>;
 
 /** How many workers a pool starts by default: `navigator.hardwareConcurrency`. */
-export function cpuCount(): number {
-  return browserRuntime.cpuCount();
-}
+export const cpuCount = api.cpuCount;
 
 /** `{ name, pid }` of the running code; `'MainProcess'` (pid 0) on the page. */
-export function currentProcess(): ProcessInfo {
-  return coreCurrentProcess(browserRuntime);
-}
+export const currentProcess = api.currentProcess;
 
 /** True on the page, false inside a worker: the analog of `__name__ == '__main__'`. */
 export const isMainThread: boolean = !('WorkerGlobalScope' in globalThis);

@@ -8,41 +8,26 @@
  * console.log(await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9]));
  */
 import { isMainThread as isMainWorkerThread } from 'node:worker_threads';
-import {
-  Pool as CorePool,
-  Process as CoreProcess,
-  currentProcess as coreCurrentProcess,
-  type PoolOptions,
-  type ProcessInfo,
-  type ProcessOptions,
-} from '@mp/core';
+import { bindRuntime, type Pool as CorePool, type Process as CoreProcess } from '@mp/core';
 import { bunRuntime } from './runtime.ts';
 
 export * from '@mp/core';
 
+const api = bindRuntime(bunRuntime);
+
 /** A pool of Bun workers (threads by default; `context: 'process'` for child processes). */
-export class Pool extends CorePool {
-  constructor(options?: PoolOptions) {
-    super(options, bunRuntime);
-  }
-}
+export const Pool = api.Pool;
+export type Pool = CorePool;
 
 /** A function running in its own Bun worker (a thread by default; `context: 'process'` for a child process). */
-export class Process<A extends unknown[] = unknown[]> extends CoreProcess<A> {
-  constructor(options: ProcessOptions<A>) {
-    super(options, bunRuntime);
-  }
-}
+export const Process = api.Process;
+export type Process<A extends unknown[] = unknown[]> = CoreProcess<A>;
 
 /** How many workers a pool starts by default: `navigator.hardwareConcurrency`. */
-export function cpuCount(): number {
-  return bunRuntime.cpuCount();
-}
+export const cpuCount = api.cpuCount;
 
 /** `{ name, pid }` of the running process; `'MainProcess'` in the main program. */
-export function currentProcess(): ProcessInfo {
-  return coreCurrentProcess(bunRuntime);
-}
+export const currentProcess = api.currentProcess;
 
 /** True in the main program, false inside an mp worker: the analog of `__name__ == '__main__'`. */
 export const isMainThread: boolean = isMainWorkerThread && process.env.MP_WORKER !== '1';

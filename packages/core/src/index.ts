@@ -20,6 +20,8 @@ export type { ProcessOptions } from './process.js';
 export { task, tasks, transfer, isTaskHandle } from './task.js';
 export type { TaskHandle, TaskHandles, TaskFn } from './task.js';
 export { currentProcess, parentProcess } from './identity.js';
+export { bindRuntime } from './bind.js';
+export type { BoundApi } from './bind.js';
 // Synchronization and shared memory (API.md section 5).
 export { Lock } from './sync/lock.js';
 export type { BlockingOptions } from './sync/lock.js';
