@@ -25,6 +25,9 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Inline projects do not inherit the root's test options: each spreads these. */
+const timeouts = { testTimeout: 60_000, hookTimeout: 60_000 };
+
 /** A fresh object per project: vitest names each project's instances in place. */
 const browser = () => ({
   enabled: true,
@@ -38,19 +41,17 @@ const browser = () => ({
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     projects: [
       {
         server: { headers: isolation },
-        test: { name: 'isolated', include: ['test/*.test.ts'], browser: browser() },
+        test: { ...timeouts, name: 'isolated', include: ['test/*.test.ts'], browser: browser() },
       },
       {
-        test: { name: 'not-isolated', include: ['test/not-isolated/*.test.ts'], browser: browser() },
+        test: { ...timeouts, name: 'not-isolated', include: ['test/not-isolated/*.test.ts'], browser: browser() },
       },
       {
         // The built dist/ served unbundled to Chromium (driven from Node by playwright-core).
-        test: { name: 'unbundled', include: ['test/unbundled/*.test.ts'], environment: 'node' },
+        test: { ...timeouts, name: 'unbundled', include: ['test/unbundled/*.test.ts'], environment: 'node' },
       },
     ],
   },
