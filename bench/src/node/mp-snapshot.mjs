@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const benchRoot = fileURLToPath(new URL('../../', import.meta.url));
-const REQUIRED = ['dist/index.js', 'dist/worker.js', 'package.json'];
+const REQUIRED = ['dist/index.js', 'dist/worker.cjs', 'package.json'];
 
 function complete(dir) {
   return REQUIRED.every((f) => existsSync(join(dir, f)));

@@ -83,4 +83,11 @@ export interface WorkerPort {
   onMessage(handler: (message: unknown) => void): void;
   /** Ends this worker with `code`, after what it printed has been flushed toward the parent. */
   exit(code: number): void;
+  /**
+   * A monotonic clock in milliseconds, for the run times in `pool.stats`. Optional:
+   * the default is `performance.now()`. Node loads `perf_hooks` on the first touch of
+   * the global `performance` (about 1 ms on a worker's first task), so its adapter
+   * passes a clock that is ready at start.
+   */
+  now?(): number;
 }

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 
 export const fromSource = import.meta.url.endsWith('.ts');
-export const entryUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+export const entryUrl = new URL(fromSource ? './worker.ts' : './worker.cjs', import.meta.url);
 export const entryPath = fileURLToPath(entryUrl);
 
 /** The URL of tsx's ESM loader, used only when running from source. */

@@ -5,12 +5,16 @@
 import { parentPort } from 'node:worker_threads';
 import { runWorker } from '@mp/core/worker';
 
+// A clock ready at start: the global `performance` loads perf_hooks on first touch (about 1 ms).
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 if (parentPort) {
   const port = parentPort;
   runWorker({
     postMessage: (message, transfer) => port.postMessage(message, transfer as never),
     onMessage: (handler) => port.on('message', handler),
     exit: (code) => process.exit(code),
+    now,
   });
 } else if (process.send) {
   let last: Promise<void> = Promise.resolve();
@@ -24,6 +28,7 @@ if (parentPort) {
     onMessage: (handler) => process.on('message', handler),
     // Exit only once the last message has left, or the parent would never see it.
     exit: (code) => void last.then(() => process.exit(code)),
+    now,
   });
 } else {
   throw new Error('@mp/node/worker is the entry of mp workers; it is started by Pool and Process, not run directly');

@@ -39,6 +39,7 @@ export function runWorker(port: WorkerPort): void {
   // a function sent by value from such code needs the helper here too.
   const g = globalThis as { __name?: unknown };
   g.__name ??= <T>(fn: T): T => fn;
+  const now = port.now ? port.now.bind(port) : () => performance.now();
   const defined = new Map<number, Defined>();
   // Time spent compiling or importing functions: not part of what a task costs.
   let setup = 0;
@@ -103,14 +104,14 @@ export function runWorker(port: WorkerPort): void {
   }
 
   function runBatch(jobs: WireJob[]): Promise<void> | undefined {
-    const started = performance.now() - setup;
+    const started = now() - setup;
     const results: WireResult[] = [];
     const transfer: TransferItem[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const pending = runJob(jobs[i]!, results, transfer);
       if (pending) return finishAsync(pending, jobs, i + 1, results, transfer, started);
     }
-    send(results, transfer, performance.now() - setup - started);
+    send(results, transfer, now() - setup - started);
     return undefined;
   }
 
@@ -127,7 +128,7 @@ export function runWorker(port: WorkerPort): void {
       const pending = runJob(jobs[i]!, results, transfer);
       if (pending) await pending;
     }
-    send(results, transfer, performance.now() - setup - started);
+    send(results, transfer, now() - setup - started);
   }
 
   /** Runs one job, appending its result; returns a promise only if the job went asynchronous. */
@@ -139,11 +140,11 @@ export function runWorker(port: WorkerPort): void {
         return undefined;
       }
       let fn: Fn | Promise<Fn>;
-      const t0 = performance.now();
+      const t0 = now();
       try {
         fn = resolveFn(job.spec);
-        if (isThenable(fn)) void fn.then(() => (setup += performance.now() - t0), () => undefined);
-        else setup += performance.now() - t0;
+        if (isThenable(fn)) void fn.then(() => (setup += now() - t0), () => undefined);
+        else setup += now() - t0;
       } catch (error) {
         results.push({ id: job.id, ok: false, error: serializeError(error) });
         return undefined;
