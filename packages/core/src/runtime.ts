@@ -90,4 +90,13 @@ export interface WorkerPort {
    * passes a clock that is ready at start.
    */
   now?(): number;
+  /**
+   * Optional: the next message from the parent if one arrives within `timeoutMs`, taken
+   * synchronously (the worker blocks meanwhile), else `undefined`. The worker runtime calls
+   * it for a moment when it has nothing to do and the pool said a core is free, so a message
+   * sent right after a result does not wait for the worker's event loop to wake up. A port
+   * that offers it takes the message out of the queue `onMessage` reads, so each message
+   * arrives exactly once.
+   */
+  receiveSync?(timeoutMs: number): unknown;
 }

@@ -21,21 +21,28 @@ let running: FakeWorker | undefined;
 
 export interface Traffic {
   spawned: number;
-  toWorker: { type: string; jobs?: { spec?: unknown }[] }[];
+  toWorker: { type: string; linger?: boolean; jobs?: { spec?: unknown }[] }[];
+  /** Calls of the port's receiveSync, and how many of them found a message. */
+  lingered: number;
+  caught: number;
+  /** Batches answered by the workers. */
+  done: number;
 }
 
-export function fakeRuntime(): Runtime & { traffic: Traffic } {
-  const traffic: Traffic = { spawned: 0, toWorker: [] };
+export function fakeRuntime(cpus = 2): Runtime & { traffic: Traffic } {
+  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, done: 0 };
   let ids = 0;
   return {
     name: 'fake',
     contexts: ['thread'],
     traffic,
-    cpuCount: () => 2,
+    cpuCount: () => cpus,
     pid: () => 1,
     spawn(_request, events: WorkerEvents): WorkerHandle {
       traffic.spawned++;
       let handler: ((m: unknown) => void) | undefined;
+      // Sent and not yet delivered: receiveSync may take them first (one thread cannot wait, so it only looks).
+      const queued: unknown[] = [];
       const worker: FakeWorker = {
         alive: true,
         exit(code, signal) {
@@ -47,12 +54,19 @@ export function fakeRuntime(): Runtime & { traffic: Traffic } {
       const port: WorkerPort = {
         postMessage(message, transfer) {
           if (!worker.alive) return;
+          if ((message as { type: string }).type === 'done') traffic.done++;
           const copy = structuredClone(message, { transfer: [...(transfer ?? [])] as never[] });
           // Sent before the worker ended, so it arrives (as a real port delivers queued messages).
           setTimeout(() => events.onMessage(copy), 0);
         },
         onMessage: (h) => (handler = h),
         exit: (code) => worker.exit(code, null),
+        receiveSync: () => {
+          traffic.lingered++;
+          if (queued.length === 0) return undefined;
+          traffic.caught++;
+          return queued.shift();
+        },
       };
       runWorker(port);
       let requested: string | null = null;
@@ -61,7 +75,11 @@ export function fakeRuntime(): Runtime & { traffic: Traffic } {
         postMessage(message, transfer) {
           const copy = structuredClone(message, { transfer: [...(transfer ?? [])] as never[] });
           traffic.toWorker.push(copy as Traffic['toWorker'][number]);
+          queued.push(copy);
           setTimeout(() => {
+            const at = queued.indexOf(copy);
+            if (at < 0) return; // taken by receiveSync
+            queued.splice(at, 1);
             if (!worker.alive) return;
             running = worker;
             try {

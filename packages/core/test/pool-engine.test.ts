@@ -34,6 +34,53 @@ describe('scheduling over an in-memory runtime', () => {
     await pool.terminate();
   });
 
+  it('lets an idle worker wait for its next batch only while a core is free', async () => {
+    const rt = fakeRuntime(2);
+    const pool = new Pool({ processes: 2 }, rt);
+    const inc = (x: number) => x + 1;
+    for (let i = 0; i < 5; i++) await pool.apply(inc, [i]);
+    // One worker busy beside this thread: two cores are enough, so each batch says linger.
+    expect(runs(rt).every((m) => m.linger === true)).toBe(true);
+    const lingered = rt.traffic.lingered;
+    expect(lingered).toBeGreaterThanOrEqual(5);
+    const before = runs(rt).length;
+    const slow = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until);
+      return ms;
+    };
+    expect(await pool.map(slow, [5, 5, 5, 5], { chunksize: 1 })).toEqual([5, 5, 5, 5]);
+    // Both workers busy: a worker that spun for its next batch would take a core from the work.
+    expect(runs(rt).slice(before).some((m) => m.linger !== true)).toBe(true);
+    await pool.terminate();
+
+    const single = fakeRuntime(1);
+    const one = new Pool({ processes: 1 }, single);
+    for (let i = 0; i < 3; i++) await one.apply(inc, [i]);
+    expect(runs(single).some((m) => m.linger === true)).toBe(false);
+    expect(single.traffic.lingered).toBe(0);
+    await one.terminate();
+  });
+
+  it('a message taken while lingering is handled once, in order', async () => {
+    const rt = fakeRuntime(4);
+    const pool = new Pool({ processes: 1 }, rt);
+    const id = (x: number) => x;
+    await pool.apply(id, [-1]); // measured: cheap, so batches pipeline
+    const results: Promise<number>[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Each call in its own turn of the microtask queue: one batch each, all sent before the first arrives.
+      results.push(pool.apply(id, [i]));
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    expect(await Promise.all(results)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(rt.traffic.caught).toBeGreaterThan(0);
+    expect(rt.traffic.done).toBe(runs(rt).length); // each batch answered exactly once
+    expect(pool.stats().completed).toBe(7);
+    await pool.terminate();
+  });
+
   it('sends a function source once per worker', async () => {
     const rt = fakeRuntime();
     const pool = new Pool({ processes: 2 }, rt);

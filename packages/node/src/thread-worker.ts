@@ -8,8 +8,12 @@ import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
 
 export function spawnThread(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
+  // A doorbell: a counter bumped after each message, so an idle worker that watches it
+  // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes.
+  const bell = new Int32Array(new SharedArrayBuffer(4));
   const options = {
     name: request.name,
+    workerData: { mpBell: bell },
     env: { ...process.env, MP_WORKER: '1' },
     ...(request.resourceLimits ? { resourceLimits: request.resourceLimits } : {}),
   };
@@ -20,7 +24,10 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
   worker.once('exit', (code) => events.onExit(code, requested));
   return {
     pid: worker.threadId,
-    postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
+    postMessage: (message, transfer) => {
+      worker.postMessage(message, transfer as never);
+      Atomics.add(bell, 0, 1);
+    },
     terminate: (signal) => {
       requested ??= signal;
       void worker.terminate();

@@ -81,11 +81,13 @@ export class PoolEngine {
   readonly #fnByKey = new Map<string, FnRef>();
   readonly #fnByFunction = new WeakMap<object, FnRef>();
   #nextFnId = 1;
+  readonly #cores: number;
   readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 }, wait: { count: 0, total: 0, max: 0 } };
 
   constructor(runtime: Runtime, options: EngineOptions) {
     this.#runtime = runtime;
     this.#o = options;
+    this.#cores = runtime.cpuCount();
     for (let i = 0; i < options.processes; i++) this.#spawn();
   }
 
@@ -272,6 +274,7 @@ export class PoolEngine {
       if (job.transfer) (transfer ??= []).push(...job.transfer);
     }
     const message: ToWorker = { type: 'run', jobs: wire };
+    if (this.#coreFree(slot)) message.linger = true;
     try {
       slot.handle.postMessage(message, transfer);
     } catch (error) {
@@ -297,6 +300,17 @@ export class PoolEngine {
       }
     }
     this.#setRef(slot, true);
+  }
+
+  /**
+   * Whether, with `slot` busy too, a core stays free for each busy worker and this thread. Only
+   * then may an idle worker spin for its next batch: spinning beside a full machine would take
+   * time from the threads doing the work.
+   */
+  #coreFree(slot: Slot): boolean {
+    let busy = 1;
+    for (const s of this.#slots) if (s !== slot && s.inflight.size > 0) busy++;
+    return busy < this.#cores;
   }
 
   /** A batch could not be cloned: fail the jobs that hold the uncloneable value, send the rest again. */

@@ -52,8 +52,11 @@ export type ToWorker =
       /** Set when `initargs` holds descriptions of shared objects. */
       shared?: boolean | undefined;
     }
-  /** A batch of jobs; the worker answers with exactly one `done` for it. */
-  | { type: 'run'; jobs: WireJob[] }
+  /**
+   * A batch of jobs; the worker answers with exactly one `done` for it. `linger`: a core is
+   * free, so once idle the worker may wait a moment for the next batch (WorkerPort.receiveSync).
+   */
+  | { type: 'run'; jobs: WireJob[]; linger?: boolean }
   /** The one call a `Process` makes; the worker ends when it settles. */
   | { type: 'target'; spec: FnSpec; args: unknown[]; shared?: boolean | undefined }
   /** A reply from a manager (comlink's protocol), for the worker's proxies. */

@@ -24,6 +24,9 @@ import { connectWorker } from './rpc.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
+/** How long an idle worker waits for the next message before it returns to its event loop (see WorkerPort.receiveSync). */
+const LINGER_MS = 0.1;
+
 interface Defined {
   spec: FnSpec;
   fn: Fn | Promise<Fn>;
@@ -45,27 +48,40 @@ export function runWorker(port: WorkerPort): void {
   let setup = 0;
   const inbox: ToWorker[] = [];
   let draining = false;
+  let linger = false;
 
   // Manager replies bypass the inbox: a task may be waiting for one.
   const rpc = connectWorker((data) => port.postMessage({ type: 'rpc', data }));
-  port.onMessage((message) => {
+  port.onMessage(accept);
+
+  function accept(message: unknown): void {
     if ((message as ToWorker).type === 'rpc') {
       rpc((message as { data: unknown }).data);
       return;
     }
     inbox.push(message as ToWorker);
     if (!draining) drain();
-  });
+  }
 
   function drain(): void {
     draining = true;
-    while (inbox.length > 0) {
-      const message = inbox.shift()!;
-      const pending = handle(message);
-      if (pending) {
-        void pending.then(drain, drain);
-        return;
+    for (;;) {
+      while (inbox.length > 0) {
+        const message = inbox.shift()!;
+        const pending = handle(message);
+        if (pending) {
+          void pending.then(drain, drain);
+          return;
+        }
       }
+      // Idle. When the parent said a core is free, a port that can receive synchronously waits a
+      // moment for the next message, so a parent that answers each result with the next task does
+      // not wait for this worker's event loop to wake up.
+      if (!linger || !port.receiveSync) break;
+      linger = false;
+      const next = port.receiveSync(LINGER_MS);
+      if (next === undefined) break;
+      accept(next);
     }
     draining = false;
   }
@@ -75,6 +91,7 @@ export function runWorker(port: WorkerPort): void {
       case 'init':
         return init(message);
       case 'run':
+        linger = message.linger === true;
         return runBatch(message.jobs);
       case 'target':
         return runTarget(message.spec, message.args, message.shared === true);
