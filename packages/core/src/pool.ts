@@ -213,7 +213,9 @@ export class Pool {
     let copied = !Array.isArray(iterable);
     const sharing = { found: false };
     let plain = true;
-    for (let i = 0; i < items.length; i++) {
+    // Without star, only objects, functions and symbols need a look; a small loop finds them fast.
+    const next = (from: number): number => (!star ? firstNonPrimitive(items, from) : from < items.length ? from : -1);
+    for (let i = next(0); i >= 0; i = next(i + 1)) {
       const item: unknown = items[i];
       if (star) checkStarItem(item, i);
       const t = typeof item;
@@ -325,4 +327,18 @@ export class Pool {
       waitTime: timing(e.stats.wait),
     };
   }
+}
+
+/**
+ * The index of the first item at or after `from` that is an object, a function or a symbol,
+ * or -1. Kept small on purpose: V8 compiles a small loop at once, while the loop inside a big
+ * function ran unoptimized for a 1,000,000-item map (about 20 ms against 2).
+ */
+function firstNonPrimitive(items: readonly unknown[], from: number): number {
+  for (let i = from; i < items.length; i++) {
+    const item = items[i];
+    const t = typeof item;
+    if (t === 'object' ? item !== null : t === 'function' || t === 'symbol') return i;
+  }
+  return -1;
 }

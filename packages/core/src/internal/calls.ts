@@ -129,7 +129,8 @@ export class MapCall<R> extends BaseCall {
   readonly #items: readonly unknown[];
   readonly #mode: JobMode;
   readonly #chunksize: number;
-  readonly #results: R[];
+  /** Allocated with the first result, while the workers run, not on the caller's time. */
+  #results: R[] | undefined;
   readonly #onProgress: ((done: number, total: number) => void) | undefined;
   readonly #shared: boolean;
   readonly #plain: boolean;
@@ -159,12 +160,11 @@ export class MapCall<R> extends BaseCall {
     this.#onProgress = o.onProgress;
     this.#shared = o.shared;
     this.#plain = o.plain;
-    this.#results = new Array<R>(items.length);
     this.#remaining = items.length;
     if (!this.watchSignal()) return;
     if (items.length === 0) {
       this.finish();
-      this.#resolve(this.#results);
+      this.#resolve([]);
       return;
     }
     scheduler.enqueue(this);
@@ -190,7 +190,8 @@ export class MapCall<R> extends BaseCall {
 
   resolveJob(job: Job, value: unknown): void {
     const values = value as R[];
-    for (let i = 0; i < values.length; i++) this.#results[job.start + i] = values[i]!;
+    const results = (this.#results ??= new Array<R>(this.#items.length));
+    for (let i = 0; i < values.length; i++) results[job.start + i] = values[i]!;
     this.#remaining -= job.count;
     if (this.#onProgress) {
       try {
@@ -202,7 +203,7 @@ export class MapCall<R> extends BaseCall {
     }
     if (this.#remaining === 0) {
       this.finish();
-      this.#resolve(this.#results);
+      this.#resolve(results);
     }
   }
 

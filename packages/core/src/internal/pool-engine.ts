@@ -158,18 +158,28 @@ export class PoolEngine {
   #pump(): void {
     this.#scheduled = false;
     if (this.#state === 'terminated') return;
-    for (;;) {
-      const job = this.#pending ?? this.#take();
-      if (!job) break;
-      const slot = this.#slotFor(job);
-      if (!slot) {
-        this.#pending = job;
-        break;
+    // Fill the batches, send them, and go on while a worker may still take another batch
+    // (up to MAX_BATCHES each): a worker then finds its next batch waiting when it ends one.
+    for (let sent = true; sent; ) {
+      for (;;) {
+        const job = this.#pending ?? this.#take();
+        if (!job) break;
+        const slot = this.#slotFor(job);
+        if (!slot) {
+          this.#pending = job;
+          break;
+        }
+        this.#pending = undefined;
+        this.#assign(job, slot);
       }
-      this.#pending = undefined;
-      this.#assign(job, slot);
+      sent = false;
+      for (const slot of this.#slots) {
+        if (slot.outgoing.length === 0) continue;
+        this.#flush(slot);
+        sent = true;
+      }
+      if (!this.#pending) break;
     }
-    for (const slot of this.#slots) if (slot.outgoing.length > 0) this.#flush(slot);
     this.#maybeFinish();
   }
 
