@@ -9,17 +9,21 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const benchRoot = fileURLToPath(new URL('../../', import.meta.url));
-const REQUIRED = ['dist/index.js', 'dist/worker.cjs', 'package.json'];
+/** The files each package's build must have written before it is copied. */
+const REQUIRED = {
+  core: ['dist/index.js', 'dist/worker.js', 'package.json'],
+  node: ['dist/index.js', 'dist/worker.cjs', 'package.json'],
+};
 
-function complete(dir) {
-  return REQUIRED.every((f) => existsSync(join(dir, f)));
+function complete(dir, name) {
+  return REQUIRED[name].every((f) => existsSync(join(dir, f)));
 }
 
 /** Copies @mp/core and @mp/node (package.json + dist) under bench/results; returns what cells need to use it. */
 export async function snapshotMp() {
   const live = { core: realpathSync(join(benchRoot, 'node_modules/@mp/core')), node: realpathSync(join(benchRoot, 'node_modules/@mp/node')) };
   // A build may be under way: wait (up to 30 s) until both dists are whole.
-  for (let i = 0; i < 60 && !(complete(live.core) && complete(live.node)); i++) await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 60 && !(complete(live.core, 'core') && complete(live.node, 'node')); i++) await new Promise((r) => setTimeout(r, 500));
   const dir = join(benchRoot, 'results', `.mp-snapshot-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   for (const [name, from] of Object.entries(live)) {
