@@ -20,29 +20,49 @@ const MAX_FAILURES = 2;
  *
  * @template C
  * @param {C[]} cells
- * @param {{ reps: number, budgetMs: number, concurrency: number,
+ * `cellReps(cell)` may give a cell more (or fewer) runs than `reps`. With `groupOf`, the cells
+ * of each group (a scenario) take turns going first, round by round, so no cell always runs
+ * right after the same one.
+ * @param {{ reps: number, budgetMs: number, concurrency: number, cellReps?: (cell: C) => number | undefined, groupOf?: (cell: C) => unknown,
  *   runCell: (cell: C, rep: number) => Promise<{ record: { error?: string }, ms: number }>,
  *   onDone?: (cell: C, rep: number, result: { record: { error?: string }, ms: number }) => void }} o
  */
 export async function runRounds(cells, o) {
   const records = [];
-  const state = new Map(cells.map((c) => [c, { good: 0, failures: 0, planned: o.reps }]));
+  const repsOf = (c) => o.cellReps?.(c) ?? o.reps;
+  const state = new Map(cells.map((c) => [c, { good: 0, failures: 0, planned: repsOf(c) }]));
   for (let round = 0; ; round++) {
     const todo = cells.filter((c) => {
       const s = state.get(c);
       return s.good < s.planned && s.failures < MAX_FAILURES;
     });
     if (todo.length === 0) break;
-    await eachLimited(todo, o.concurrency, async (cell) => {
+    await eachLimited(rotateGroups(todo, round, o.groupOf), o.concurrency, async (cell) => {
       const s = state.get(cell);
       const result = await o.runCell(cell, round);
       records.push(result.record);
       if (result.record.error) s.failures++;
-      else if (s.good++ === 0) s.planned = repsFor(result.ms, o);
+      else if (s.good++ === 0) s.planned = repsFor(result.ms, { reps: repsOf(cell), budgetMs: o.budgetMs });
       o.onDone?.(cell, round, result);
     });
   }
   return records;
+}
+
+/** `todo` with each run of consecutive cells of one group rotated by `round`. */
+export function rotateGroups(todo, round, groupOf) {
+  if (!groupOf) return todo;
+  const out = [];
+  for (let i = 0; i < todo.length; ) {
+    const group = groupOf(todo[i]);
+    let j = i;
+    while (j < todo.length && groupOf(todo[j]) === group) j++;
+    const cells = todo.slice(i, j);
+    const k = round % cells.length;
+    out.push(...cells.slice(k), ...cells.slice(0, k));
+    i = j;
+  }
+  return out;
 }
 
 async function eachLimited(items, limit, fn) {

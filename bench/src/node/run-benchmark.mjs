@@ -43,6 +43,8 @@ export async function runBenchmark(o = {}) {
   const libraries = pick(allLibraries, o.libraries, 'library');
   const scenarios = pick(allScenarios, o.scenarios, 'scenario');
   const reps = o.reps ?? (o.smoke ? 1 : 5);
+  // A scenario may ask for more runs (start-up: one cell is 0.1 s, and its spread is a few ms).
+  const scenarioReps = (scenario) => (o.reps === undefined ? scenario.reps?.[mode] : undefined) ?? reps;
   const budgetMs = (o.budgetS ?? 15) * 1000;
   const concurrency = o.concurrency ?? (o.smoke ? 2 : 1);
   const timeoutMs = (o.timeoutS ?? (o.smoke ? 30 : 180)) * 1000;
@@ -57,6 +59,8 @@ export async function runBenchmark(o = {}) {
   try {
     records = await runRounds(cells, {
       reps,
+      cellReps: (cell) => scenarioReps(cell.scenario),
+      groupOf: (cell) => cell.scenario.id,
       budgetMs,
       concurrency,
       runCell: (cell, rep) => spawnCell(cell, { mode, rep, timeoutMs, env }),
@@ -82,7 +86,7 @@ export async function runBenchmark(o = {}) {
   }
   const method = [
     'Every cell (one library × one scenario) runs in a fresh `node --expose-gc` process, which prints one JSON record; nothing is shared between cells.',
-    `Each cell runs up to ${reps} times, interleaved in rounds so drift on the machine spreads over all cells; a cell whose first successful run took t seconds runs floor(${budgetMs / 1000} / t) times (at least once), which keeps the whole run under ${o.smoke ? 'a minute' : '10 minutes'}: the slow peers in (a) and (g) run once or twice. A failed run is retried once and shown in the table. The "runs" column counts the good runs; figures are median, min and max over them.`,
+    `Each cell runs up to ${reps} times (start-up cells, 0.1 s each, up to ${scenarioReps(allScenarios.find((x) => x.id === 'startup'))}), interleaved in rounds so drift on the machine spreads over all cells (within a scenario the libraries take turns going first); a cell whose first successful run took t seconds runs floor(${budgetMs / 1000} / t) times (at least once), which keeps the whole run under ${o.smoke ? 'a minute' : '10 minutes'}: the slow peers in (a) and (g) run once or twice. A failed run is retried once and shown in the table. The "runs" column counts the good runs; figures are median, min and max over them.`,
     'Every pool has 2 workers. Each scenario warms the pool (the same warm-up for every library) before the timed part, except start-up; results are checked for correctness after timing.',
     'mp is measured with functions by reference (`task(new URL(\'./tasks.mjs\', import.meta.url), \'inc\')`), as the peers load a worker file; the by-value row shows the other form.',
     '(b) piscina, tinypool, workerpool and poolifier have no chunked `map` (poolifier\'s `mapExecute` is one task per item): their row splits the input into chunks of the size mp and Python use by default, ceil(n / (4 × workers)), runs one task per chunk (`incAll`) and concatenates the results. The raw batched rows use 1,000 items per message.',

@@ -101,6 +101,7 @@ export async function runRuntimes(o) {
         reps,
         budgetMs,
         concurrency: 1,
+        groupOf: (cell) => cell.scenario.id,
         runCell: (cell, rep) => session.runCell(cell, { mode, rep, timeoutMs }),
         onDone: (cell, rep, { record, ms }) => {
           const shown = record.error ? `FAILED ${record.error.split('\n')[0]}` : `${record.value.toPrecision(4)} ${record.unit}`;

@@ -9,6 +9,8 @@ export default {
   unit: 'ms',
   better: 'lower',
   sizes: { full: {}, smoke: {} },
+  // A fresh process per run and a spread of several ms between runs: more runs for a steadier median.
+  reps: { full: 15 },
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
