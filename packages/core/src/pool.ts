@@ -20,6 +20,7 @@ import {
 } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import type { FnRef } from './internal/job.js';
+import type { FnSpec } from './internal/protocol.js';
 import { destinationOf, encodeShared, type Destination } from './internal/shared.js';
 
 /** Options of `new Pool()`. */
@@ -157,10 +158,11 @@ export class Pool {
   }
 
   #fn(fn: unknown): FnRef {
-    return this.#engine.fnRef(fn, () => toFnSpec(fn, 'fn'));
+    return this.#engine.fnRef(fn, specOfFn);
   }
 
   #common(options: unknown, allowed: string): { o: Record<string, unknown>; timeout: number | undefined; signal: AbortSignal | undefined } {
+    if (options === undefined) return NO_OPTIONS;
     const o = checkOptions('options', options);
     for (const key of Object.keys(o)) {
       if (!allowed.includes(`,${key},`)) throw new TypeError(`options.${key} is not an option here; expected one of${allowed.replaceAll(',', ' ')}`);
@@ -189,16 +191,19 @@ export class Pool {
       transfer = [...(o.transfer as TransferItem[])];
     }
     const data = new Array<unknown>(list.length);
+    let objects = false;
     for (let i = 0; i < list.length; i++) {
       const a: unknown = list[i];
       if (typeof a === 'object' && a !== null) {
+        objects = true;
         const found: TransferItem[] = [];
         data[i] = unwrapTransfer(a, found);
         if (found.length > 0) (transfer ??= []).push(...found);
       } else data[i] = a;
     }
+    // Only objects can be or hold shared objects: the common case of plain values skips the walk.
     const sharing = { found: false };
-    const sent = encodeShared(data, this.#to, 'args', sharing) as unknown[];
+    const sent = objects ? (encodeShared(data, this.#to, 'args', sharing) as unknown[]) : data;
     return new ApplyCall<Awaited<R>>(this.#engine, { fn: ref, timeout, signal }, sent, transfer, sharing.found).promise;
   }
 
@@ -341,4 +346,12 @@ function firstNonPrimitive(items: readonly unknown[], from: number): number {
     if (t === 'object' ? item !== null : t === 'function' || t === 'symbol') return i;
   }
   return -1;
+}
+
+/** What `#common` returns for a call without options: shared, so the hot path allocates nothing for it. */
+const NO_OPTIONS = Object.freeze({ o: Object.freeze({}), timeout: undefined, signal: undefined });
+
+/** A function's spec, for the engine to call only the first time it sees the function (no closure per call). */
+function specOfFn(fn: unknown): FnSpec {
+  return toFnSpec(fn, 'fn');
 }

@@ -14,7 +14,7 @@ import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
-const BATCH_ITEMS = 64;
+const BATCH_ITEMS = 512;
 /** Most work (by measured cost) one batch carries, so batching never starves an idle worker. */
 const BATCH_MS = 2;
 /** Most bytes (of buffers and strings) one batch carries: big payloads travel one per message. */
@@ -112,13 +112,13 @@ export class PoolEngine {
   }
 
   /** The pool-wide id of a function, so its spec crosses to each worker once. */
-  fnRef(fn: unknown, spec: () => FnSpec): FnRef {
+  fnRef(fn: unknown, spec: (fn: unknown) => FnSpec): FnRef {
     const isObj = (typeof fn === 'function' || typeof fn === 'object') && fn !== null;
     if (isObj) {
       const hit = this.#fnByFunction.get(fn);
       if (hit) return hit;
     }
-    const s = spec();
+    const s = spec(fn);
     const key = s.kind === 'source' ? `s:${s.source}` : `m:${s.url}#${s.name}`;
     let ref = this.#fnByKey.get(key);
     if (!ref) this.#fnByKey.set(key, (ref = { id: this.#nextFnId++, spec: s, cost: -1 }));
