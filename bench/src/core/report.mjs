@@ -101,6 +101,8 @@ export function renderReport(o) {
       L.push(`| ${cell(name)} | ${formatValue(sum.median)} | ${formatValue(sum.min)} | ${formatValue(sum.max)} | ${sum.n} | ${adv} | ${cell(note)} |`);
     }
     L.push('');
+    // What a scenario's author measured apart, to explain its figures (dated prose, not this run's numbers).
+    if (s.analysis) L.push(s.analysis, '');
   }
   return `${L.join('\n')}\n`;
 }
