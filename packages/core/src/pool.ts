@@ -114,6 +114,8 @@ export class Pool {
   readonly #engine: PoolEngine;
   readonly #processes: number;
   readonly #to: Destination;
+  /** Whether a map may send a big chunk as several tasks (only where counting tasks or timing them cannot tell). */
+  readonly #splitChunks: boolean;
 
   /** @param runtime supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, runtime: Runtime) {
@@ -139,6 +141,7 @@ export class Pool {
     const sharing = { found: false };
     const sentInitargs = encodeShared(initargs, this.#to, 'initargs', sharing) as unknown[];
     this.#processes = processes;
+    this.#splitChunks = maxTasksPerChild === undefined;
     this.#engine = new PoolEngine(runtime, {
       processes,
       context,
@@ -242,6 +245,10 @@ export class Pool {
       chunksize = Math.max(1, Math.ceil(items.length / (this.#processes * 4)));
     } else chunksize = checkInteger('chunksize', o.chunksize, 1);
     const onProgress = checkFunctionOption('onProgress', o.onProgress) as ((d: number, t: number) => void) | undefined;
+    // A chunk travels as tasks of at most MAP_PART_ITEMS items, so workers start on it while the rest is still
+    // being copied, and results come back as they are made. Not when maxTasksPerChild counts chunks or a
+    // timeout times them: there a task is exactly one chunk, as in Python.
+    if (this.#splitChunks && timeout === undefined) chunksize = Math.min(chunksize, MAP_PART_ITEMS);
     const settings = { fn: ref, timeout, signal, chunksize, onProgress, shared: sharing.found, plain };
     return new MapCall<R>(this.#engine, settings, items, star ? 'star' : 'map').promise;
   }
@@ -347,6 +354,9 @@ function firstNonPrimitive(items: readonly unknown[], from: number): number {
   }
   return -1;
 }
+
+/** The most items one map task carries when a chunk may be split (see #mapCall). */
+const MAP_PART_ITEMS = 8192;
 
 /** What `#common` returns for a call without options: shared, so the hot path allocates nothing for it. */
 const NO_OPTIONS = Object.freeze({ o: Object.freeze({}), timeout: undefined, signal: undefined });

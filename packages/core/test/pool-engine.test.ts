@@ -101,6 +101,30 @@ describe('scheduling over an in-memory runtime', () => {
     await pool.terminate();
   });
 
+  it('a big chunk travels as tasks of at most 8,192 items, unless maxTasksPerChild or a timeout counts chunks', async () => {
+    const xs = Array.from({ length: 100_000 }, (_, i) => i);
+    const jobSizes = (rt: ReturnType<typeof fakeRuntime>) =>
+      runs(rt)
+        .flatMap((m) => m.jobs ?? [])
+        .map((j) => (j as { data: unknown[] }).data.length);
+    const expected = xs.map((x) => x + 1);
+
+    const free = fakeRuntime();
+    const pool = new Pool({ processes: 2 }, free);
+    expect(await pool.map((x: number) => x + 1, xs)).toEqual(expected);
+    expect(jobSizes(free)).toHaveLength(13); // ceil(100,000 / 8,192), not 8 chunks of 12,500
+    expect(Math.max(...jobSizes(free))).toBe(8192);
+    expect(await pool.map((x: number) => x + 1, xs, { timeout: 60_000 })).toEqual(expected);
+    expect(jobSizes(free).slice(13)).toEqual(Array(8).fill(12_500));
+    await pool.terminate();
+
+    const counted = fakeRuntime();
+    const recycled = new Pool({ processes: 2, maxTasksPerChild: 100 }, counted);
+    expect(await recycled.map((x: number) => x + 1, xs)).toEqual(expected);
+    expect(jobSizes(counted)).toEqual(Array(8).fill(12_500)); // Python's chunks: what maxTasksPerChild counts
+    await recycled.terminate();
+  });
+
   it('a worker dying in a batch fails only the culprit: the others are retried one by one', async () => {
     const rt = fakeRuntime();
     const pool = new Pool({ processes: 1 }, rt);
