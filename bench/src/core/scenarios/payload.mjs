@@ -12,6 +12,8 @@ function payloadScenario(move) {
     unit: 'ms',
     better: 'lower',
     sizes: { full: { tasks: 64, mib: 8 }, smoke: { tasks: 4, mib: 1 / 16 } },
+    // Half a second a cell, bound by memory bandwidth and page faults: runs spread by ±30%, so more of them.
+    reps: { full: 11 },
     describe: (s) =>
       `${s.tasks} tasks submitted at once, each carrying its own ${s.mib} MiB ArrayBuffer ${move ? 'in the transfer list (moved)' : 'by structured clone (copied)'}; the task returns the buffer's length. Time for all ${s.tasks}.`,
     note: (d) => `${Math.round(d.mibPerS).toLocaleString('en-US')} MiB/s`,
