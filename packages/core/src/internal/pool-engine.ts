@@ -14,7 +14,7 @@ import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
-const BATCH_ITEMS = 512;
+const BATCH_ITEMS = 256;
 /** Most work (by measured cost) one batch carries, so batching never starves an idle worker. */
 const BATCH_MS = 2;
 /** Most bytes (of buffers and strings) one batch carries: big payloads travel one per message. */
