@@ -48,6 +48,33 @@ export function poolSuite(h: Harness): void {
       }),
     );
 
+    h.it('tasks awaited one after another, and in small bursts, each get their own result', async () => {
+      // One worker leaves a core free, so where the runtime offers it the worker waits for its next batch
+      // (WorkerPort.receiveSync); two workers are busy together. Either way nothing is lost or doubled.
+      for (const processes of [1, 2]) {
+        const pool = new Pool({ processes, context });
+        try {
+          for (let i = 0; i < 500; i++) equal(await pool.apply((x: number) => x * 2, [i]), i * 2);
+          for (let i = 0; i < 100; i++) {
+            const burst = await Promise.all([0, 1, 2].map((k) => pool.apply((x: number) => x * 2, [i * 3 + k])));
+            deepEqual(burst, [i * 6, i * 6 + 2, i * 6 + 4]);
+          }
+          equal(pool.stats().completed, 800);
+        } finally {
+          await pool.terminate();
+        }
+      }
+    });
+
+    h.it('a map of 100,000 items (chunks split for transport) returns every result in order', () =>
+      withPool({}, async (pool) => {
+        const items = Array.from({ length: 100_000 }, (_, i) => i);
+        const results = await pool.map((n: number) => n * 3, items);
+        equal(results.length, items.length);
+        ok(results.every((r, i) => r === i * 3), 'every item in its place');
+      }),
+    );
+
     h.it('imap yields in order and imapUnordered yields every result', () =>
       withPool({}, async (pool) => {
         const ordered: number[] = [];

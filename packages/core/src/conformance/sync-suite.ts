@@ -156,6 +156,20 @@ export function syncSuite(h: Harness): void {
       120_000,
     );
 
+    h.it('every task runs exactly once, awaited one after another or in small bursts (a Value counts the runs)', async () => {
+      // One worker leaves a core free, so where the runtime offers it the worker waits for its next batch
+      // (WorkerPort.receiveSync): a message taken there must not also arrive through the event loop.
+      for (const processes of [1, 2]) {
+        const runs = new Value('i32', 0);
+        const count = (v: Value<'i32'>, x: number) => (v.add(1), x);
+        await withPool(processes, async (pool) => {
+          for (let i = 0; i < 300; i++) equal(await pool.apply(count, [runs, i]), i);
+          for (let i = 0; i < 100; i++) await Promise.all([0, 1, 2].map((k) => pool.apply(count, [runs, k])));
+        });
+        equal(runs.value, 600, `runs counted with ${processes} worker(s)`);
+      }
+    });
+
     h.it('a Barrier of 4 cycled 1,000 times gives exactly one 0 per round', () =>
       withPool(4, async (pool) => {
         const barrier = new Barrier(4, { action: () => undefined });
