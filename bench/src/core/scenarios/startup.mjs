@@ -18,7 +18,10 @@ export default {
     'then returns within a millisecond, which is why mp by value comes first here. A task by reference first imports its module, and ' +
     "for that Node starts its ESM loader (about 3.4 ms, fs/promises included): the same import piscina and tinypool do for their worker file. " +
     '30 interleaved pairs of fresh processes, mp by reference against piscina (16/worker), differed by a median of −0.4 ms: the two are ' +
-    'level within the noise of this machine, whose runs spread by ±5 ms.',
+    'level within the noise of this machine, whose runs spread by ±5 ms. Two workers booting at once slow each other: a pool of one ' +
+    'gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw `worker_threads` alike. Starting the other ' +
+    'workers only after the first result would take that for mp, but every pool would reach full parallelism ~25 ms later; mp ' +
+    "starts all of its workers at construction, as Python's Pool does.",
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
