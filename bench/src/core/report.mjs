@@ -4,7 +4,7 @@
  * runtime layer supplies the machine facts and writes the file.
  */
 import { cell, formatDuration, formatMiB, formatRatio, formatValue } from './format.mjs';
-import { bestPeer } from './targets.mjs';
+import { bestPeer, evaluateTargets } from './targets.mjs';
 
 /**
  * @typedef {object} Machine
@@ -62,6 +62,15 @@ export function renderReport(o) {
   L.push('| | target | measured | |', '| --- | --- | --- | --- |');
   for (const t of targets) L.push(`| (${t.letter}) | ${cell(t.goal)} | ${cell(t.measured)} | ${mark(t.pass)} |`);
   L.push('');
+  // The same goals for functions sent by value, which only mp can do: shown beside the targets, not instead of them.
+  const valueLib = libraries.find((l) => l.id === 'mp-thread-value');
+  if (valueLib) {
+    // Scenarios it did not run have no median, so their ratios are not finite.
+    const byValue = evaluateTargets(summaries, libraries, valueLib.id).filter((t) => Number.isFinite(t.ratio));
+    if (byValue.length) {
+      L.push(`For reference, not the targets' subject: ${valueLib.label} against the same goals, where it ran: ${byValue.map((t) => `(${t.letter}) ${t.measured} ${mark(t.pass)}`).join('; ')}.`, '');
+    }
+  }
 
   const behind = whereBehind(o, subject, subjectLabel);
   L.push('## Where mp is behind', '');
@@ -128,3 +137,4 @@ function whereBehind({ libraries, scenarios, summaries }, subject, subjectLabel)
   }
   return out;
 }
+
