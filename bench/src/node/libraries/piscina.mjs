@@ -1,28 +1,12 @@
 /**
  * piscina as its README recommends: a fixed pool (minThreads = maxThreads),
  * a worker module with named exports picked by `run(task, { name })`, the
- * default Atomics-based wake-up, `transferList` to move buffers. No `map`:
- * inputs are chunked by the caller (see ../../core/chunks.mjs).
+ * default Atomics-based wake-up, `transferList` to move buffers (see ./run-pool.mjs).
  */
 import { Piscina } from 'piscina';
-import { defaultChunksize, mapByChunks } from '../../core/chunks.mjs';
-
-const filename = new URL('../workers/tasks.mjs', import.meta.url).href;
-const INC = { name: 'inc' };
-const INC_ALL = { name: 'incAll' };
-const FIB = { name: 'fib' };
-const BYTE_LENGTH = { name: 'byteLength' };
+import { runPool } from './run-pool.mjs';
 
 /** @returns {() => Promise<import('../../core/adapter.mjs').PoolAdapter>} */
 export function piscina(options = {}) {
-  return async () => {
-    const pool = new Piscina({ filename, minThreads: 2, maxThreads: 2, ...options });
-    return {
-      inc: (x) => pool.run(x, INC),
-      map: (items) => mapByChunks(items, defaultChunksize(items.length, 2), (chunk) => pool.run(chunk, INC_ALL)),
-      fib: (n) => pool.run(n, FIB),
-      payload: (buf, move) => pool.run(buf, move ? { name: 'byteLength', transferList: [buf] } : BYTE_LENGTH),
-      close: () => pool.destroy(),
-    };
-  };
+  return runPool(Piscina, options);
 }
