@@ -7,7 +7,7 @@
  * children (daemons, idle pool workers) are killed when the parent exits, as
  * Python does with daemonic children.
  */
-import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { childReaper, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { entryPath } from './entry.ts';
 
 interface Subprocess {
@@ -28,17 +28,8 @@ interface SpawnOptions {
 }
 
 const Bun = (globalThis as unknown as { Bun: { spawn(options: SpawnOptions): Subprocess } }).Bun;
-const unreferenced = new Set<Subprocess>();
-let exitHook = false;
-
-function killOnExit(child: Subprocess): void {
-  unreferenced.add(child);
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of unreferenced) c.kill('SIGKILL');
-  });
-}
+/** Unreferenced children (daemons, idle pool workers) die with the parent. */
+const unreferenced = childReaper<Subprocess>((killAll) => process.once('exit', killAll));
 
 export function spawnProcess(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   let exited = false;
@@ -69,7 +60,7 @@ export function spawnProcess(request: SpawnRequest, events: WorkerEvents): Worke
         unreferenced.delete(child);
         child.ref();
       } else {
-        killOnExit(child);
+        unreferenced.add(child);
         child.unref();
       }
     },

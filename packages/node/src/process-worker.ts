@@ -6,21 +6,12 @@
  * killed when the parent exits, as Python does with daemonic children.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { childReaper, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { entryPath, fromSource, tsxLoader } from './entry.js';
 import { forward } from './output.js';
 
-const unreferenced = new Set<ChildProcess>();
-let exitHook = false;
-
-function killOnExit(child: ChildProcess): void {
-  unreferenced.add(child);
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of unreferenced) c.kill('SIGKILL');
-  });
-}
+/** Unreferenced children (daemons, idle pool workers) die with the parent. */
+const unreferenced = childReaper<ChildProcess>((killAll) => process.once('exit', killAll));
 
 export function spawnProcess(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   const execArgv: string[] = [];
@@ -68,7 +59,7 @@ export function spawnProcess(request: SpawnRequest, events: WorkerEvents): Worke
         channel?.ref?.();
         for (const s of streams) s?.ref?.();
       } else {
-        killOnExit(child);
+        unreferenced.add(child);
         child.unref();
         channel?.unref?.();
         for (const s of streams) s?.unref?.();
