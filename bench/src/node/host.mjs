@@ -1,4 +1,4 @@
-/** The Node host the measuring core asks for memory figures. `gc` needs `--expose-gc` (the runner passes it). */
+/** The Node host the measuring core asks for memory figures. `gc` needs `--expose-gc` (the runner passes it to scenarios marked `gc`). */
 
 /** @type {import('../core/adapter.mjs').Host} */
 export const host = {

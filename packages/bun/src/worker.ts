@@ -34,6 +34,12 @@ if (!isMainThread) {
       send(message, undefined, undefined, () => sent());
     },
     onMessage: (handler) => process.on('message', handler),
+    // Bun then ends the child as it ends any program with an uncaught error: printed, exit code 1.
+    // (Unless the program handles such errors itself: then the child goes on.)
+    onUncaught: (handler) =>
+      process.on('uncaughtExceptionMonitor', (error) => {
+        if (process.listenerCount('uncaughtException') === 0) handler(error);
+      }),
     // Exit only once the last message has left, or the parent might never see it.
     exit: (code) => void last.then(() => process.exit(code)),
   });

@@ -155,6 +155,7 @@ export class Process<A extends unknown[] = unknown[]> {
 
   #onMessage(message: FromWorker): void {
     if (message.type === 'targetDone' && message.error) this.#error = toRemoteError(message.error);
+    else if (message.type === 'uncaught') this.#error ??= toRemoteError(message.error);
     else if (message.type === 'rpc') {
       const handle = this.#handle!;
       (this.#rpc ??= serveWorker((data) => handle.postMessage({ type: 'rpc', data })))(message.data);

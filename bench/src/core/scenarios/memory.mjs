@@ -13,6 +13,8 @@ export default {
   title: 'Memory growth',
   unit: 'MiB',
   better: 'lower',
+  /** Collects garbage before each reading: Node's cells get `--expose-gc` for this scenario alone. */
+  gc: true,
   /** Growth can be zero or negative: compare by difference (MiB), not by ratio. */
   compare: 'difference',
   sizes: { full: { tasks: 1_000_000, baseline: 10_000, wave: 10_000 }, smoke: { tasks: 2_000, baseline: 200, wave: 200 } },

@@ -4,7 +4,8 @@
  * library hands out settles — each test bounds its waits to prove it.
  */
 import type { Harness } from './harness.js';
-import { fx } from './harness.js';
+import { fixturesUrl, fx } from './harness.js';
+import { task } from '../task.js';
 import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../errors.js';
 import { deepEqual, equal, ok, rejects, settlesWithin } from './assert.js';
 
@@ -45,10 +46,24 @@ export function faultSuite(h: Harness): void {
       }),
     );
 
+    h.it('a function that cannot be loaded fails every task that calls it, with the same error', () =>
+      withPool({ processes: 1 }, async (pool) => {
+        const missing = task(fixturesUrl, 'noSuchExport');
+        // Once alone (a worker's first function) and again after the worker has loaded the module.
+        for (let round = 0; round < 2; round++) {
+          await rejects(pool.apply(missing, []), RemoteError, /has no exported function named 'noSuchExport'/);
+          await rejects(pool.apply(missing, []), RemoteError, /has no exported function named 'noSuchExport'/);
+          equal(await pool.apply(fx.squ, [5]), 25);
+        }
+      }),
+    );
+
     h.it('an error thrown in a timer ends the worker: that task fails with WorkerExitError', () =>
       withPool({}, async (pool) => {
         const error = await rejects(pool.apply(fx.crashInTimer, []), WorkerExitError);
-        ok(/crashed in a timer/.test(error.message) || error.cause !== undefined || true, error.message);
+        // The uncaught error itself reaches the caller: in the message, or as the cause.
+        const cause = (error as { cause?: { message?: unknown } }).cause;
+        ok(/crashed in a timer/.test(error.message) || /crashed in a timer/.test(String(cause?.message)), error.message);
         deepEqual(await pool.map(fx.squ, [1, 2]), [1, 4]);
       }),
     );

@@ -370,6 +370,9 @@ export class PoolEngine {
       }
       case 'targetDone':
         return;
+      case 'uncaught':
+        slot.lastError = toRemoteError(message.error);
+        return;
       case 'rpc':
         (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data })))(message.data);
         return;

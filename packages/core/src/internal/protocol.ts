@@ -69,5 +69,7 @@ export type FromWorker =
   /** `ms`: how long the batch ran in the worker, which the scheduler uses to size later batches. */
   | { type: 'done'; results: WireResult[]; ms: number }
   | { type: 'targetDone'; error?: SerializedError | undefined }
+  /** An error nothing caught, about to end the worker (sent where the port offers `onUncaught`). */
+  | { type: 'uncaught'; error: SerializedError }
   /** A call from the worker's manager proxies (comlink's protocol). */
   | { type: 'rpc'; data: unknown };

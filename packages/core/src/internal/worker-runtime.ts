@@ -5,9 +5,9 @@
  * never touches a promise, so a batch of small tasks costs one message each way.
  */
 import type { WorkerPort, TransferItem } from '../runtime.js';
-import type { FnSpec, ToWorker, WireJob, WireResult } from './protocol.js';
+import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import { serializeError } from './error-wire.js';
-import { explainCapture, resolveFn } from './compile.js';
+import { explainCapture, resolveFn, useImportSync } from './compile.js';
 import { setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
@@ -29,7 +29,8 @@ const LINGER_MS = 0.1;
 
 interface Defined {
   spec: FnSpec;
-  fn: Fn | Promise<Fn>;
+  /** Unset until resolved, and again after resolving failed: the parent sends a spec to a worker once, so a later task retries from it. */
+  fn: Fn | Promise<Fn> | undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -43,6 +44,14 @@ export function runWorker(port: WorkerPort): void {
   const g = globalThis as { __name?: unknown };
   g.__name ??= <T>(fn: T): T => fn;
   const now = port.now ? port.now.bind(port) : () => performance.now();
+  useImportSync(port.importSync?.bind(port));
+  port.onUncaught?.((error) => {
+    try {
+      port.postMessage({ type: 'uncaught', error: serializeError(error) } satisfies FromWorker);
+    } catch {
+      // The channel is gone: the exit code still tells the parent.
+    }
+  });
   const defined = new Map<number, Defined>();
   // Time spent compiling or importing functions: not part of what a task costs.
   let setup = 0;
@@ -53,6 +62,9 @@ export function runWorker(port: WorkerPort): void {
   // Manager replies bypass the inbox: a task may be waiting for one.
   const rpc = connectWorker((data) => port.postMessage({ type: 'rpc', data }));
   port.onMessage(accept);
+  // What the parent sent while this worker was starting is already waiting: take it now, not after
+  // the event loop's first turn (about 0.8 ms later in a fresh Node worker thread).
+  if (port.receiveSync) for (let m = port.receiveSync(0); m !== undefined; m = port.receiveSync(0)) accept(m);
 
   function accept(message: unknown): void {
     if ((message as ToWorker).type === 'rpc') {
@@ -156,18 +168,20 @@ export function runWorker(port: WorkerPort): void {
         results.push({ id: job.id, ok: false, error: serializeError(new Error(`unknown function id ${job.fn}`)) });
         return undefined;
       }
-      let fn: Fn | Promise<Fn>;
+      entry = { spec: job.spec, fn: undefined };
+      defined.set(job.fn, entry);
+    }
+    if (entry.fn === undefined) {
       const t0 = now();
       try {
-        fn = resolveFn(job.spec);
+        const fn = resolveFn(entry.spec);
         if (isThenable(fn)) void fn.then(() => (setup += now() - t0), () => undefined);
         else setup += now() - t0;
+        entry.fn = fn;
       } catch (error) {
         results.push({ id: job.id, ok: false, error: serializeError(error) });
         return undefined;
       }
-      entry = { spec: job.spec, fn };
-      defined.set(job.fn, entry);
     }
     const { spec } = entry;
     const fail = (error: unknown): void => {
@@ -184,7 +198,7 @@ export function runWorker(port: WorkerPort): void {
           return runWith(fn, job, succeed, fail);
         },
         (error: unknown) => {
-          defined.delete(job.fn);
+          e.fn = undefined;
           fail(error);
         },
       );

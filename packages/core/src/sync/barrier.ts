@@ -81,9 +81,9 @@ export class Barrier {
   #runAction(): void {
     if (!this.#spec) return;
     if (!this.#action) {
-      const fn = resolveFn(this.#spec);
-      if (fn instanceof Promise) throw new TypeError('a Barrier action must be a function, not a task() handle');
-      this.#action = fn;
+      // The action runs synchronously in whichever process arrives last, so it cannot wait for an import.
+      if (this.#spec.kind !== 'source') throw new TypeError('a Barrier action must be a function, not a task() handle');
+      this.#action = resolveFn(this.#spec) as () => unknown;
     }
     this.#action();
   }
