@@ -12,16 +12,19 @@ export default {
   // A fresh process per run and a spread of several ms between runs: more runs for a steadier median.
   reps: { full: 15 },
   analysis:
-    '**Where the time goes** (measured apart on 2026-11-28 by timestamping one worker with `process.hrtime`; not figures of this run): ' +
-    'Node takes about 20 ms (on a quiet machine) to start a worker thread before any of its code runs, the same for every library. ' +
-    "mp's worker entry, one CommonJS file, is listening 0.4 ms later and has its first batch 0.9 ms after that; a task sent by value " +
-    'then returns within a millisecond, which is why mp by value comes first here. A task by reference first imports its module, and ' +
-    "for that Node starts its ESM loader (about 3.4 ms, fs/promises included): the same import piscina and tinypool do for their worker file. " +
-    '30 interleaved pairs of fresh processes, mp by reference against piscina (16/worker), differed by a median of −0.4 ms: the two are ' +
-    'level within the noise of this machine, whose runs spread by ±5 ms. Two workers booting at once slow each other: a pool of one ' +
-    'gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw `worker_threads` alike. Starting the other ' +
-    'workers only after the first result would take that for mp, but every pool would reach full parallelism ~25 ms later; mp ' +
-    "starts all of its workers at construction, as Python's Pool does.",
+    '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and one worker with `process.hrtime`; not figures of this run): ' +
+    'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — and nearly ' +
+    'twice as long (about 40 ms) in a process started with `--expose-gc`, which keeps Node from starting workers from its startup snapshot; ' +
+    'so only (g), which needs `gc()`, runs with that flag. The first `new Worker` of a process also costs the parent about 2 ms. ' +
+    "mp's worker entry is CommonJS and parses 31 KB at start: the shared-object classes and comlink (80 KB) are chunks required only when a task " +
+    'uses them (parsing the whole 111 KB bundle cost about 2 ms of every start). Messages the parent sent while the worker booted are taken ' +
+    "synchronously as soon as mp's runtime is up, not on the event loop's first turn (about 0.8 ms later). A task sent by value then returns " +
+    'within half a millisecond, which is why mp by value comes first here. A task by reference first loads its module: mp loads the first one ' +
+    "with `require()` of an ES module (Node 20.19+), skipping the start of Node's asynchronous ESM loader (about 1 ms sooner in a pool), " +
+    "as piscina 5's worker also does (it tries `require()` first); Node still takes about 2 ms to load the two-file module graph. " +
+    'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
+    '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
+    "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does.",
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
