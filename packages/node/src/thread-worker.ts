@@ -14,7 +14,8 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
   const options = {
     name: request.name,
     workerData: { mpBell: bell },
-    env: { ...process.env, MP_WORKER: '1' },
+    // No `env`: a thread knows it is a worker (`isMainThread` of worker_threads), and Node's own copy of
+    // process.env is cheaper than one spread here (about 0.3 ms a worker with a package manager's environment).
     ...(request.resourceLimits ? { resourceLimits: request.resourceLimits } : {}),
   };
   const worker = fromSource ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl, options);

@@ -9,8 +9,8 @@ export default {
   unit: 'ms',
   better: 'lower',
   sizes: { full: {}, smoke: {} },
-  // A fresh process per run and a spread of several ms between runs: more runs for a steadier median.
-  reps: { full: 15 },
+  // A fresh process per run, runs spread by ±5 ms, and peers within a millisecond or two of each other: 31 runs put the median within about 0.7 ms.
+  reps: { full: 31 },
   analysis:
     '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and one worker with `process.hrtime`; not figures of this run): ' +
     'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — and nearly ' +
