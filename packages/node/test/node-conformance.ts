@@ -1,0 +1,18 @@
+/** Runs the conformance suite in both Node contexts against `api` (the `.ts` source, or the built package). */
+import { describe, it } from 'vitest';
+import { runConformance } from '@mp/core/conformance';
+import type * as Api from '../src/index.ts';
+
+export function runNodeConformance(api: typeof Api, runtime: string): void {
+  for (const context of ['thread', 'process'] as const) {
+    runConformance({
+      runtime,
+      context,
+      api,
+      features: { resourceLimits: true, transferMoves: context === 'thread', sharedMemory: context === 'thread' },
+      describe,
+      it: (name, body, timeout) => it(name, body, timeout),
+      skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
+    });
+  }
+}
