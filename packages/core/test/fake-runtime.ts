@@ -22,15 +22,18 @@ let running: FakeWorker | undefined;
 export interface Traffic {
   spawned: number;
   toWorker: { type: string; linger?: boolean; jobs?: { spec?: unknown }[] }[];
-  /** Calls of the port's receiveSync, and how many of them found a message. */
+  /** Calls of the port's receiveSync with a wait (an idle worker lingering), and how many calls found a message. */
   lingered: number;
   caught: number;
+  /** Calls of receiveSync without a wait (a worker looking for what arrived while it started). */
+  polled: number;
   /** Batches answered by the workers. */
   done: number;
 }
 
-export function fakeRuntime(cpus = 2): Runtime & { traffic: Traffic } {
-  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, done: 0 };
+/** `bootMs`: how long a worker takes to start; messages sent meanwhile wait for it, as with a real port. */
+export function fakeRuntime(cpus = 2, bootMs = 0): Runtime & { traffic: Traffic } {
+  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0 };
   let ids = 0;
   return {
     name: 'fake',
@@ -61,14 +64,35 @@ export function fakeRuntime(cpus = 2): Runtime & { traffic: Traffic } {
         },
         onMessage: (h) => (handler = h),
         exit: (code) => worker.exit(code, null),
-        receiveSync: () => {
-          traffic.lingered++;
+        receiveSync: (timeoutMs) => {
+          if (timeoutMs > 0) traffic.lingered++;
+          else traffic.polled++;
           if (queued.length === 0) return undefined;
           traffic.caught++;
           return queued.shift();
         },
       };
-      runWorker(port);
+      let booted = false;
+      const deliver = (copy: unknown): void => {
+        const at = queued.indexOf(copy);
+        if (at < 0) return; // taken by receiveSync
+        queued.splice(at, 1);
+        if (!worker.alive) return;
+        running = worker;
+        try {
+          handler?.(copy);
+        } finally {
+          running = undefined;
+        }
+      };
+      const boot = (): void => {
+        runWorker(port);
+        booted = true;
+        // What the worker did not take at start arrives now, in order.
+        for (const copy of [...queued]) setTimeout(() => deliver(copy), 0);
+      };
+      if (bootMs > 0) setTimeout(boot, bootMs);
+      else boot();
       let requested: string | null = null;
       return {
         pid: ++ids,
@@ -76,18 +100,7 @@ export function fakeRuntime(cpus = 2): Runtime & { traffic: Traffic } {
           const copy = structuredClone(message, { transfer: [...(transfer ?? [])] as never[] });
           traffic.toWorker.push(copy as Traffic['toWorker'][number]);
           queued.push(copy);
-          setTimeout(() => {
-            const at = queued.indexOf(copy);
-            if (at < 0) return; // taken by receiveSync
-            queued.splice(at, 1);
-            if (!worker.alive) return;
-            running = worker;
-            try {
-              handler?.(copy);
-            } finally {
-              running = undefined;
-            }
-          }, 0);
+          if (booted) setTimeout(() => deliver(copy), 0);
         },
         terminate(signal) {
           requested ??= signal;

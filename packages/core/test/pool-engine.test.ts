@@ -62,6 +62,23 @@ describe('scheduling over an in-memory runtime', () => {
     await one.terminate();
   });
 
+  it('a worker takes what was sent while it started at once, each message once, in order', async () => {
+    const rt = fakeRuntime(2, 20);
+    const pool = new Pool({ processes: 1 }, rt);
+    const id = (x: number) => x;
+    // init and these runs are queued before the worker is up; it takes them without a turn of its event loop.
+    const results = [pool.apply(id, [1]), pool.apply(id, [2])];
+    await Promise.resolve();
+    results.push(pool.apply(id, [3]));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const sentBeforeBoot = rt.traffic.toWorker.length; // init and the first run (an unmeasured function goes one job at a time)
+    expect(sentBeforeBoot).toBeGreaterThanOrEqual(2);
+    expect(await Promise.all(results)).toEqual([1, 2, 3]);
+    expect(rt.traffic.polled).toBeGreaterThanOrEqual(1);
+    expect(rt.traffic.caught).toBeGreaterThanOrEqual(sentBeforeBoot);
+    await pool.terminate();
+  });
+
   it('a message taken while lingering is handled once, in order', async () => {
     const rt = fakeRuntime(4);
     const pool = new Pool({ processes: 1 }, rt);
