@@ -41,7 +41,8 @@ type Loader = (url: string) => Record<string, unknown> | undefined;
  * imports the already-cached module).
  */
 function requireLoader(): Loader | undefined {
-  if (typeof __filename !== 'string' || !__filename.endsWith('.cjs') || (process.features as { require_module?: boolean }).require_module !== true) return undefined;
+  const builtEntry = typeof __filename === 'string' && __filename.endsWith('.cjs');
+  if (!builtEntry || (process.features as { require_module?: boolean }).require_module !== true) return undefined;
   if (hasModuleFlag(process.execArgv) || hasModuleFlag((process.env.NODE_OPTIONS ?? '').split(' '))) return undefined;
   const load = createRequire(__filename);
   return (url) => {

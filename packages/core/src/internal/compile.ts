@@ -63,7 +63,7 @@ function importExport(url: string, name: string): Fn | Promise<Fn> {
   let mod = modules.get(url);
   if (!mod) {
     // A module the port loads synchronously gives the first task its function without a turn of
-    // the event loop, and skips the ESM loader's asynchronous start (about 2.5 ms on Node).
+    // the event loop (on Node, without starting its asynchronous ESM loader: ~1 ms sooner in a pool).
     const load = importSync;
     importSync = undefined;
     mod = load?.(url);
@@ -91,8 +91,9 @@ function exported(ns: Namespace, url: string, name: string): Fn {
 
 /** Resolves a spec to a function; synchronous for source (and for modules the port loads synchronously), so the hot path never awaits. */
 export function resolveFn(spec: FnSpec): Fn | Promise<Fn> {
-  if (spec.kind === 'source') importSync = undefined;
-  return spec.kind === 'source' ? compileSource(spec.source, spec.name) : importExport(spec.url, spec.name);
+  if (spec.kind === 'module') return importExport(spec.url, spec.name);
+  importSync = undefined; // user code is about to run
+  return compileSource(spec.source, spec.name);
 }
 
 const NOT_DEFINED = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$/;
