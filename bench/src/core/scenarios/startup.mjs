@@ -19,14 +19,16 @@ export default {
     "mp's worker entry is CommonJS and parses 31 KB at start: the shared-object classes and comlink (80 KB) are chunks required only when a task " +
     'uses them (a lone worker parsing the whole 111 KB bundle starts about 2 ms later; in a pool of two the split brought the first result 0.6–0.9 ms sooner). Messages the parent sent while the worker booted are taken ' +
     "synchronously as soon as mp's runtime is up, not on the event loop's first turn (about 0.8 ms later). A task sent by value then returns " +
-    'within half a millisecond, which is why mp by value comes first here. A task by reference first loads its module: mp loads the first one ' +
-    "with `require()` of an ES module (Node 20.19+), skipping the start of Node's asynchronous ESM loader (about 1 ms sooner in a pool), " +
-    "as piscina 5's worker also does (it tries `require()` first); Node still takes about 2 ms to load the two-file module graph. " +
-    'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
+    'within half a millisecond, which is why mp by value comes first here. A task by reference first imports its module: about 2–3 ms for ' +
+    "this two-file graph, the same import the peers do. piscina 5's worker tries `require()` of the ES module first, which skips the start " +
+    "of Node's asynchronous ESM loader (about 1 ms); mp measured that too and does not do it, because on Node 20 a worker ended while " +
+    '`require()` loads a module graph (terminate, timeout, program exit) aborts the whole process — piscina crashed two cells of our ' +
+    'A/B runs that way. ' +
+'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
     '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
     "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does. " +
-    '**How close it is:** five runs of this scenario on 2026-11-28 after these changes gave mp / the fastest peer 0.98, 0.97, 0.99, 0.97 and ' +
-    '1.08×: mp by reference is about a millisecond ahead of piscina, which single runs cannot always tell from the noise.',
+    '**How close it is:** 41 interleaved fresh-process runs each (2026-11-28): mp by reference and piscina are level within a ' +
+    'millisecond (which single runs of 31 cannot tell apart), mp by value ahead by about 4 ms.',
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
