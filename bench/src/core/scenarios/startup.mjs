@@ -27,8 +27,9 @@ export default {
 'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
     '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
     "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does. " +
-    '**How close it is:** 41 interleaved fresh-process runs each (2026-11-28): mp by reference and piscina are level within a ' +
-    'millisecond (which single runs of 31 cannot tell apart), mp by value ahead by about 4 ms.',
+    '**How close it is:** in two A/B runs of 41 interleaved fresh processes each (2026-11-28), mp by reference took 1.00× and 1.02× ' +
+    "piscina's time: within a millisecond, the millisecond piscina's `require()` saves; full runs of 31 have shown up to 1.10×. " +
+    'mp by value was ahead of every peer by about 4 ms.',
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
