@@ -5,7 +5,7 @@
  * that does `process.exit(0)`, as a Web Worker's would.
  */
 import { isMainThread } from 'node:worker_threads';
-import { runWorker } from '@mp/core/worker';
+import { runWorker, uncaughtIn } from '@mp/core/worker';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: readonly object[]): void;
@@ -34,12 +34,7 @@ if (!isMainThread) {
       send(message, undefined, undefined, () => sent());
     },
     onMessage: (handler) => process.on('message', handler),
-    // Bun then ends the child as it ends any program with an uncaught error: printed, exit code 1.
-    // (Unless the program handles such errors itself: then the child goes on.)
-    onUncaught: (handler) =>
-      process.on('uncaughtExceptionMonitor', (error) => {
-        if (process.listenerCount('uncaughtException') === 0) handler(error);
-      }),
+    onUncaught: uncaughtIn(process),
     // Exit only once the last message has left, or the parent might never see it.
     exit: (code) => void last.then(() => process.exit(code)),
   });

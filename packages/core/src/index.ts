@@ -21,7 +21,7 @@ export { task, tasks, transfer, isTaskHandle } from './task.js';
 export type { TaskHandle, TaskHandles, TaskFn } from './task.js';
 export { currentProcess, parentProcess } from './identity.js';
 export { bindRuntime } from './bind.js';
-export { childReaper } from './reaper.js';
+export { childReaper } from './child.js';
 export type { BoundApi } from './bind.js';
 // Synchronization and shared memory (API.md section 5).
 export { Lock } from './sync/lock.js';

@@ -94,7 +94,8 @@ export interface WorkerPort {
    * Optional: the next message from the parent if one arrives within `timeoutMs`, taken
    * synchronously (the worker blocks meanwhile), else `undefined`. The worker runtime calls
    * it for a moment when it has nothing to do and the pool said a core is free, so a message
-   * sent right after a result does not wait for the worker's event loop to wake up. A port
+   * sent right after a result does not wait for the worker's event loop to wake up; and with
+   * `0` at start, for what the parent sent while the worker booted. A port
    * that offers it takes the message out of the queue `onMessage` reads, so each message
    * arrives exactly once.
    */
@@ -103,7 +104,8 @@ export interface WorkerPort {
    * Optional: registers a handler for an error that nothing caught, called before the runtime
    * ends the worker for it; mp tells the parent what it was. For ports whose parent does not
    * learn it otherwise (a child process's parent sees only an exit code); a thread's parent
-   * hears it from the runtime (`WorkerEvents.onError`).
+   * hears it from the runtime (`WorkerEvents.onError`). `uncaughtIn(process)` from
+   * `@mp/core/worker` is one for runtimes with Node's `process` API.
    */
   onUncaught?(handler: (error: unknown) => void): void;
 }

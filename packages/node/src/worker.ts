@@ -3,7 +3,7 @@
  * worker runtime to the parent's channel.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { runWorker } from '@mp/core/worker';
+import { runWorker, uncaughtIn } from '@mp/core/worker';
 
 // A clock ready at start: the global `performance` loads perf_hooks on first touch (about 1 ms).
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -41,12 +41,7 @@ if (parentPort) {
       process.send!(message, undefined, undefined, () => sent());
     },
     onMessage: (handler) => process.on('message', handler),
-    // Node then ends the child as it ends any program with an uncaught error: printed, exit code 1.
-    // (Unless the program handles such errors itself: then the child goes on.)
-    onUncaught: (handler) =>
-      process.on('uncaughtExceptionMonitor', (error) => {
-        if (process.listenerCount('uncaughtException') === 0) handler(error);
-      }),
+    onUncaught: uncaughtIn(process),
     // Exit only once the last message has left, or the parent would never see it.
     exit: (code) => void last.then(() => process.exit(code)),
     now,

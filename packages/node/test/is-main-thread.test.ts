@@ -1,8 +1,7 @@
 /** `isMainThread` is true in the main program and false inside every kind of mp worker (built package). */
 import { describe, expect, it } from 'vitest';
+import { built as api } from './built.ts';
 
-type Api = typeof import('../src/index.ts');
-const api = (await import(new URL('../dist/index.js', import.meta.url).href)) as Api;
 const check = api.task<() => boolean>(new URL('./fixtures/modules/is-main.mjs', import.meta.url), 'check');
 
 describe('isMainThread', () => {

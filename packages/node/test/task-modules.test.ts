@@ -7,12 +7,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { built, dist, type Api } from './built.ts';
 
-type Api = typeof import('../src/index.ts');
 type Pool = InstanceType<Api['Pool']>;
 
-const dist = new URL('../dist/index.js', import.meta.url).href;
-const { Pool, task } = (await import(dist)) as Api;
+const { Pool, task } = built;
 const fixture = (name: string): URL => new URL(`./fixtures/modules/${name}`, import.meta.url);
 const run = promisify(execFile);
 
