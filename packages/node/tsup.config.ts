@@ -45,8 +45,8 @@ async function requireOwnChunks(): Promise<void> {
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, format: ['esm'], dts: true, clean: true },
   // The worker entry is CommonJS: Node loads it with the CommonJS loader, without starting the ESM loader
-  // (and the fs/promises it loads) for a function sent by value; a task module sent by reference loads through
-  // import() (not require(): see the README). Measured: a pool's first result about 4 ms sooner
+  // (and the fs/promises it loads) for a function sent by value; the first task module sent by reference loads
+  // through require() where Node can (see src/worker.ts and the README), later ones through import(). Measured: a pool's first result about 4 ms sooner
   // than from an ESM entry (about 25 ms against 30; see BENCHMARKS.md (f)). Split: the parts core loads
   // lazily (the shared-object classes, comlink: 80 of 111 KB) are files of their own, required only when a
   // task uses them; a worker then parses 31 KB at start, and its first result comes 0.6–0.9 ms sooner.

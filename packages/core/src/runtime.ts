@@ -101,6 +101,14 @@ export interface WorkerPort {
    */
   receiveSync?(timeoutMs: number): unknown;
   /**
+   * Optional: loads the module at `url` synchronously and returns its namespace, or returns
+   * `undefined` when it cannot (then the worker uses `import()`, which must give the same module).
+   * Throws only what evaluating the module threw. The worker runtime uses it for the first
+   * module of the worker's life only (see compile.ts). Node offers it through `require()` of ES
+   * modules, which skips the start of its asynchronous ESM loader.
+   */
+  importSync?(url: string): Record<string, unknown> | undefined;
+  /**
    * Optional: registers a handler for an error that nothing caught, called before the runtime
    * ends the worker for it; mp tells the parent what it was. For ports whose parent does not
    * learn it otherwise (a child process's parent sees only an exit code); a thread's parent

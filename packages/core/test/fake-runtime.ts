@@ -31,11 +31,16 @@ export interface Traffic {
   done: number;
 }
 
-/**
- * `bootMs`: how long a worker takes to start; messages sent meanwhile wait for it, as with a real port.
- * `clock`: the workers' clock, by which they report how long each batch ran (default: the real one).
- */
-export function fakeRuntime(cpus = 2, bootMs = 0, clock?: () => number): Runtime & { traffic: Traffic } {
+export interface FakeOptions {
+  /** How long a worker takes to start; messages sent meanwhile wait for it, as with a real port. */
+  bootMs?: number;
+  /** The workers' clock, by which they report how long each batch ran (default: the real one). */
+  clock?: () => number;
+  /** The ports' WorkerPort.importSync (default: none). */
+  importSync?: WorkerPort['importSync'];
+}
+
+export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOptions = {}): Runtime & { traffic: Traffic } {
   const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0 };
   let ids = 0;
   return {
@@ -68,6 +73,7 @@ export function fakeRuntime(cpus = 2, bootMs = 0, clock?: () => number): Runtime
         onMessage: (h) => (handler = h),
         exit: (code) => worker.exit(code, null),
         ...(clock ? { now: clock } : {}),
+        ...(importSync ? { importSync } : {}),
         receiveSync: (timeoutMs) => {
           if (timeoutMs > 0) traffic.lingered++;
           else traffic.polled++;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Pool } from '../src/pool.ts';
 import { Process } from '../src/process.ts';
 import { RemoteError, WorkerExitError } from '../src/errors.ts';
+import { task } from '../src/task.ts';
 import { fakeRuntime } from './fake-runtime.ts';
 
 const runs = (rt: ReturnType<typeof fakeRuntime>) => rt.traffic.toWorker.filter((m) => m.type === 'run');
@@ -9,7 +10,7 @@ const runs = (rt: ReturnType<typeof fakeRuntime>) => rt.traffic.toWorker.filter(
 describe('scheduling over an in-memory runtime', () => {
   it('batches the applies made in one tick into one message per worker', async () => {
     // A clock that stands still: every batch reports 0 ms, so a loaded machine cannot make `double` look slow.
-    const rt = fakeRuntime(2, 0, () => 0);
+    const rt = fakeRuntime(2, { clock: () => 0 });
     const pool = new Pool({ processes: 2 }, rt);
     const double = (x: number) => x * 2;
     await Promise.all([pool.apply(double, [0]), pool.apply(double, [0])]); // compiled and measured in both workers
@@ -64,7 +65,7 @@ describe('scheduling over an in-memory runtime', () => {
   });
 
   it('a worker takes what was sent while it started at once, each message once, in order', async () => {
-    const rt = fakeRuntime(2, 20);
+    const rt = fakeRuntime(2, { bootMs: 20 });
     const pool = new Pool({ processes: 1 }, rt);
     const id = (x: number) => x;
     // init and these runs are queued before the worker is up; it takes them without a turn of its event loop.
@@ -107,6 +108,36 @@ describe('scheduling over an in-memory runtime', () => {
     await pool.map(fn, [1, 2, 3, 4], { chunksize: 1 });
     const withSpec = runs(rt).flatMap((m) => m.jobs ?? []).filter((j) => j.spec !== undefined);
     expect(withSpec.length).toBeLessThanOrEqual(2);
+    await pool.terminate();
+  });
+
+  it("loads a worker's first module through the port's importSync, every later one through import()", async () => {
+    const asked: string[] = [];
+    const rt = fakeRuntime(1, {
+      importSync: (url) => {
+        asked.push(url);
+        return { inc: (x: number) => x + 100 }; // not what import() would give: shows which path ran
+      },
+    });
+    const pool = new Pool({ processes: 1 }, rt);
+    const first = new URL('./fixtures/math.ts', import.meta.url);
+    const second = new URL('./fixtures/math.ts?second', import.meta.url);
+    expect(await pool.apply(task<(x: number) => number>(first, 'inc'), [1])).toBe(101);
+    expect(await pool.apply(task<(x: number) => number>(first, 'inc'), [2])).toBe(102); // cached, not loaded again
+    expect(await pool.apply(task<(x: number) => number>(second, 'inc'), [1])).toBe(2); // import()
+    expect(asked).toEqual([first.href]);
+    await pool.terminate();
+  });
+
+  it('uses importSync only before any user code ran in the worker (none after a function sent by value)', async () => {
+    const asked: string[] = [];
+    const rt = fakeRuntime(1, { importSync: (url) => (asked.push(url), undefined) });
+    const pool = new Pool({ processes: 1 }, rt);
+    expect(await pool.apply((x: number) => x * 2, [4])).toBe(8);
+    // (A URL of its own: the in-memory workers share one thread, and so the module cache.)
+    const url = new URL('./fixtures/math.ts?after-value', import.meta.url);
+    expect(await pool.apply(task<(x: number) => number>(url, 'inc'), [1])).toBe(2);
+    expect(asked).toEqual([]);
     await pool.terminate();
   });
 

@@ -6,11 +6,24 @@
 import { Worker } from 'node:worker_threads';
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
+import { closeGate, closeGatesNow } from './load-gate.js';
+
+// The load gates of the live thread workers: none may be inside require() of a module when the program
+// exits and Node ends them (see load-gate.ts).
+const gates = new Set<Int32Array>();
+let watchingExit = false;
+
+function watchExit(): void {
+  if (watchingExit) return;
+  watchingExit = true;
+  process.on('exit', () => closeGatesNow(gates));
+}
 
 export function spawnThread(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
-  // A doorbell: a counter bumped after each message, so an idle worker that watches it
-  // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes.
-  const bell = new Int32Array(new SharedArrayBuffer(4));
+  // [0] a doorbell: a counter bumped after each message, so an idle worker that watches it
+  // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes;
+  // [1] the load gate (load-gate.ts).
+  const bell = new Int32Array(new SharedArrayBuffer(8));
   const options = {
     name: request.name,
     workerData: { mpBell: bell },
@@ -22,7 +35,12 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
   let requested: string | null = null;
   worker.on('message', (m: unknown) => events.onMessage(m));
   worker.on('error', (e) => events.onError(e));
-  worker.once('exit', (code) => events.onExit(code, requested));
+  gates.add(bell);
+  watchExit();
+  worker.once('exit', (code) => {
+    gates.delete(bell);
+    events.onExit(code, requested);
+  });
   return {
     pid: worker.threadId,
     postMessage: (message, transfer) => {
@@ -31,7 +49,7 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     },
     terminate: (signal) => {
       requested ??= signal;
-      void worker.terminate();
+      closeGate(bell, () => void worker.terminate());
     },
     setRef: (ref) => (ref ? worker.ref() : worker.unref()),
   };

@@ -1,12 +1,18 @@
 /**
- * Task modules sent by reference, loaded by the built worker (dist/worker.cjs) through import(): what a task
- * sees of a module with top-level await, a CommonJS file, a module whose body throws, a missing file, a
- * module still being imported; and that ending workers mid-load never takes the program down.
+ * Task modules sent by reference, loaded by the built worker (dist/worker.cjs): the first module of a
+ * worker's life through require() of an ES module where Node offers it (20.19+), every later one through
+ * import(). What a task sees of a module with top-level await, a CommonJS file, a module whose body
+ * throws, a missing file, a module still being imported; and that ending workers mid-load never takes
+ * the program down (the load gate, src/load-gate.ts). These run the built package: from `.ts` source the
+ * worker runs under tsx's loader hooks and always uses import().
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { built, dist, type Api } from './built.ts';
 
 type Pool = InstanceType<Api['Pool']>;
@@ -14,6 +20,7 @@ type Pool = InstanceType<Api['Pool']>;
 const { Pool, task } = built;
 const fixture = (name: string): URL => new URL(`./fixtures/modules/${name}`, import.meta.url);
 const run = promisify(execFile);
+const requireEsm = (process.features as { require_module?: boolean }).require_module === true;
 
 for (const context of ['thread', 'process'] as const) {
   describe(`task modules (${context})`, () => {
@@ -24,12 +31,21 @@ for (const context of ['thread', 'process'] as const) {
       pool = undefined;
     });
 
-    it('are loaded by import() (never require(): see below), once per worker', async () => {
+    it('are loaded once per worker: the first by require() where Node can, later ones by import()', async () => {
       const p = open();
       const evaluations = task<() => number>(fixture('counted.mjs'), 'evaluations');
+      expect(await p.apply(task<() => string>(fixture('counted.mjs'), 'loadedBy'), [])).toBe(requireEsm ? 'require' : 'import');
+      expect(await p.apply(evaluations, [])).toBe(1);
+      expect(await p.apply(evaluations, [])).toBe(1);
+      // The same file under another URL is a second module, and no longer the first.
+      const again = task<() => string>(new URL(`${fixture('counted.mjs').href}?again`), 'loadedBy');
+      expect(await p.apply(again, [])).toBe('import');
+    });
+
+    it('are loaded by import() once user code has run (a function sent by value came first)', async () => {
+      const p = open();
+      expect(await p.apply((x: number) => x + 1, [1])).toBe(2);
       expect(await p.apply(task<() => string>(fixture('counted.mjs'), 'loadedBy'), [])).toBe('import');
-      expect(await p.apply(evaluations, [])).toBe(1);
-      expect(await p.apply(evaluations, [])).toBe(1);
     });
 
     it('may be imported while another is still importing them', async () => {
@@ -70,11 +86,98 @@ for (const context of ['thread', 'process'] as const) {
   });
 }
 
-// Node 20's require() of an ES module aborts the whole program when the worker is ended mid-load; this sweep
-// caught that in about one run of three when the worker used require() for its first module (it no longer does).
+// Node 20's require() of an ES module aborts the whole program when a worker is ended while it links a module
+// graph. This sweep caught an ungated require() in about one run of three (the window is narrow); the tests
+// after it show the gate at work deterministically, with a module body that is still running.
 describe('ending workers while they load a module graph', () => {
   it('never aborts the program (terminate() or process.exit() at 41 moments of the load)', async () => {
     const { stdout } = await run(process.execPath, [fileURLToPath(fixture('load-and-quit.mjs')), dist], { timeout: 120_000 });
     expect(stdout.trim()).toBe('ok');
   }, 150_000);
+});
+
+describe.runIf(requireEsm)('the load gate (thread workers)', () => {
+  let dir = '';
+  let mark = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mp-gate-'));
+    mark = join(dir, 'mark.txt');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** A task module whose body writes 'started', runs for `ms` (forever if Infinity), then writes 'loaded'. */
+  async function slowModule(ms: number): Promise<URL> {
+    const file = join(dir, 'slow.mjs');
+    await writeFile(
+      file,
+      `import { writeFileSync } from 'node:fs';
+      writeFileSync(${JSON.stringify(mark)}, 'started');
+      const until = Date.now() + ${Number.isFinite(ms) ? ms : 'Infinity'};
+      while (Date.now() < until);
+      writeFileSync(${JSON.stringify(mark)}, 'loaded');
+      export const done = () => true;`,
+    );
+    return pathToFileURL(file);
+  }
+  const markNow = (): Promise<string> => readFile(mark, 'utf8').catch(() => '');
+  async function untilStarted(): Promise<void> {
+    while ((await markNow()) !== 'started') await new Promise((r) => setTimeout(r, 5));
+  }
+
+  it('terminate() waits for a require() under way to finish', async () => {
+    const pool = new Pool({ processes: 1 });
+    const call = pool.apply(task<() => boolean>(await slowModule(400), 'done'), []).catch((e: unknown) => e);
+    await untilStarted();
+    await pool.terminate();
+    expect(await markNow()).toBe('loaded');
+    await call;
+  });
+
+  it('terminate() still ends a worker whose module body never finishes (after the gate grace of 2 s)', async () => {
+    const pool = new Pool({ processes: 1 });
+    const call = pool.apply(task<() => boolean>(await slowModule(Infinity), 'done'), []).catch((e: unknown) => e);
+    await untilStarted();
+    const t0 = Date.now();
+    await pool.terminate();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+    expect(await markNow()).toBe('started');
+    expect(await call).toBeInstanceOf(built.PoolClosedError);
+  }, 15_000);
+
+  it('a program that exits during a require() exits once it is done', async () => {
+    const slow = await slowModule(400);
+    const script = join(dir, 'main.mjs');
+    await writeFile(
+      script,
+      `import { readFileSync } from 'node:fs';
+      const { Pool, task } = await import(${JSON.stringify(dist)});
+      const pool = new Pool({ processes: 1 });
+      pool.apply(task(new URL(${JSON.stringify(slow.href)}), 'done'), []).catch(() => {});
+      const started = () => { try { return readFileSync(${JSON.stringify(mark)}, 'utf8') === 'started'; } catch { return false; } };
+      const poll = setInterval(() => { if (started()) { clearInterval(poll); process.exit(0); } }, 5);`,
+    );
+    await run(process.execPath, [script], { timeout: 30_000 });
+    expect(await markNow()).toBe('loaded');
+  }, 40_000);
+});
+
+describe('the first task module under module flags', () => {
+  it('loads through import() when a flag could change what import() finds (here --import)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mp-first-module-'));
+    const script = join(dir, 'main.mjs');
+    await writeFile(
+      script,
+      `const { Pool, task } = await import(${JSON.stringify(dist)});
+      const pool = new Pool({ processes: 1 });
+      console.log(await pool.apply(task(new URL(${JSON.stringify(fixture('counted.mjs').href)}), 'loadedBy'), []));
+      await pool.terminate();`,
+    );
+    try {
+      const loadedBy = async (flags: string[]): Promise<string> => (await run(process.execPath, [...flags, script])).stdout.trim();
+      expect(await loadedBy(['--import', 'data:text/javascript,0'])).toBe('import');
+      expect(await loadedBy([])).toBe(requireEsm ? 'require' : 'import');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,7 @@
 import type { WorkerPort, TransferItem } from '../runtime.js';
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import { serializeError } from './error-wire.js';
-import { explainCapture, resolveFn } from './compile.js';
+import { explainCapture, resolveFn, useImportSync } from './compile.js';
 import { setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
@@ -44,6 +44,7 @@ export function runWorker(port: WorkerPort): void {
   const g = globalThis as { __name?: unknown };
   g.__name ??= <T>(fn: T): T => fn;
   const now = port.now ? port.now.bind(port) : () => performance.now();
+  useImportSync(port.importSync?.bind(port));
   port.onUncaught?.((error) => {
     try {
       port.postMessage({ type: 'uncaught', error: serializeError(error) } satisfies FromWorker);
