@@ -19,16 +19,17 @@ export default {
     "mp's worker entry is CommonJS and parses 31 KB at start: the shared-object classes and comlink (80 KB) are chunks required only when a task " +
     'uses them (a lone worker parsing the whole 111 KB bundle starts about 2 ms later; in a pool of two the split brought the first result 0.6–0.9 ms sooner). Messages the parent sent while the worker booted are taken ' +
     "synchronously as soon as mp's runtime is up, not on the event loop's first turn (about 0.8 ms later). A task sent by value then returns " +
-    'within half a millisecond, which is why mp by value comes first here. A task by reference first imports its module: about 2–3 ms for ' +
-    "this two-file graph, the same import the peers do. piscina 5's worker tries `require()` of the ES module first, which skips the start " +
-    "of Node's asynchronous ESM loader (about 1 ms); mp measured that too and does not do it, because on Node 20 a worker ended while " +
-    '`require()` loads a module graph (terminate, timeout, program exit) aborts the whole process — piscina crashed two cells of our ' +
-    'A/B runs that way. ' +
-'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
+    'within half a millisecond, which is why mp by value comes first here. A task by reference first loads its module: mp loads a ' +
+    "worker's first one with `require()` of an ES module (Node 20.19+), as piscina 5's worker does, which skips the start of Node's " +
+    'asynchronous ESM loader and its `fs/promises` (1.2–2.5 ms sooner than `import()` in A/B runs of 31 and 41); Node still takes about ' +
+    '2 ms to load this two-file graph. On Node 20 a worker ended while `require()` links a module graph (terminate, timeout, program exit) ' +
+    "aborts the whole process — piscina crashed two cells of our A/B runs that way — so mp's parent never ends a thread inside that " +
+    "`require()` (the load gate, @mp/node's README). " +
+    'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
     '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
     "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does. " +
-    '**How close it is:** in two A/B runs of 41 interleaved fresh processes each (2026-11-28), mp by reference took 1.00× and 1.02× ' +
-    "piscina's time: within a millisecond, the millisecond piscina's `require()` saves; full runs of 31 have shown up to 1.10×. " +
+    '**How close it is:** with `import()` alone, two A/B runs of 41 interleaved fresh processes gave mp by reference 1.00× and 1.02× ' +
+    "piscina's time, and full runs up to 1.10×; with the gated `require()`, A/B runs of 31 and 41 gave 0.93× and 0.91×. " +
     'mp by value was ahead of every peer by about 4 ms.',
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
