@@ -12,6 +12,9 @@
  * it terminates the worker, or when the program exits; if a load is under way it waits for it, for
  * at most `GRACE_MS` (linking is done by then; a module body that runs longer is evaluating, where
  * ending is safe). A worker that finds the gate closed loads through `import()` instead.
+ *
+ * A thread started by another worker thread gets its gate closed from the start: when its parent
+ * thread is itself ended, Node ends it too, without an 'exit' event where the gate could be closed.
  */
 
 /** Index of the gate in the thread's shared Int32Array (index 0 is the doorbell, see thread-worker.ts). */
@@ -22,6 +25,11 @@ const CLOSED = 2;
 
 /** How long the parent waits for a load under way before it ends the worker anyway. */
 export const GRACE_MS = 2000;
+
+/** Parent side, at start: this worker never loads through `require()`. */
+export function closeGateForGood(cells: Int32Array): void {
+  Atomics.store(cells, GATE, CLOSED);
+}
 
 /** Worker side: runs `load` inside the gate, or returns `undefined` if the parent has closed it. */
 export function insideGate<T>(cells: Int32Array, load: () => T): T | undefined {

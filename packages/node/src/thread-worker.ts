@@ -3,10 +3,10 @@
  * message and stdio ports before it emits 'exit', so by the time the exit is
  * reported, everything the worker printed has been written to our stdout.
  */
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
-import { closeGate, closeGatesNow } from './load-gate.js';
+import { closeGate, closeGateForGood, closeGatesNow } from './load-gate.js';
 
 // The load gates of the live thread workers: none may be inside require() of a module when the program
 // exits and Node ends them (see load-gate.ts).
@@ -24,6 +24,7 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
   // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes;
   // [1] the load gate (load-gate.ts).
   const bell = new Int32Array(new SharedArrayBuffer(8));
+  if (!isMainThread) closeGateForGood(bell);
   const options = {
     name: request.name,
     workerData: { mpBell: bell },

@@ -161,6 +161,26 @@ describe.runIf(requireEsm)('the load gate (thread workers)', () => {
   }, 40_000);
 });
 
+describe.runIf(requireEsm)('pools inside workers', () => {
+  const nested = task<(dist: string, url: string) => Promise<string>>(fixture('nested.mjs'), 'nestedLoadedBy');
+  for (const [context, expected] of [
+    // A thread started by a thread is ended with its parent, without an 'exit' event: its gate starts closed.
+    ['thread', 'import'],
+    // A child process's main thread has its 'exit' event, and it closes the gates there.
+    ['process', 'require'],
+  ] as const) {
+    it(`inside a ${context} worker, the first module loads by ${expected}()`, async () => {
+      const pool = new Pool({ processes: 1, context });
+      try {
+        // The outer worker's own first module is nested.mjs; the inner pool's worker loads counted.mjs first.
+        expect(await pool.apply(nested, [dist, fixture('counted.mjs').href])).toBe(expected);
+      } finally {
+        await pool.terminate();
+      }
+    });
+  }
+});
+
 describe('the first task module under module flags', () => {
   it('loads through import() when a flag could change what import() finds (here --import)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mp-first-module-'));
