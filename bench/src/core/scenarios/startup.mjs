@@ -9,8 +9,9 @@ export default {
   unit: 'ms',
   better: 'lower',
   sizes: { full: {}, smoke: {} },
-  // A fresh process per run, runs spread by ±5 ms, and peers within a millisecond or two of each other: 31 runs put the median within about 0.7 ms.
-  reps: { full: 31 },
+  // A fresh process per run, runs spread by ±5 ms, and mp and piscina within a millisecond of each other: 61 runs put the
+  // median within about 0.5 ms (31 gave single-run verdicts that flipped between 0.97x and 1.03x).
+  reps: { full: 61 },
   analysis:
     '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and one worker with `process.hrtime`; not figures of this run): ' +
     'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — and nearly ' +
@@ -29,8 +30,12 @@ export default {
     '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
     "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does. " +
     '**How close it is:** with `import()` alone, two A/B runs of 41 interleaved fresh processes gave mp by reference 1.00× and 1.02× ' +
-    "piscina's time, and full runs up to 1.10×; with the gated `require()`, A/B runs of 31 and 41 gave 0.93× and 0.91×. " +
-    'mp by value was ahead of every peer by about 4 ms.',
+    "piscina's time, and full runs up to 1.10×; with the gated `require()`, A/B runs of 31 and 41 gave 0.93× and 0.91×, a longer one " +
+    'of 61 gave 27.9 against 28.1 ms (0.99×; the median of the 61 paired ratios, 0.95×), and full runs of 31 gave 0.97× and 1.03×. ' +
+    "So by reference mp is level with piscina or slightly ahead, not by a margin one run can always see: over 90% of the figure is Node's " +
+    "own work that both do alike (starting the thread, ~19 ms; its ESM loader for the first module, ~2 ms), and mp's part of the rest " +
+    "is about half a millisecond to a millisecond smaller than piscina's. mp by value, which skips the module load, was ahead of every " +
+    'peer by 3–4 ms.',
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
