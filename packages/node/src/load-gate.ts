@@ -18,7 +18,7 @@
  */
 
 /** Index of the gate in the thread's shared Int32Array (index 0 is the doorbell, see thread-worker.ts). */
-export const GATE = 1;
+const GATE = 1;
 const OPEN = 0;
 const LOADING = 1;
 const CLOSED = 2;

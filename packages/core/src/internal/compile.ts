@@ -63,7 +63,7 @@ function importExport(url: string, name: string): Fn | Promise<Fn> {
   let mod = modules.get(url);
   if (!mod) {
     // A module the port loads synchronously gives the first task its function without a turn of
-    // the event loop (on Node, without starting its asynchronous ESM loader: ~1 ms sooner in a pool).
+    // the event loop (on Node, without starting its asynchronous ESM loader: 1–2.5 ms sooner in a pool).
     const load = importSync;
     importSync = undefined;
     mod = load?.(url);
