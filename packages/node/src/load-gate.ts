@@ -24,7 +24,7 @@ const LOADING = 1;
 const CLOSED = 2;
 
 /** How long the parent waits for a load under way before it ends the worker anyway. */
-export const GRACE_MS = 2000;
+const GRACE_MS = 2000;
 
 /** Parent side, at start: this worker never loads through `require()`. */
 export function closeGateForGood(cells: Int32Array): void {

@@ -75,7 +75,8 @@ const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()
 
 if (parentPort) {
   const port = parentPort;
-  // The parent bumps this counter after each message it posts (see thread-worker.ts).
+  // Shared with the parent (see thread-worker.ts): [0] a counter it bumps after each message it posts,
+  // [1] the load gate (load-gate.ts).
   const bell = (workerData as { mpBell?: Int32Array } | null)?.mpBell;
   runWorker({
     postMessage: (message, transfer) => port.postMessage(message, transfer as never),
