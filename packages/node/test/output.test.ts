@@ -1,22 +1,23 @@
 /**
  * Node-specific behaviour seen from outside the program: what children print
- * reaches stdout before join() resolves, and daemons and idle pools do not keep
+ * reaches stdout before join() resolves (threads' output too, though they start
+ * before the program's stdout exists), and daemons and idle pools do not keep
  * the program alive while a non-daemon child does.
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-function run(script: string, arg: string): Promise<{ stdout: string; ms: number; code: number | null }> {
+function run(script: string, arg: string): Promise<{ stdout: string; stderr: string; ms: number; code: number | null }> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url)), arg],
       { timeout: 60_000 },
-      (error, stdout) => {
+      (error, stdout, stderr) => {
         if (error?.killed) reject(new Error('the program did not end in time', { cause: error }));
-        else resolve({ stdout, ms: Date.now() - t0, code: error ? (error.code as number) : 0 });
+        else resolve({ stdout, stderr, ms: Date.now() - t0, code: error ? (error.code as number) : 0 });
       },
     );
   });
@@ -39,3 +40,15 @@ for (const context of ['thread', 'process']) {
     });
   });
 }
+
+describe('node thread output', () => {
+  it("starts threads before it creates the program's stdout and stderr, and still copies what they print", async () => {
+    const { stdout, stderr, code } = await run('output-later.ts', 'thread');
+    expect(code).toBe(0);
+    expect(stdout).toContain('touched while starting threads: []; after: [stdout, stderr]; 1,2,3');
+    for (const n of [1, 2, 3]) {
+      expect(stdout).toContain(`thread says ${n}\n`);
+      expect(stderr).toContain(`thread warns ${n}\n`);
+    }
+  });
+});
