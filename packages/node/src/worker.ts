@@ -48,10 +48,10 @@ function requireLoader(): Loader | undefined {
   // process.getBuiltinModule is Node 20.16+, older than require(esm).
   const builtin = (id: string): unknown => (process as unknown as { getBuiltinModule(id: string): unknown }).getBuiltinModule(id);
   const { types } = builtin('node:util') as typeof NodeUtil;
-  // This entry's own require() (it is CommonJS): what createRequire(__filename) would make, without loading
-  // node:module; paths are absolute. A plain POSIX file URL's path is its pathname; anything else (percent
+  // This entry's own require() (it is CommonJS; `module.require`, not a bare `require` the bundler would wrap in
+  // a shim chunk of its own): what createRequire(__filename) would make, without loading node:module; paths are absolute. A plain POSIX file URL's path is its pathname; anything else (percent
   // escapes, a host, Windows) goes through node:url. Each saves about 0.1 ms of the first module's load.
-  const load = require as (id: string) => unknown;
+  const load = (id: string): unknown => module.require(id);
   const posix = process.platform !== 'win32';
   const toPath = (url: string): string => {
     if (posix && url.startsWith('file:///') && !url.includes('%')) return new URL(url).pathname;
