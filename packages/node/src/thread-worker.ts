@@ -7,7 +7,7 @@ import { isMainThread, Worker } from 'node:worker_threads';
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
 import { closeGate, closeGateForGood, closeGatesNow } from './load-gate.js';
-import { outputOptions, pipeOutput } from './thread-output.js';
+import { setUpStdio, stdioOptions } from './thread-stdio.js';
 
 // The load gates of the live thread workers: none may be inside require() of a module when the program
 // exits and Node ends them (see load-gate.ts).
@@ -32,11 +32,11 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     // No `env`: a thread knows it is a worker (`isMainThread` of worker_threads), and Node's own copy of
     // process.env is cheaper than one spread here (about 0.3 ms a worker with a package manager's environment).
     ...(request.resourceLimits ? { resourceLimits: request.resourceLimits } : {}),
-    // Its output is piped once it has started (thread-output.ts).
-    ...outputOptions(),
+    // Its stdio is set up once it has started (thread-stdio.ts).
+    ...stdioOptions(),
   };
   const worker = fromSource ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl, options);
-  if (options.stdout) pipeOutput(worker);
+  if (options.stdout) setUpStdio(worker);
   let requested: string | null = null;
   worker.on('message', (m: unknown) => events.onMessage(m));
   worker.on('error', (e) => events.onError(e));

@@ -42,10 +42,11 @@ for (const context of ['thread', 'process']) {
 }
 
 describe('node thread output', () => {
-  it("starts threads before it creates the program's stdout and stderr, and still copies what they print", async () => {
+  it("starts threads before it creates the program's stdout and stderr, still copies what they print, and ends their stdin", async () => {
     const { stdout, stderr, code } = await run('output-later.ts', 'thread');
     expect(code).toBe(0);
     expect(stdout).toContain('touched while starting threads: []; after: [stdout, stderr]; 1,2,3');
+    expect(stdout).toContain('stdin ended, 0 characters');
     for (const n of [1, 2, 3]) {
       expect(stdout).toContain(`thread says ${n}\n`);
       expect(stderr).toContain(`thread warns ${n}\n`);
