@@ -21,8 +21,8 @@ const MAX_FAILURES = 2;
  * @template C
  * @param {C[]} cells
  * `cellReps(cell)` may give a cell more (or fewer) runs than `reps`. With `groupOf`, the cells
- * of each group (a scenario) take turns going first, round by round, so no cell always runs
- * right after the same one.
+ * of each group (a scenario) run in a new order each round (`shuffleGroups`), so no cell always
+ * runs right after the same one.
  * @param {{ reps: number, budgetMs: number, concurrency: number, cellReps?: (cell: C) => number | undefined, groupOf?: (cell: C) => unknown,
  *   runCell: (cell: C, rep: number) => Promise<{ record: { error?: string }, ms: number }>,
  *   onDone?: (cell: C, rep: number, result: { record: { error?: string }, ms: number }) => void }} o
@@ -37,7 +37,7 @@ export async function runRounds(cells, o) {
       return s.good < s.planned && s.failures < MAX_FAILURES;
     });
     if (todo.length === 0) break;
-    await eachLimited(rotateGroups(todo, round, o.groupOf), o.concurrency, async (cell) => {
+    await eachLimited(shuffleGroups(todo, round, o.groupOf), o.concurrency, async (cell) => {
       const s = state.get(cell);
       const result = await o.runCell(cell, round);
       records.push(result.record);
@@ -49,20 +49,40 @@ export async function runRounds(cells, o) {
   return records;
 }
 
-/** `todo` with each run of consecutive cells of one group rotated by `round`. */
-export function rotateGroups(todo, round, groupOf) {
+/**
+ * `todo` with each run of consecutive cells of one group in an order of its own for `round`: a
+ * shuffle seeded by the round, so a run can be repeated, and no cell always follows the same one
+ * (rotating kept the cyclic order: each cell ran right after the same neighbour in every round).
+ */
+export function shuffleGroups(todo, round, groupOf) {
   if (!groupOf) return todo;
+  const random = seeded(round + 1);
   const out = [];
   for (let i = 0; i < todo.length; ) {
     const group = groupOf(todo[i]);
     let j = i;
     while (j < todo.length && groupOf(todo[j]) === group) j++;
     const cells = todo.slice(i, j);
-    const k = round % cells.length;
-    out.push(...cells.slice(k), ...cells.slice(0, k));
+    for (let k = cells.length - 1; k > 0; k--) {
+      const r = Math.floor(random() * (k + 1));
+      [cells[k], cells[r]] = [cells[r], cells[k]];
+    }
+    out.push(...cells);
     i = j;
   }
   return out;
+}
+
+/** A small deterministic generator of numbers in [0, 1) (mulberry32). */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 async function eachLimited(items, limit, fn) {

@@ -9,9 +9,11 @@ export default {
   unit: 'ms',
   better: 'lower',
   sizes: { full: {}, smoke: {} },
-  // A fresh process per run, runs spread by ±5 ms, and mp and piscina within a millisecond of each other: 61 runs put the
-  // median within about 0.5 ms (31 gave single-run verdicts that flipped between 0.97x and 1.03x).
-  reps: { full: 61 },
+  // A fresh process per run, runs spread by ±5 ms, and mp and piscina 1–2 ms apart: 101 runs put each median within about
+  // 0.5 ms (with 31 and 61, single-run verdicts flipped between 0.97x and 1.09x). The peers' `concurrentTasksPerWorker: 16`
+  // variants do not run it (see libraries/index.mjs): their start-up is the same code as the default's, and the fastest
+  // of two medians of one thing is biased low (they differed by up to 2 ms, either way, in the same run).
+  reps: { full: 101 },
   analysis:
     '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and one worker with `process.hrtime`; not figures of this run): ' +
     'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — and nearly ' +
