@@ -15,31 +15,40 @@ export default {
   // of two medians of one thing is biased low (they differed by up to 2 ms, either way, in the same run).
   reps: { full: 101 },
   analysis:
-    '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and one worker with `process.hrtime`; not figures of this run): ' +
-    'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — and nearly ' +
-    'twice as long (about 40 ms) in a process started with `--expose-gc`, which keeps Node from starting workers from its startup snapshot; ' +
-    'so only (g), which needs `gc()`, runs with that flag. The first `new Worker` of a process also costs the parent about 2 ms. ' +
-    "mp's worker entry is CommonJS and parses 31 KB at start: the shared-object classes and comlink (80 KB) are chunks required only when a task " +
-    'uses them (a lone worker parsing the whole 111 KB bundle starts about 2 ms later; in a pool of two the split brought the first result 0.6–0.9 ms sooner). Messages the parent sent while the worker booted are taken ' +
-    "synchronously as soon as mp's runtime is up, not on the event loop's first turn (about 0.8 ms later). A task sent by value then returns " +
-    'within half a millisecond, which is why mp by value comes first here. A task by reference first loads its module: mp loads a ' +
-    "worker's first one with `require()` of an ES module (Node 20.19+), as piscina 5's worker does, which skips the start of Node's " +
-    'asynchronous ESM loader and its `fs/promises` (1.2–2.5 ms sooner than `import()` in A/B runs of 31 and 41); Node still takes about ' +
-    '2 ms to load this two-file graph. On Node 20 a worker ended while `require()` links a module graph (terminate, timeout, program exit) ' +
-    "aborts the whole process — piscina crashed two cells of our A/B runs that way — so mp's parent never ends a thread inside that " +
-    "`require()` (the load gate, @mp/node's README). " +
-    'Two workers booting at once slow each other: a pool of one gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw ' +
-    '`worker_threads` alike. Starting the other workers only after the first result would take that for mp, but every pool would reach full ' +
-    "parallelism ~25 ms later; mp starts all of its workers at construction, as Python's Pool does. " +
-    '**How close it is:** with `import()` alone, two A/B runs of 41 interleaved fresh processes gave mp by reference 1.00× and 1.02× ' +
-    "piscina's time, and full runs up to 1.10×; with the gated `require()`, A/B runs of 31 and 41 gave 0.93× and 0.91×, a longer one " +
-    'of 61 gave 27.9 against 28.1 ms (0.99×; the median of the 61 paired ratios, 0.95×), and full runs of 31 gave 0.97× and 1.03×. ' +
-    "So by reference mp is level with piscina or slightly ahead, not by a margin one run can always see: over 90% of the figure is Node's " +
-    "own work that both do alike (starting the thread, ~19 ms; its ESM loader for the first module, ~2 ms). Timestamped inside the " +
-    "worker (`process.hrtime`, 21 alternating runs of each): piscina's worker evaluates the task module 0.6 ms before mp's does (mp " +
-    "loads its runtime, 0.9 ms, and takes the init and run messages first), then needs 0.7 ms more than mp to run the task and " +
-    'answer; the first result reaches the caller at the same moment, ±0.1 ms. mp by value, which skips the module load, was ahead ' +
-    'of every peer by 3–4 ms.',
+    '**Where the time goes** (measured apart on 2026-11-28 by timestamping the parent and the workers with `process.hrtime`, the thread ' +
+    "starts with Node's `worker_threads` diagnostics channel, and the worker's boot with `performance.nodeTiming`; not figures of this run): " +
+    'Node takes about 18–20 ms on a quiet machine to start a worker thread before any of its code runs, the same for every library — ' +
+    'and nearly twice as long (about 40 ms) in a process started with `--expose-gc`, which keeps Node from starting workers from its ' +
+    'startup snapshot; so only (g), which needs `gc()`, runs with that flag. Two workers booting at once slow each other: a pool of one ' +
+    'gives its first result 2.5–2.7 ms sooner than a pool of two, for mp and for raw `worker_threads` alike; mp starts all of its workers ' +
+    "at construction, as Python's Pool does. " +
+    "**Before the thread starts.** Node's `Worker` constructor pipes a thread's stdout and stderr into the program's before it starts " +
+    'the thread, and the first time, that creates `process.stdout` and `process.stderr`: about 1.3 ms when they are pipes, as here (or a ' +
+    'terminal). mp asks for the streams (`stdout: true, stderr: true`) and pipes them a microtask later, while the thread boots (A/B, 101 ' +
+    'interleaved fresh processes: 0.955× the time of the build before). The first `new Worker` of a process still costs the parent about ' +
+    "1.2 ms of Node's own first-time set-up (0.35 ms for the next). " +
+    "**In the worker.** By default a thread ends its own `process.stdin` as it boots, which creates its three stdio streams there (0.33 ms; " +
+    '0.43 ms later to its first line of code); mp passes `stdin: true` and ends it from the parent, so they are made only when a task uses ' +
+    "them (A/B, 81 rounds in random order: 0.97×). mp's worker entry is CommonJS and parses 28 KB at start: the shared-object classes " +
+    'and comlink (80 KB) are chunks required only when a task uses them (a lone worker parsing the whole 111 KB bundle starts about 2 ms ' +
+    "later). Messages the parent sent while the worker booted are taken synchronously as soon as mp's runtime is up, not on the event " +
+    "loop's first turn (about 0.8 ms later). A task sent by value then returns within half a millisecond, which is why mp by value comes " +
+    "first here. A task by reference first loads its module: mp loads a worker's first one with `require()` of an ES module (Node " +
+    "20.19+), as piscina 5's worker does, which skips the start of Node's asynchronous ESM loader and its `fs/promises` (1.2–2.5 ms " +
+    'sooner than `import()` in A/B runs of 31 and 41); Node still takes about 2.4 ms to load this two-file graph, 2 of them in its ESM ' +
+    "loader's own modules. On Node 20 a worker ended while `require()` links a module graph (terminate, timeout, program exit) aborts the " +
+    "whole process — piscina crashed cells of our runs that way — so mp's parent never ends a thread inside that `require()` (the load " +
+    "gate, @mp/node's README). " +
+    '**Side by side** (40 alternating runs of each, one task module): mp started its first thread at 1.64 ms, piscina at 2.26; the ' +
+    "workers' bootstraps then took the same time; mp evaluated the task module at 27.3 ms, piscina at 28.9, and piscina ran the task " +
+    "1.4 ms after that, mp 0.1 ms. Over 90% of the figure is Node's own work that both do alike (starting the thread; its module " +
+    'loader). ' +
+    '**How the figure is taken.** Start-up cells run 101 times each, the libraries in a new random order each round. Single full runs ' +
+    'of 31 and 61 gave verdicts from 0.97× to 1.09× on the same code: runs spread by ±5 ms, and the medians of mp and piscina were ' +
+    '1–2 ms apart. The peers\' `concurrentTasksPerWorker: 16` variants do not run (f): their start-up is the code of their defaults, ' +
+    'and the faster of two medians of one thing is biased low (piscina\'s two differed by up to 2 ms, either way, in one run). And ' +
+    'rotating the order kept each library right after the same neighbour in every round. In A/B runs (interleaved fresh processes) the ' +
+    "gap to piscina varied with the mix of other cells around them (0.91× to 1.01×): it is a few percent, measured as such.",
   describe: () => 'From `new Pool(...)` (the library already imported) to the first result of one `x => x + 1` task, in a fresh process.',
   /** @param {import('../adapter.mjs').MeasureContext} ctx */
   async measure({ open }) {
