@@ -49,7 +49,7 @@ export default defineConfig([
   // through require() where Node can (see src/worker.ts and the README), later ones through import(). Measured: a pool's first result about 4 ms sooner
   // than from an ESM entry (about 25 ms against 30; see BENCHMARKS.md (f)). Split: the parts core loads
   // lazily (the shared-object classes, comlink: 80 of 111 KB) are files of their own, required only when a
-  // task uses them; a worker then parses 31 KB at start, and its first result comes 0.6–0.9 ms sooner.
+  // task uses them; a worker then parses 28 KB at start, and its first result comes 0.6–0.9 ms sooner.
   // (tsup splits CommonJS through rollup, which keeps every import() as it is: right for the import of a task
   // module, which must stay an import(); mp's own chunks are then made require()s, so loading one does not
   // start the ESM loader either.)
