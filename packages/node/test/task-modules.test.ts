@@ -42,6 +42,19 @@ for (const context of ['thread', 'process'] as const) {
       expect(await p.apply(again, [])).toBe('import');
     });
 
+    it('are found where their path has a space or a percent sign (the URL decoded), the first still by require()', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mp modules 100% '));
+      try {
+        const file = join(dir, 'counted.mjs');
+        await writeFile(file, await readFile(fixture('counted.mjs'), 'utf8'));
+        const p = open();
+        expect(await p.apply(task<() => string>(pathToFileURL(file), 'loadedBy'), [])).toBe(requireEsm ? 'require' : 'import');
+        expect(await p.apply(task<() => number>(pathToFileURL(file), 'evaluations'), [])).toBe(1);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('are loaded by import() once user code has run (a function sent by value came first)', async () => {
       const p = open();
       expect(await p.apply((x: number) => x + 1, [1])).toBe(2);
