@@ -43,8 +43,8 @@ export default {
     "workers' bootstraps then took the same time; mp evaluated the task module at 27.3 ms, piscina at 28.9, and piscina ran the task " +
     "1.4 ms after that, mp 0.1 ms. Over 90% of the figure is Node's own work that both do alike (starting the thread; its module " +
     'loader). ' +
-    '**How the figure is taken.** Start-up cells run 101 times each, the libraries in a new random order each round. Single full runs ' +
-    'of 31 and 61 gave verdicts from 0.97× to 1.09× on the same code: runs spread by ±5 ms, and the medians of mp and piscina were ' +
+    '**How the figure is taken.** Start-up cells run 101 times each, the libraries in a new random order each round. Runs of 31 and ' +
+    '61 per cell gave verdicts from 0.97× to 1.09× on the same code: runs spread by ±5 ms, and the medians of mp and piscina were ' +
     '1–2 ms apart. The peers\' `concurrentTasksPerWorker: 16` variants do not run (f): their start-up is the code of their defaults, ' +
     'and the faster of two medians of one thing is biased low (piscina\'s two differed by up to 2 ms, either way, in one run). And ' +
     'rotating the order kept each library right after the same neighbour in every round. In A/B runs (interleaved fresh processes) the ' +
