@@ -5,7 +5,7 @@
  * timing is asserted (the machine is shared and noisy).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,9 +61,8 @@ describe('pnpm bench --smoke', () => {
   });
 });
 
-// Deno and Bun come with the workspace (npm packages); Chromium is Debian's and may be missing on a dev machine.
-const chromium = process.env.MP_CHROMIUM ?? '/usr/bin/chromium';
-const otherRuntimes = ['deno', 'bun', ...(existsSync(chromium) ? ['chromium'] : [])];
+// Deno, Bun and Chromium all come with the workspace (npm packages; tools/chromium.mjs finds a Chromium).
+const otherRuntimes = ['deno', 'bun', 'chromium'];
 
 describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
   it('runs mp and the raw Worker baseline in each runtime and rewrites only the "Other runtimes" section', async () => {
@@ -90,7 +89,7 @@ describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
     expect(report.startsWith('# mp benchmarks\n\nthe Node report\n\n<!-- runtimes:start -->\n## Other runtimes')).toBe(true);
     expect(report.endsWith('<!-- runtimes:end -->\n\ntail\n')).toBe(true);
     expect(report).not.toContain('stale');
-    for (const name of ['Deno', 'Bun', ...(otherRuntimes.includes('chromium') ? ['Chromium'] : [])]) expect(report).toContain(`### ${name} `);
+    for (const name of ['Deno', 'Bun', 'Chromium']) expect(report).toContain(`### ${name} `);
     expect(report.match(/\| \(a\) Per-task throughput, tasks\/s \|/g)).toHaveLength(otherRuntimes.length);
     expect(report.match(/\| \(b\) Map throughput, items\/s \|/g)).toHaveLength(otherRuntimes.length);
   });

@@ -1,6 +1,7 @@
 /**
- * Tests in real headless Chromium (Debian's /usr/bin/chromium, driven by
- * Playwright; no browser download). Three projects: `isolated` serves the page
+ * Tests in real headless Chromium (found by tools/chromium.mjs: MP_CHROMIUM,
+ * Debian's /usr/bin/chromium, or the one inside the npm package
+ * @sparticuz/chromium; driven by Playwright, no browser download). Three projects: `isolated` serves the page
  * with the COOP/COEP headers (SharedArrayBuffer available) and runs the whole
  * conformance suite; `not-isolated` serves it without them and checks the clear
  * errors and the Manager fallback; `unbundled` serves the built dist/ as plain
@@ -8,17 +9,9 @@
  */
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { chromiumLaunchOptions } from '../../tools/chromium.mjs';
 
-/** The Chromium flags used everywhere in this repo (Playwright adds headless mode itself). */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const launchOptions = await chromiumLaunchOptions();
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -33,7 +26,7 @@ const browser = () => ({
   enabled: true,
   headless: true,
   provider: playwright({
-    launchOptions: { executablePath: process.env.MP_CHROMIUM ?? '/usr/bin/chromium', args: FLAGS },
+    launchOptions,
   }),
   instances: [{ browser: 'chromium' as const }],
   screenshotFailures: false,

@@ -3,17 +3,17 @@
  * with `vite preview` (cross-origin isolated), opens it in headless Chromium
  * (Debian's /usr/bin/chromium through playwright-core), clicks Run on all six
  * panels one after another, checks what each prints, and saves a screenshot of
- * the page after the run (e2e/screenshot.png).
+ * the page after the run (e2e/output/screenshot.png, ignored by git; the README's
+ * picture, e2e/screenshot.png, is copied from it by hand).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
+import { chromiumLaunchOptions } from '../../../tools/chromium.mjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const screenshot = fileURLToPath(new URL('./screenshot.png', import.meta.url));
-/** The Chromium flags used everywhere in this repo (Playwright adds headless mode itself). */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const screenshot = fileURLToPath(new URL('./output/screenshot.png', import.meta.url));
 
 let server: PreviewServer;
 let browser: Browser;
@@ -23,7 +23,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   await build({ root, logLevel: 'warn' });
   server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-  browser = await chromium.launch({ executablePath: process.env.MP_CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+  browser = await chromium.launch(await chromiumLaunchOptions());
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {

@@ -17,7 +17,6 @@ const srcDir = fileURLToPath(new URL('../', import.meta.url));
 const browserDir = dirname(require.resolve('@mp/browser/package.json'));
 const coreDir = dirname(require.resolve('@mp/core/package.json'));
 const comlinkDir = dirname(createRequire(join(coreDir, 'package.json')).resolve('comlink/package.json'));
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** URL prefix → directory served there. */
 const roots = [
@@ -53,7 +52,8 @@ function serve() {
 export async function openChromium() {
   const { chromium } = await import('playwright-core');
   const server = await serve();
-  const browser = await chromium.launch({ executablePath: process.env.MP_CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+  const { chromiumLaunchOptions } = await import('../../../tools/chromium.mjs');
+  const browser = await chromium.launch(await chromiumLaunchOptions());
   const base = `http://127.0.0.1:${server.address().port}/bench/browser/page.html`;
   return {
     version: browser.version(),

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions } from '../../../../tools/chromium.mjs';
 import { chromium, type Browser } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,7 +25,6 @@ const roots: [string, string][] = [
   ['/comlink/', join(comlinkDir, 'dist/esm')],
   ['/', here],
 ];
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server: Server;
 let browser: Browser;
@@ -47,7 +47,7 @@ beforeAll(async () => {
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({ executablePath: process.env.MP_CHROMIUM ?? '/usr/bin/chromium', args: FLAGS });
+  browser = await chromium.launch(await chromiumLaunchOptions());
 });
 
 afterAll(async () => {
