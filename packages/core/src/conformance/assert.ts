@@ -75,6 +75,26 @@ export async function rejects(promise: Promise<unknown>, Cls?: ErrorClass, patte
   throw new AssertionError(`expected a rejection${Cls ? ` with ${Cls.name}` : ''}, but it resolved`);
 }
 
+/**
+ * Calls `fn`, a method that returns a promise or an async iteration, and checks that it did not throw
+ * but reported the failure through what it returned (API.md section 7): the promise, or the
+ * iteration's first `next()`, rejects.
+ */
+export async function rejectsAtCall(fn: () => unknown, Cls?: ErrorClass, pattern?: RegExp): Promise<Error> {
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    throw new AssertionError(`expected a rejection, but the call threw synchronously: ${String(error)}`);
+  }
+  if (result instanceof Promise) return rejects(result, Cls, pattern);
+  const iterator = result as Partial<AsyncIterableIterator<unknown>> | null;
+  if (typeof iterator?.[Symbol.asyncIterator] === 'function' && typeof iterator.next === 'function') {
+    return rejects(iterator.next(), Cls, pattern);
+  }
+  throw new AssertionError(`expected a promise or an async iteration, got ${typeof result}`);
+}
+
 /** Resolves to what `promise` settled with, or throws if it has not settled within `ms`. */
 export async function settlesWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<PromiseSettledResult<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -3,7 +3,7 @@ import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { MpError, PoolClosedError, RemoteError } from '../errors.js';
 import { transfer } from '../task.js';
-import { deepEqual, equal, ok, rejects, settlesWithin, throws } from './assert.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, rejectsAtCall } from './assert.js';
 
 export function poolSuite(h: Harness): void {
   const { Pool } = h.api;
@@ -241,7 +241,7 @@ export function poolSuite(h: Harness): void {
       await rejects(pool.join(), MpError, /still open/);
       const work = pool.map(fx.sleep, [50, 50, 50, 50].map(() => 30), { chunksize: 1 });
       pool.close();
-      throws(() => pool.apply(fx.squ, [1]), PoolClosedError, /close\(\)/);
+      await rejectsAtCall(() => pool.apply(fx.squ, [1]), PoolClosedError, /close\(\)/);
       await settlesWithin(pool.join(), 15_000, 'join');
       deepEqual(await work, [30, 30, 30, 30]);
       equal(pool.stats().workers, 0);
@@ -251,7 +251,7 @@ export function poolSuite(h: Harness): void {
       const pool = new Pool({ processes: 1, context });
       equal(await pool.apply(fx.squ, [3]), 9);
       await pool[Symbol.asyncDispose]();
-      throws(() => pool.map(fx.squ, [1]), PoolClosedError, /terminate\(\)/);
+      await rejectsAtCall(() => pool.map(fx.squ, [1]), PoolClosedError, /terminate\(\)/);
       equal(pool.stats().workers, 0);
     });
   });

@@ -2,7 +2,7 @@
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { RemoteError } from '../errors.js';
-import { deepEqual, equal, ok, rejects, settlesWithin, throws, delay } from './assert.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, throws, delay, rejectsAtCall } from './assert.js';
 
 export function processSuite(h: Harness): void {
   const { Process } = h.api;
@@ -123,9 +123,9 @@ export function processSuite(h: Harness): void {
       ok(p.error.message.includes('task('), `points to task(): ${p.error.message}`);
     });
 
-    h.it('start() twice and join() before start() throw at the call site', async () => {
+    h.it('start() twice throws; join() before start() rejects', async () => {
       const p = new Process({ target: fx.squ, args: [2], context });
-      throws(() => p.join(), Error, /before start/);
+      await rejectsAtCall(() => p.join(), Error, /before start/);
       p.start();
       throws(() => p.start(), Error, /already started/);
       await p.join();

@@ -14,7 +14,7 @@ import { RLock } from '../sync/rlock.js';
 import { BoundedSemaphore, Semaphore } from '../sync/semaphore.js';
 import { SharedArray } from '../sync/shared-array.js';
 import { Value } from '../sync/value.js';
-import { delay, deepEqual, equal, ok, rejects, throws } from './assert.js';
+import { delay, deepEqual, equal, ok, rejects, throws, rejectsAtCall } from './assert.js';
 
 export function syncSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -94,7 +94,7 @@ export function syncSuite(h: Harness): void {
       equal(c.value, 2);
     });
 
-    h.it('bad input throws at the call site', async () => {
+    h.it('bad input: constructors throw, promise methods reject, each naming the argument', async () => {
       throws(() => new Semaphore(-1), RangeError, /^value must be an integer >= 0, got -1$/);
       throws(() => new Barrier(0), RangeError, /^parties must be an integer >= 1, got 0$/);
       throws(() => new Value('x' as never, 0 as never), TypeError, /^type must be one of .* got "x" \(string\)$/);
@@ -103,8 +103,8 @@ export function syncSuite(h: Harness): void {
       throws(() => new Value('i32', 1n as never), TypeError, /must be a number/);
       throws(() => new Condition({} as never), TypeError, /lock must be a Lock or an RLock/);
       throws(() => new Barrier(2, { action: 'x' as never }), TypeError, /action must be a function/);
-      throws(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
-      throws(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
+      await rejectsAtCall(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
+      await rejectsAtCall(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
       await Promise.resolve();
     });
 
@@ -131,8 +131,8 @@ export function syncSuite(h: Harness): void {
     h.it('passing a shared-memory object to this context is refused, naming Manager', async () => {
       const pool = new Pool({ processes: 1, context });
       try {
-        throws(() => pool.apply(fx.echo, [new Lock()]), TypeError, /^args\[0\] is a Lock, .* Manager/);
-        throws(() => pool.map(fx.echo, [1, { v: new Value('i32', 1) }]), TypeError, /^iterable\[1\]\.v is a Value/);
+        await rejectsAtCall(() => pool.apply(fx.echo, [new Lock()]), TypeError, /^args\[0\] is a Lock, .* Manager/);
+        await rejectsAtCall(() => pool.map(fx.echo, [1, { v: new Value('i32', 1) }]), TypeError, /^iterable\[1\]\.v is a Value/);
         throws(() => new Process({ target: fx.echo, args: [new Event()], context }), TypeError, /Manager/);
         throws(() => new Pool({ processes: 1, context, initargs: [new Semaphore(1)] }), TypeError, /^initargs\[0\] is a Semaphore/);
       } finally {

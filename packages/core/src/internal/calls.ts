@@ -326,6 +326,9 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     if (job) {
       this.#produced++;
       if (!this.exhausted) this.#inQueue = true;
+    } else if (this.#sourceDone) {
+      // The input ended with nothing more to run (an empty input, say): a waiting consumer learns it now.
+      this.#deliver();
     }
     return job;
   }

@@ -132,6 +132,11 @@ export class PoolEngine {
       call.fail(this.#broken);
       return;
     }
+    if (this.#state === 'terminated') {
+      // A lazy call that comes back for more after terminate() (its async input yielded late) ends here.
+      call.fail(new PoolClosedError('the pool was terminated before this work finished'));
+      return;
+    }
     this.#sources.push(call);
     this.schedule();
   }
