@@ -180,10 +180,10 @@ export function settleSuite(h: Harness): void {
       }
       const it = pool.imap(fx.squ, late());
       deepEqual(await it.next(), { done: false, value: 1 });
-      const second = it.next();
+      const second = settlesWithin(it.next(), BOUND, 'imap after terminate()');
       await pool.terminate();
       release();
-      const r = await settlesWithin(second, BOUND, 'imap after terminate()');
+      const r = await second;
       ok(r.status === 'rejected' && r.reason instanceof PoolClosedError, `the iteration rejected with PoolClosedError, got ${r.status}`);
     });
 
