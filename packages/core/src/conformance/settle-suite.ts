@@ -8,7 +8,7 @@
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { PoolClosedError, RemoteError } from '../errors.js';
-import { deepEqual, equal, ok, rejects, rejectsAtCall, settlesWithin } from './assert.js';
+import { deepEqual, delay, equal, ok, rejects, rejectsAtCall, settlesWithin } from './assert.js';
 
 /** Long enough for a loaded CI machine, far shorter than the test's own timeout. */
 const BOUND = 15_000;
@@ -185,6 +185,64 @@ export function settleSuite(h: Harness): void {
       release();
       const r = await second;
       ok(r.status === 'rejected' && r.reason instanceof PoolClosedError, `the iteration rejected with PoolClosedError, got ${r.status}`);
+    });
+
+    h.it('close() while an imap waits for its async input: join() waits for it, and every result arrives', async () => {
+      const pool = new Pool({ processes: 2, context });
+      try {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        async function* late(): AsyncGenerator<number> {
+          yield 1;
+          await gate;
+          yield 2;
+          yield 3;
+        }
+        const it = pool.imap(fx.squ, late());
+        deepEqual(await it.next(), { done: false, value: 1 });
+        pool.close();
+        let joined = false;
+        const join = pool.join().then(() => (joined = true));
+        // Before the fix, the workers ended here (nothing was queued) and join() resolved with the imap unfinished.
+        await delay(300);
+        equal(joined, false, 'join() waits for the imap still reading its input');
+        release();
+        deepEqual(await collect(it, 'the rest of the imap'), [4, 9]);
+        await settlesWithin(join, BOUND, 'join after the imap ended');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    h.it('close() while an imap consumer has paused: the consumer still gets every result, then join() resolves', async () => {
+      const pool = new Pool({ processes: 1, context });
+      try {
+        const items = Array.from({ length: 40 }, (_, i) => i);
+        const it = pool.imap(fx.squ, items);
+        deepEqual(await it.next(), { done: false, value: 0 });
+        pool.close();
+        const rest = await collect(it, 'the paused imap after close()');
+        deepEqual(rest, items.slice(1).map((i) => i * i));
+        await settlesWithin(pool.join(), BOUND, 'join');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    h.it('breaking out of an imap on a closed pool lets join() resolve', async () => {
+      const pool = new Pool({ processes: 1, context });
+      try {
+        function* endless(): Generator<number> {
+          for (let i = 0; ; i++) yield i;
+        }
+        const it = pool.imap(fx.squ, endless());
+        deepEqual(await it.next(), { done: false, value: 0 });
+        pool.close();
+        await it.return?.();
+        await settlesWithin(pool.join(), BOUND, 'join after break');
+      } finally {
+        await pool.terminate();
+      }
     });
 
     h.it('Process.join() before start() rejects; join(bad timeout) rejects naming it', async () => {

@@ -247,6 +247,7 @@ type Outcome = { ok: true; values: unknown[] } | { ok: false; error: unknown };
  * and yields results one at a time, in order or as they complete.
  */
 export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
+  readonly lazy = true;
   readonly #source: Iterator<unknown> | AsyncIterator<unknown>;
   readonly #isAsync: boolean;
   readonly #mode: JobMode;
@@ -398,7 +399,11 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
         this.#fetching = false;
       }
       if (this.#prefetched) this.#requeue();
-      else this.#deliver();
+      else {
+        this.#deliver();
+        // The input has ended: a closed pool waiting only for this call may now finish.
+        this.scheduler.schedule();
+      }
     })();
   }
 
@@ -495,6 +500,8 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     if (!this.done) {
       this.finish();
       this.#closeSource();
+      // A closed pool waiting only for this call may now finish.
+      this.scheduler.schedule();
     }
     this.#error = { error: undefined };
     return Promise.resolve({ done: true, value: undefined });

@@ -70,6 +70,12 @@ export class PoolEngine {
   readonly #slots = new Set<Slot>();
   readonly #retry: Job[] = [];
   #sources: Call[] = [];
+  /**
+   * Calls that were enqueued and may still produce work: a lazy call (imap) leaves the queue while it
+   * waits for its input or its consumer, and must still keep a closed pool's workers and fail on terminate.
+   * Only lazy calls are kept here (apply and map are always in the queue or in a worker while they have work).
+   */
+  readonly #lazy = new Set<Call>();
   #head = 0;
   #scheduled = false;
   #state: 'running' | 'closed' | 'terminated' = 'running';
@@ -138,6 +144,7 @@ export class PoolEngine {
       return;
     }
     this.#sources.push(call);
+    if (call.lazy) this.#lazy.add(call);
     this.schedule();
   }
 
@@ -530,6 +537,10 @@ export class PoolEngine {
 
   #hasWork(): boolean {
     if (this.#pending || this.#retry.length > 0) return true;
+    for (const call of this.#lazy) {
+      if (!call.done && !call.exhausted) return true;
+      this.#lazy.delete(call);
+    }
     for (let i = this.#head; i < this.#sources.length; i++) if (!this.#sources[i]!.exhausted) return true;
     for (const s of this.#slots) if (s.inflight.size > 0 || s.outgoing.length > 0) return true;
     return false;
@@ -557,6 +568,8 @@ export class PoolEngine {
     this.#retry.length = 0;
     for (let i = this.#head; i < this.#sources.length; i++) calls.add(this.#sources[i]!);
     this.#sources = [];
+    for (const call of this.#lazy) calls.add(call);
+    this.#lazy.clear();
     this.#head = 0;
     for (const slot of this.#slots) {
       for (const job of slot.inflight.values()) {
