@@ -17,14 +17,18 @@ function acrossWorker<T>(value: T): T {
   return (decodeShared(structuredClone(sent), revivers) as T[])[0]!;
 }
 
-async function elapsed(fn: () => unknown): Promise<number> {
+/** How long `fn` took to fail with `Cls` (sync throw or rejection); fails the test if it did anything else. */
+async function elapsedUntil(Cls: abstract new (...args: never[]) => Error, fn: () => unknown): Promise<number> {
   const t0 = performance.now();
+  let caught: unknown;
   try {
     await fn();
-  } catch {
-    // timing only
+  } catch (error) {
+    caught = error;
   }
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  expect(caught, `expected ${Cls.name}`).toBeInstanceOf(Cls);
+  return ms;
 }
 
 describe('Queue', () => {
@@ -49,8 +53,8 @@ describe('Queue', () => {
     expect(q.full()).toBe(true);
     expect(() => q.putNowait(3)).toThrow(Full);
     await expect(q.put(3, { blocking: false })).rejects.toBeInstanceOf(Full);
-    expect(await elapsed(() => expect(q.put(3, { timeout: 40 })).rejects.toBeInstanceOf(Full))).toBeGreaterThanOrEqual(40);
-    expect(await elapsed(() => q.putSync(3, { timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(await elapsedUntil(Full, () => q.put(3, { timeout: 40 }))).toBeGreaterThanOrEqual(40);
+    expect(await elapsedUntil(Full, () => q.putSync(3, { timeout: 30 }))).toBeGreaterThanOrEqual(30);
     expect(() => q.putSync(3, { timeout: 0 })).toThrow(Full);
     expect(q.qsize()).toBe(2);
   });
@@ -59,8 +63,8 @@ describe('Queue', () => {
     const q = new Queue();
     expect(() => q.getNowait()).toThrow(Empty);
     await expect(q.get({ blocking: false })).rejects.toBeInstanceOf(Empty);
-    expect(await elapsed(() => expect(q.get({ timeout: 40 })).rejects.toBeInstanceOf(Empty))).toBeGreaterThanOrEqual(40);
-    expect(await elapsed(() => q.getSync({ timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(await elapsedUntil(Empty, () => q.get({ timeout: 40 }))).toBeGreaterThanOrEqual(40);
+    expect(await elapsedUntil(Empty, () => q.getSync({ timeout: 30 }))).toBeGreaterThanOrEqual(30);
     expect(() => q.getSync({ timeout: 1 })).toThrow(Empty);
   });
 
