@@ -174,6 +174,8 @@ export class PoolEngine {
     // (up to MAX_BATCHES each): a worker then finds its next batch waiting when it ends one.
     for (let sent = true; sent; ) {
       for (;;) {
+        // A job left pending when its call settled (aborted, timed out, failed) is dropped, not run.
+        if (this.#pending?.call.done) this.#pending = undefined;
         const job = this.#pending ?? this.#take();
         if (!job) break;
         const slot = this.#slotFor(job);
