@@ -175,3 +175,15 @@ export async function settlesWithin<T>(promise: Promise<T>, ms: number, what: st
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once `condition()` holds, checking it again every few milliseconds (a handshake with work
+ * in a worker, not a guess at how long it takes); throws if it has not held within `ms`.
+ */
+export async function until(condition: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new AssertionError(`${what}: not so within ${ms} ms`);
+    await delay(5);
+  }
+}

@@ -77,6 +77,11 @@ export function queueSuite(h: Harness): void {
     }
   };
 
+  if (!(h.features.sharedArrayBuffer ?? true)) {
+    h.skip('queues and pipes: Queue, JoinableQueue, SimpleQueue and Pipe', 'no SharedArrayBuffer here: they cannot be made (the page is not cross-origin isolated)');
+    return;
+  }
+
   if (!(h.features.sharedMemory ?? true)) {
     h.it('passing a Queue, JoinableQueue, SimpleQueue or Pipe end to this context is refused, naming Manager', async () => {
       const pool = new Pool({ processes: 1, context });

@@ -15,6 +15,7 @@ import { BoundedSemaphore, Semaphore } from '../sync/semaphore.js';
 import { SharedArray } from '../sync/shared-array.js';
 import { Value } from '../sync/value.js';
 import { delay, deepEqual, equal, ok, rejects, throws, rejectsAtCall } from './assert.js';
+import { until } from './assert.js';
 
 export function syncSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -27,6 +28,11 @@ export function syncSuite(h: Harness): void {
       await pool.terminate();
     }
   };
+
+  if (!(h.features.sharedArrayBuffer ?? true)) {
+    h.skip('shared state: Lock, RLock, Semaphore, Event, Condition, Barrier, Value and SharedArray', 'no SharedArrayBuffer here: they cannot be made (the page is not cross-origin isolated)');
+    return;
+  }
 
   h.describe('shared state: single-thread behaviour and bad input', () => {
     h.it('Lock: acquire, timeout returns false, release of an unheld lock throws, withLock always releases', async () => {
@@ -194,8 +200,15 @@ export function syncSuite(h: Harness): void {
     h.it('an Event set in the parent wakes waiters in workers; a timed-out wait returns false', () =>
       withPool(3, async (pool) => {
         const event = new Event();
-        const waits = [pool.apply(fx.awaitEvent, [event, 20_000]), pool.apply(fx.awaitEventSync, [event, 20_000]), pool.apply(fx.awaitEvent, [event, 20_000])];
-        await delay(100);
+        const waiting = new Value('i32', 0);
+        const waits = [
+          pool.apply(fx.awaitEvent, [event, 20_000, waiting]),
+          pool.apply(fx.awaitEventSync, [event, 20_000, waiting]),
+          pool.apply(fx.awaitEvent, [event, 20_000, waiting]),
+        ];
+        // Handshake: each worker counts itself just before it waits.
+        await until(() => waiting.value === 3, 20_000, 'three workers about to wait');
+        equal(event.isSet(), false);
         event.set();
         deepEqual(await Promise.all(waits), [true, true, true]);
         event.clear();
@@ -207,13 +220,40 @@ export function syncSuite(h: Harness): void {
       withPool(2, async (pool) => {
         const cond = new Condition();
         const flag = new Value('i32', 0);
-        const waiting = [pool.apply(fx.awaitCondition, [cond, flag]), pool.apply(fx.awaitCondition, [cond, flag])];
-        await delay(100);
+        const inside = new Value('i32', 0);
+        const waiting = [pool.apply(fx.awaitCondition, [cond, flag, inside]), pool.apply(fx.awaitCondition, [cond, flag, inside])];
+        // Handshake: a worker counts itself holding the lock and then waits, which releases it; so once
+        // the lock is ours with the count at 2, both are inside their wait.
+        await until(() => cond.withLock(() => inside.value === 2), 20_000, 'both workers waiting');
         await cond.withLock(() => {
           flag.value = 1;
           cond.notifyAll();
         });
         deepEqual(await Promise.all(waiting), [1, 1]);
+      }),
+    );
+
+    h.it('Condition(lock): wait() in workers, notify(n) wakes n of them, notifyAll() the rest', () =>
+      withPool(3, async (pool) => {
+        const lock = new Lock();
+        const cond = new Condition(lock);
+        const waiting = new Value('i32', 0);
+        const woken = new Value('i32', 0);
+        const waits = [0, 1, 2].map(() => pool.apply(fx.conditionWaiter, [cond, waiting, woken, 30_000]));
+        // Each waiter counts itself holding the lock, then wait() releases it: with the lock ours and the
+        // count at 3, all three are waiting. The Condition works over the Lock it was given.
+        await until(() => cond.withLock(() => waiting.value === 3), 20_000, 'three workers in wait()');
+        ok(await lock.acquire({ timeout: 10_000 }), "the Condition's lock is the one given");
+        cond.notify(2);
+        lock.release();
+        await until(() => woken.value === 2, 20_000, 'two waiters woken');
+        // The third is still waiting: it needs a notify of its own.
+        ok(await cond.withLock(() => woken.value === 2), 'notify(2) woke exactly two');
+        equal(await cond.withLock(() => waiting.value), 3);
+        await cond.withLock(() => cond.notifyAll());
+        deepEqual(await Promise.all(waits), [true, true, true]);
+        equal(woken.value, 3);
+        equal(lock.locked(), false);
       }),
     );
 
