@@ -7,7 +7,7 @@
 import { describe, it } from 'bun:test';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Pool, Process, RemoteError, WorkerExitError } from '../src/index.ts';
+import { Pool, Process, RemoteError, WorkerExitError, isMainThread, task } from '../src/index.ts';
 
 function ok(value: unknown, message = 'expected a truthy value'): asserts value {
   if (!value) throw new Error(message);
@@ -69,6 +69,17 @@ for (const context of ['thread', 'process']) {
         ok(WorkerExitError.isInstance(error), String(error));
         equal((error as WorkerExitError).exitCode, 1);
         equal(await pool.apply((n: number) => n * 2, [21]), 42);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it('isMainThread is true in the main program and false inside a worker', async () => {
+      equal(isMainThread, true);
+      const check = task<() => boolean>(new URL('./fixtures/is-main.ts', import.meta.url), 'check');
+      const pool = new Pool({ processes: 1, context });
+      try {
+        equal(await pool.apply(check, []), false, 'in a worker');
       } finally {
         await pool.terminate();
       }
