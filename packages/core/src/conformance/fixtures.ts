@@ -297,3 +297,34 @@ export function pipePollSync(conn: Connection, ms: number): boolean {
 export function bumpInitValue(): number {
   return (initValue as Value<'i32'>).add(1);
 }
+
+// ---- model-based tests (model-suite) ----
+
+/**
+ * What one item of a model program asks its task to do: a number `n` returns `2n + 1`; otherwise
+ * `['throw', k]` throws `RangeError('model k')`, `['exit', code]` ends the worker, `['slow', ms, n]`
+ * returns `2n + 1` after `ms`, `['hang']` waits a minute (only sent with a `timeout`).
+ */
+export type ModelItem = number | ['throw', number] | ['exit', number] | ['slow', number, number] | ['hang'];
+
+export function act(item: ModelItem): number | Promise<number> {
+  if (typeof item === 'number') return item * 2 + 1;
+  switch (item[0]) {
+    case 'throw':
+      throw Object.assign(new RangeError(`model ${item[1]}`), { k: item[1] });
+    case 'exit':
+      exitWith(item[1]);
+      return new Promise(() => {});
+    case 'slow': {
+      const n = item[2];
+      return new Promise((resolve) => setTimeout(() => resolve(n * 2 + 1), item[1]));
+    }
+    case 'hang':
+      return new Promise((resolve) => setTimeout(() => resolve(-1), 60_000));
+  }
+}
+
+/** `act(item) + k`, for starmap. */
+export async function actPlus(item: ModelItem, k: number): Promise<number> {
+  return (await act(item)) + k;
+}

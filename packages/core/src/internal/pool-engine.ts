@@ -311,12 +311,20 @@ export class PoolEngine {
     for (const job of jobs) {
       job.startedAt = now;
       slot.inflight.set(job.id, job);
-      if (job.call.timeout !== undefined) {
-        const ms = job.call.timeout;
-        job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
-      }
+      if (slot.ready) this.#startTimer(slot, job);
     }
     this.#setRef(slot, true);
+  }
+
+  /**
+   * A task's timeout counts from when it can start running (API.md 3): not while its worker is still
+   * starting, which on a loaded machine can take longer than the timeout — every task sent to a fresh
+   * worker would then time out, and its replacement start just as slowly.
+   */
+  #startTimer(slot: Slot, job: Job): void {
+    const ms = job.call.timeout;
+    if (ms === undefined || job.timer !== undefined) return;
+    job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
   }
 
   /**
@@ -362,6 +370,7 @@ export class PoolEngine {
       case 'ready':
         slot.ready = true;
         this.#earlyDeaths = 0;
+        for (const job of slot.inflight.values()) this.#startTimer(slot, job);
         return;
       case 'initFailed': {
         const error = toRemoteError(message.error);
