@@ -169,6 +169,11 @@ export class PoolEngine {
       for (;;) {
         const job = this.#pending ?? this.#take();
         if (!job) break;
+        if (job.call.done) {
+          // Its call settled (aborted, failed) while the job waited for a worker: drop it, never run it.
+          this.#pending = undefined;
+          continue;
+        }
         const slot = this.#slotFor(job);
         if (!slot) {
           this.#pending = job;
