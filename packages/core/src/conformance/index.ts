@@ -21,6 +21,7 @@ import { queueSuite } from './queue-suite.js';
 import { settleSuite } from './settle-suite.js';
 import { modelSuite } from './model-suite.js';
 import { regressionSuite } from './regression-suite.js';
+import { wireSuite } from './wire-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
 export { fixturesUrl } from './harness.js';
@@ -37,5 +38,6 @@ export function runConformance(h: Harness): void {
     settleSuite(h);
     modelSuite(h);
     regressionSuite(h);
+    wireSuite(h);
   });
 }

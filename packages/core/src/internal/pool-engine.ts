@@ -12,6 +12,7 @@ import { serializeError, toRemoteError } from './error-wire.js';
 import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
+import { checkFromWorker } from './wire-check.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 256;
@@ -52,6 +53,8 @@ interface Slot {
   exclusive: boolean;
   ref: boolean;
   lastError: unknown;
+  /** It sent a malformed message: nothing more it sends is trusted, and it is being ended. */
+  condemned: boolean;
   /** Serves this worker's manager calls, once it makes one. */
   rpc?: (data: unknown) => void;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
@@ -368,6 +371,11 @@ export class PoolEngine {
   }
 
   #onMessage(slot: Slot, message: FromWorker): void {
+    if (slot.condemned) return;
+    const problem = checkFromWorker(message);
+    if (problem === 'foreign') return; // a task's own message on the same port: not mp's business
+    if (problem !== undefined) return this.#violation(slot, problem);
+    if (message.type === 'initFailed' && slot.ready) return this.#violation(slot, `'initFailed' message after the worker was ready`);
     switch (message.type) {
       case 'done':
         this.#onDone(slot, message.results, message.ms);
@@ -396,6 +404,18 @@ export class PoolEngine {
         (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data })))(message.data);
         return;
     }
+  }
+
+  /**
+   * The worker sent something that claims to be mp's and is not well formed (a task posting to the
+   * port mp uses): its state cannot be trusted. It is ended as if it had crashed, so the task it ran
+   * fails with a `WorkerExitError` that names the message, and a replacement starts.
+   */
+  #violation(slot: Slot, problem: string): void {
+    if (slot.stopping || slot.condemned) return;
+    slot.condemned = true;
+    slot.lastError ??= new TypeError(`worker ${slot.name} sent a malformed ${problem}`);
+    slot.handle.terminate('SIGKILL');
   }
 
   #onDone(slot: Slot, results: WireResult[], ms: number): void {
@@ -492,6 +512,7 @@ export class PoolEngine {
       exclusive: false,
       ref: true,
       lastError: undefined,
+      condemned: false,
       sent: [],
     };
     slot.handle = this.#runtime.spawn(
