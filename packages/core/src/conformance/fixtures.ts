@@ -389,3 +389,11 @@ export function returnUncloneable(kind: string): unknown {
   if (kind === 'weakmap') return [new WeakMap()];
   return { deep: { fn: () => 1 } };
 }
+
+// ---- chaos runs (tools/chaos-lib.mjs) ----
+
+/** Waits `ms` (if any), then returns `[2n + 1, the OS process id it ran in]`. */
+export async function chaosTask(n: number, ms: number): Promise<[number, number]> {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  return [n * 2 + 1, (env.process as { pid?: number } | undefined)?.pid ?? 0];
+}

@@ -121,7 +121,7 @@ export function modelSuite(h: Harness): void {
   const exitCodes = h.features.exitCodes ?? true;
   // Time for a fresh worker (a child process is slower to start) to take its task, well inside the timeout.
   const timeoutMs = context === 'process' ? 3000 : 1500;
-  const settings = fuzzSettings(context === 'process' ? 5 : 8);
+  const settings = fuzzSettings(h.modelRuns ?? (context === 'process' ? 3 : 4));
 
   async function runProgram(program: Program): Promise<void> {
     const pool = new Pool({ processes: program.processes, context });
