@@ -177,12 +177,10 @@ export class PoolEngine {
     // (up to MAX_BATCHES each): a worker then finds its next batch waiting when it ends one.
     for (let sent = true; sent; ) {
       for (;;) {
-        // A job left pending when its call settled (aborted, timed out, failed) is dropped, not run.
-        if (this.#pending?.call.done) this.#pending = undefined;
         const job = this.#pending ?? this.#take();
         if (!job) break;
         if (job.call.done) {
-          // Its call settled (aborted, failed) while the job waited for a worker: drop it, never run it.
+          // Its call settled (aborted, timed out, failed) while the job waited for a worker: drop it, never run it.
           this.#pending = undefined;
           continue;
         }
