@@ -52,7 +52,17 @@ export interface Harness {
   it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
   /** Registers a test the runtime cannot run, with the reason. */
   skip(name: string, reason: string): void;
+  /**
+   * For a context that cannot offer everything (a cluster: no shared memory, no initializer): the suites to run,
+   * by name (`'process' 'pool' 'fault' 'input' 'sync' 'manager' 'queue'`).
+   * @default every suite
+   */
+  suites?: readonly SuiteName[];
+  /** Tests this context cannot pass, by their exact name, with the reason; each is registered through `skip`. */
+  exclude?: Readonly<Record<string, string>>;
 }
+
+export type SuiteName = 'process' | 'pool' | 'fault' | 'input' | 'sync' | 'manager' | 'queue';
 
 /** The URL of the fixtures module, `.ts` when the suite runs from source. */
 export const fixturesUrl = new URL(import.meta.url.endsWith('.ts') ? './fixtures.ts' : './fixtures.js', import.meta.url);

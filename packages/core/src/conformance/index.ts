@@ -19,17 +19,32 @@ import { syncSuite } from './sync-suite.js';
 import { managerSuite } from './manager-suite.js';
 import { queueSuite } from './queue-suite.js';
 
-export type { Harness, AdapterApi, Features } from './harness.js';
+export type { Harness, AdapterApi, Features, SuiteName } from './harness.js';
+import type { SuiteName } from './harness.js';
 export { fixturesUrl } from './harness.js';
 
+const SUITES: Record<SuiteName, (h: Harness) => void> = {
+  process: processSuite,
+  pool: poolSuite,
+  fault: faultSuite,
+  input: inputSuite,
+  sync: syncSuite,
+  manager: managerSuite,
+  queue: queueSuite,
+};
+
 export function runConformance(h: Harness): void {
+  const exclude = h.exclude ?? {};
+  const harness: Harness = Object.keys(exclude).length === 0 ? h : {
+    ...h,
+    it: (name, body, timeoutMs) => {
+      const reason = Object.prototype.hasOwnProperty.call(exclude, name) ? exclude[name] : undefined;
+      if (reason !== undefined) h.skip(name, reason);
+      else h.it(name, body, timeoutMs);
+    },
+  };
+  const names = h.suites ?? (Object.keys(SUITES) as SuiteName[]);
   h.describe(`mp conformance: ${h.runtime} / ${h.context}`, () => {
-    processSuite(h);
-    poolSuite(h);
-    faultSuite(h);
-    inputSuite(h);
-    syncSuite(h);
-    managerSuite(h);
-    queueSuite(h);
+    for (const name of names) SUITES[name](harness);
   });
 }
