@@ -10,7 +10,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
-import { serializeError, type FnSpec, type FromWorker, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
+import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureStream, namesOf, type Names } from './names.js';
 import { decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
@@ -46,9 +46,21 @@ interface Pending {
   /** The job ids of a batch (empty for a Process target). */
   ids: number[];
   envelope: JobEnvelope;
+  /** The encoded envelope, kept to queue it again after a reconnect. */
+  data: Uint8Array;
 }
 
 let virtualPids = 0;
+
+function exitCodeOf(e: SerializedError): number | null {
+  const code = e.props?.exitCode;
+  return typeof code === 'number' ? code : e.props?.signal ? null : 1;
+}
+
+function signalOf(e: SerializedError): string | null {
+  const signal = e.props?.signal;
+  return typeof signal === 'string' ? signal : null;
+}
 
 function randomId(): string {
   const bytes = new Uint8Array(8);
@@ -117,13 +129,7 @@ class ClusterState {
   }
 
   publish(batch: number, p: Pending, again = false): void {
-    let bytes: Uint8Array;
-    try {
-      bytes = encode(p.envelope);
-    } catch (error) {
-      this.fail(batch, error);
-      return;
-    }
+    const bytes = p.data;
     const max = this.nc.info?.max_payload;
     if (max !== undefined && bytes.length > max) {
       this.fail(batch, new RangeError(`the task's data is ${bytes.length} bytes, more than the NATS server's max_payload (${max}); send smaller chunks`));
@@ -267,7 +273,10 @@ class VirtualWorker implements WorkerHandle {
   #send(envelope: JobEnvelope, refused: WireResult[]): void {
     const batch = this.state.nextBatch();
     envelope.batch = batch;
-    const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope };
+    // Encoded now, so a value that cannot be sent throws here, as a local worker's postMessage does: core then
+    // fails just the job that holds it, naming where the value sits.
+    const data = encode(envelope);
+    const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data };
     this.#batches.add(batch);
     if (refused.length > 0) this.#refused.set(batch, refused);
     this.state.pending.set(batch, p);
@@ -287,12 +296,32 @@ class VirtualWorker implements WorkerHandle {
     if (this.#ended) return;
     if (p.envelope.target) {
       const failure = m ? m.target?.error : serializeError(error);
+      if (failure?.name === 'WorkerExitError') {
+        // The host's worker ended (exit(n), a crash): this child ends the same way, with the same code.
+        if (failure.cause) this.#emit({ type: 'targetDone', error: failure.cause });
+        queueMicrotask(() => this.#exit(exitCodeOf(failure), signalOf(failure)));
+        return;
+      }
       this.#emit({ type: 'targetDone', error: failure });
       queueMicrotask(() => this.#exit(failure ? 1 : 0, null));
       return;
     }
-    const results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error) }));
+    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error) }));
+    const died = results.filter((r): r is Extract<WireResult, { ok: false }> => !r.ok && r.error.name === 'WorkerExitError');
+    if (died.length > 0) results = results.filter((r) => r.ok || r.error.name !== 'WorkerExitError');
     this.#emit({ type: 'done', results: refused.length > 0 ? [...results, ...refused] : results, ms: m?.ms ?? 0 });
+    if (died.length > 0) {
+      // The host's worker died running these jobs. This worker ends the same way, holding them, so core treats
+      // them as it treats a local worker's death: one culprit fails with WorkerExitError, several run again alone.
+      const first = died[0]!.error;
+      queueMicrotask(() => {
+        if (this.#ended) return;
+        this.events.onError(new Error(`on host ${m?.host ?? '?'}: ${first.message}`));
+        this.state.cancel([...this.#batches]);
+        this.#batches.clear();
+        this.#exit(exitCodeOf(first), signalOf(first));
+      });
+    }
   }
 
   /** The connection is gone: end as a worker that died would, so core fails or retries what it held. */

@@ -38,7 +38,9 @@ export function encode(value: JobEnvelope | ResultEnvelope | CancelEnvelope): Ui
 
 function decode(bytes: Uint8Array): Record<string, unknown> | undefined {
   try {
-    const v = deserialize(bytes);
+    // NATS hands out Node Buffers, whose slice() is a view: core's reader would then take an ArrayBuffer's bytes
+    // from the whole receive buffer. A plain Uint8Array over the same bytes slices (copies) as it should.
+    const v = deserialize(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { v?: unknown }).v === 1 ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

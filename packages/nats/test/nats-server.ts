@@ -72,7 +72,7 @@ export async function startNats(options: ServerOptions = {}): Promise<NatsServer
   const bin = natsServerBinary();
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'mp-nats-')));
-  const lines = [`listen: 127.0.0.1:${port}`, `jetstream { store_dir: ${JSON.stringify(dir)} }`];
+  const lines = [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', `jetstream { store_dir: ${JSON.stringify(dir)} }`];
   if (options.token) lines.push(`authorization { token: ${JSON.stringify(options.token)} }`);
   if (options.user) lines.push(`authorization { user: ${JSON.stringify(options.user)}, password: ${JSON.stringify(options.pass ?? '')} }`);
   if (options.config) lines.push(options.config);

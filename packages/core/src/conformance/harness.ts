@@ -2,6 +2,7 @@
 import type { Pool, PoolOptions } from '../pool.js';
 import type { Process, ProcessOptions } from '../process.js';
 import type { ProcessInfo } from '../identity.js';
+import type { ContextProvider } from '../runtime.js';
 import type { TaskHandles } from '../task.js';
 import { tasks } from '../task.js';
 import type * as Fixtures from './fixtures.js';
@@ -44,8 +45,8 @@ export interface Features {
 export interface Harness {
   /** e.g. `'node'`. */
   runtime: string;
-  /** The context under test, passed to every Pool and Process. */
-  context: string;
+  /** The context under test, passed to every Pool and Process: a context's name, or a context object (a cluster). */
+  context: string | ContextProvider;
   api: AdapterApi;
   features: Features;
   describe(name: string, body: () => void): void;
