@@ -141,6 +141,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
   const cancelled = new Map<string, number>();
   const aliveUntil = new Map<string, number>();
+  const gone = new Set<string>();
   let closing = false;
   let current: ConsumerMessages | undefined;
   let slotFreed: (() => void) | undefined;
@@ -161,7 +162,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
 
   /** Whether the caller still wants `batch`: it answers while alive; no answer at all means it is gone. */
   async function wanted(caller: string, batch: number, ask: boolean): Promise<boolean> {
-    if (cancelled.has(`${caller}.${batch}`)) return false;
+    if (cancelled.has(`${caller}.${batch}`) || gone.has(caller)) return false;
     if (!ask && (aliveUntil.get(caller) ?? 0) > Date.now()) return true;
     try {
       const reply = await nc.request(names.alive(caller), bytes.encode(String(batch)), { timeout: 2000 });
@@ -169,8 +170,11 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       if (aliveUntil.size > 10_000) aliveUntil.clear();
       return text.decode(reply.data) === '1';
     } catch (error) {
-      // No responders: the caller is gone. A timeout: it may be busy; the work goes on.
-      return !isNoResponders(error);
+      // No responders: the caller is gone (its id is never reused). A timeout: it may be busy; the work goes on.
+      if (!isNoResponders(error)) return true;
+      if (gone.size > 10_000) gone.clear();
+      gone.add(caller);
+      return false;
     }
   }
 
@@ -240,13 +244,14 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const env = decodeJob(m.data);
     if (!env) {
       stats.malformed++;
-      m.term('not an mp job');
+      // Acked, not termed: in a work-queue stream only an ack removes a message, and garbage should not stay.
+      m.ack();
       return;
     }
     const key = `${env.caller}.${env.batch}`;
     if (!(await wanted(env.caller, env.batch, m.info.deliveryCount > 1))) {
       stats.dropped++;
-      m.term('the caller is gone or no longer wants this work');
+      m.ack();
       return;
     }
     const controller = new AbortController();
@@ -266,7 +271,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       answer.ms = performance.now() - started;
       if (controller.signal.aborted) {
         stats.dropped++;
-        m.term('cancelled');
+        m.ack();
         return;
       }
       reply(env, answer);

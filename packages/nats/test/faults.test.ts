@@ -1,0 +1,127 @@
+/**
+ * Hosts that die or stall, and a caller that dies: no work is lost, no result comes twice, and the work of a
+ * caller that is gone is dropped. Hosts run in their own processes; the ack wait is short (2 s) to keep this quick.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Pool, task } from '@mp/node';
+import { cluster } from '../src/index.ts';
+import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost, type HostProcess } from './hosts.ts';
+
+const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
+const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
+const mark = task<(file: string, i: number, ms: number) => Promise<number>>(tasksUrl, 'mark');
+const ACK_WAIT = 2000;
+
+let server: NatsServer;
+let hosts: HostProcess[] = [];
+let nc: NatsConnection;
+let dir: string;
+
+async function lines(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+}
+
+async function twoHosts(name: string): Promise<void> {
+  hosts = await Promise.all(
+    ['a', 'b'].map((n) => startHost({ servers: server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait: ACK_WAIT })),
+  );
+}
+
+beforeEach(async () => {
+  server = await startNats();
+  nc = await connect({ servers: server.url });
+  dir = await mkdtemp(join(tmpdir(), 'mp-nats-test-'));
+});
+
+afterEach(async () => {
+  await nc?.close();
+  await Promise.all(hosts.map((h) => h.stop()));
+  hosts = [];
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('faults', () => {
+  it('a host killed (SIGKILL) mid-map loses nothing: the map finishes in order, within ack wait + a margin', async () => {
+    await twoHosts('kill');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'kill' }) });
+    const xs = Array.from({ length: 60 }, (_, i) => i);
+    let killedAt = 0;
+    const progress = pool.starmap(slow, xs.map((i) => [i, 100] as [number, number]), {
+      chunksize: 1,
+      onProgress: (d) => {
+        if (d === 10 && !killedAt) {
+          killedAt = performance.now();
+          hosts[0]!.proc.kill('SIGKILL');
+        }
+      },
+    });
+    expect(await progress).toEqual(xs);
+    const took = performance.now() - killedAt;
+    expect(killedAt).toBeGreaterThan(0);
+    expect(took).toBeLessThan(ACK_WAIT + 15_000);
+    expect(pool.stats().hosts).toContain('kill-b');
+  });
+
+  it('a host frozen (SIGSTOP) mid-map: its work goes to another host; a late repeat is dropped', async () => {
+    await twoHosts('freeze');
+    const file = join(dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'freeze' }) });
+    const xs = Array.from({ length: 40 }, (_, i) => i);
+    let frozen = false;
+    const results = await pool.starmap(mark, xs.map((i) => [file, i, 100] as [string, number, number]), {
+      chunksize: 1,
+      onProgress: (d) => {
+        if (d === 8 && !frozen) {
+          frozen = true;
+          hosts[0]!.proc.kill('SIGSTOP');
+        }
+      },
+    });
+    expect(results).toEqual(xs);
+    expect(frozen).toBe(true);
+    // Let the frozen host go on: what it held ran twice at most, and nothing changes the settled result.
+    hosts[0]!.proc.kill('SIGCONT');
+    const runs = await lines(file);
+    expect(new Set(runs).size).toBe(40);
+  });
+
+  it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
+    await twoHosts('orphan');
+    const file = join(dir, 'runs.txt');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const script = fileURLToPath(new URL('./fixtures/caller-main.ts', import.meta.url));
+    const caller = spawn(process.execPath, ['--import', tsx, script], {
+      env: { ...process.env, MP_TEST_CALLER: JSON.stringify({ servers: server.url, name: 'orphan', file, count: 200, ms: 300 }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    caller.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    caller.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise((resolve) => caller.once('exit', resolve));
+    // Once some work has run, the caller dies without a word.
+    for (let i = 0; i < 300 && (await lines(file)).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await lines(file)).length, out).toBeGreaterThanOrEqual(4);
+    caller.kill('SIGKILL');
+    await exited;
+    // Hosts find the caller gone: running tasks are stopped, queued ones dropped.
+    await new Promise((r) => setTimeout(r, ACK_WAIT + 2000));
+    const settled = (await lines(file)).length;
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = (await lines(file)).length;
+    expect(later).toBe(settled);
+    expect(later).toBeLessThan(60);
+    const jsm = await jetstreamManager(nc);
+    if (process.env.MP_TEST_DEBUG) console.log(hosts.map((h) => h.output()).join('\n----\n'));
+    expect((await jsm.streams.info('MP_orphan')).state.messages).toBe(0);
+  });
+});
