@@ -7,7 +7,7 @@ import type { FnSpec } from '@mp/core/wire';
 /** Normalizes allow roots to absolute paths ending in '/'. */
 export function allowRoots(allow: unknown, cwd: string): string[] {
   const list = allow === undefined ? [cwd] : allow;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError(`allow must be a non-empty array of absolute paths, got ${Array.isArray(list) ? 'an empty array' : String(list)}`);
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError(`allow must be a non-empty array of absolute paths, got ${Array.isArray(list) ? 'an empty array' : typeof list}`);
   return list.map((root: unknown, i) => {
     let path: string;
     if (root instanceof URL) path = decodeURIComponent(root.pathname);

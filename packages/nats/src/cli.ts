@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }).values as Flags;
+    }).values;
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`, 2);
   }

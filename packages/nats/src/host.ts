@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { RemoteError, type Pool } from '@mp/core';
+import { RemoteError, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, serializeError, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -83,7 +83,7 @@ export interface Host {
 function positive(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${typeof value === 'number' ? value : `${String(value)} (${typeof value})`}`);
+    throw new RangeError(`${name} must be an integer >= 1, got ${typeof value === 'number' ? value : typeof value === 'string' ? `${JSON.stringify(value)} (string)` : typeof value}`);
   }
   return value;
 }
@@ -196,14 +196,16 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       stats.refused++;
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
     }
-    const fn = fnFromSpec(job.spec!) as Parameters<Pool['map']>[0];
+    const fn = fnFromSpec(job.spec!);
+    const one = fn as TaskFn<[unknown], unknown>;
     let call: Promise<unknown>;
     try {
-      if (job.mode === 'apply') call = pool.apply(fn as Parameters<Pool['apply']>[0], job.data as unknown[], { signal });
-      else if (job.mode === 'map') call = pool.map(fn, job.data as unknown[], { signal });
-      else call = pool.starmap(fn as Parameters<Pool['starmap']>[0], job.data as unknown[][], { signal });
+      if (job.mode === 'apply') call = pool.apply(fn, job.data as unknown[], { signal });
+      else if (job.mode === 'map') call = pool.map(one, job.data as unknown[], { signal });
+      else call = pool.starmap(fn, job.data as unknown[][], { signal });
     } catch (error) {
-      call = Promise.reject(error);
+      // Today a Pool method may still throw at its call site; it is this job's failure either way.
+      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return call.then(
       (value) => ({ id: job.id, ok: true as const, value }),

@@ -44,7 +44,8 @@ export function runConformance(h: Harness): void {
     },
   };
   const names = h.suites ?? (Object.keys(SUITES) as SuiteName[]);
-  const label = typeof h.context === 'string' ? h.context : String((h.context as { name?: unknown }).name ?? 'a context object');
+  const named = (h.context as { name?: unknown }).name;
+  const label = typeof h.context === 'string' ? h.context : typeof named === 'string' ? named : 'a context object';
   h.describe(`mp conformance: ${h.runtime} / ${label}`, () => {
     for (const name of names) SUITES[name](harness);
   });
