@@ -8,7 +8,7 @@
  * answers hosts that ask whether a batch is still wanted, and tells hosts when it no longer is.
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureStream, namesOf, type Names } from './names.js';
@@ -51,6 +51,10 @@ interface Pending {
 }
 
 let virtualPids = 0;
+
+/** How long a batch is offered to JetStream again while the stream is briefly unreachable. */
+const PUBLISH_RETRY_MS = 30_000;
+const TRANSIENT = /no responders|timeout|temporarily unavailable|jetstream is not enabled|disconnect|reconnect/i;
 
 function exitCodeOf(e: SerializedError): number | null {
   const code = e.props?.exitCode;
@@ -136,11 +140,25 @@ class ClusterState {
       return;
     }
     const attempt = again ? `.${randomId()}` : '';
-    void this.ready
-      .then(() => {
+    const msgID = `${this.caller}.${batch}${attempt}`;
+    const until = Date.now() + PUBLISH_RETRY_MS;
+    // While a clustered stream elects a new leader (a server died) or the connection is re-established, a
+    // publish gets "no responders" or times out: try again for a while; the same msgID keeps it from being
+    // stored twice.
+    const send = async (): Promise<PubAck> => {
+      for (;;) {
         if (this.failure) throw this.failure;
-        return this.js.publish(this.names.jobs, bytes, { msgID: `${this.caller}.${batch}${attempt}` });
-      })
+        if (!this.pending.has(batch)) throw new Error('no longer pending');
+        try {
+          return await this.js.publish(this.names.jobs, bytes, { msgID });
+        } catch (error) {
+          if (!TRANSIENT.test(`${String(error)} ${String((error as Error)?.cause)}`) || Date.now() > until || this.closed) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    };
+    void this.ready
+      .then(send)
       .then(
         (ack) => {
           if (this.pending.has(batch)) this.bySeq.set(ack.seq, batch);

@@ -43,6 +43,23 @@ export function namesOf(name: string): Names {
   };
 }
 
+/**
+ * Retries `op` while JetStream is not ready yet (a clustered server electing its meta leader answers "temporarily
+ * unavailable" for a few seconds after it starts), for at most `ms`.
+ */
+async function whenReady<T>(op: () => Promise<T>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await op();
+    } catch (error) {
+      const transient = /temporarily unavailable|no suitable peers|insufficient resources|timeout|no responders/i.test(String((error as Error)?.message ?? error));
+      if (!transient || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 function isAlreadyInUse(error: unknown): boolean {
   return /already in use|already exists/i.test(String((error as Error)?.message ?? error));
 }
@@ -57,13 +74,15 @@ export async function ensureStream(nc: NatsConnection, names: Names, replicas: n
     // not there yet
   }
   try {
-    await jsm.streams.add({
-      name: names.stream,
-      subjects: [names.jobs],
-      retention: RetentionPolicy.Workqueue,
-      storage: StorageType.File,
-      num_replicas: replicas,
-    });
+    await whenReady(() =>
+      jsm.streams.add({
+        name: names.stream,
+        subjects: [names.jobs],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        num_replicas: replicas,
+      }),
+    );
   } catch (error) {
     if (!isAlreadyInUse(error)) throw error;
   }
@@ -80,10 +99,10 @@ export async function ensureConsumer(nc: NatsConnection, names: Names, ackWaitMs
     max_ack_pending: -1,
   };
   try {
-    await jsm.consumers.add(names.stream, config);
+    await whenReady(() => jsm.consumers.add(names.stream, config));
   } catch (error) {
     // Another host made it with other settings: the last one to start sets ack wait and deliveries.
     if (!isAlreadyInUse(error)) throw error;
-    await jsm.consumers.update(names.stream, names.consumer, { ack_wait: config.ack_wait, max_deliver: maxDeliver });
+    await whenReady(() => jsm.consumers.update(names.stream, names.consumer, { ack_wait: config.ack_wait, max_deliver: maxDeliver }));
   }
 }

@@ -95,6 +95,26 @@ describe('faults', () => {
     expect(new Set(runs).size).toBe(40);
   });
 
+  it('signal and timeout stop remote work: aborted tasks never finish on their hosts', async () => {
+    await twoHosts('stop');
+    const file = join(dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'stop' }) });
+    expect(await pool.apply(mark, [file, -1, 1])).toBe(-1); // warm: both sides up
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const started = performance.now();
+    const call = pool.starmap(mark, Array.from({ length: 12 }, (_, i) => [file, i, 1500] as [string, number, number]), {
+      chunksize: 1,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(reason), 300);
+    await expect(call).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(1400);
+    await expect(pool.apply(mark, [file, 99, 1500], { timeout: 300 })).rejects.toThrow(/timed out after 300 ms/);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await lines(file)).toEqual(['-1']);
+  });
+
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
     await twoHosts('orphan');
     const file = join(dir, 'runs.txt');

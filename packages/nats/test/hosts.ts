@@ -23,6 +23,7 @@ export interface HostSettings {
   allow?: string[];
   allowSource?: boolean;
   ackWait?: number;
+  replicas?: number;
   token?: string;
   user?: string;
   pass?: string;

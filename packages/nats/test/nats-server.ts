@@ -103,3 +103,27 @@ export async function startNats(options: ServerOptions = {}): Promise<NatsServer
     },
   };
 }
+
+/** Three servers clustered with JetStream (each its own store), for replicated streams. `stop()` ends all. */
+export async function startNatsCluster(): Promise<{ servers: NatsServer[]; urls: string[]; stop(): Promise<void> }> {
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const routes = [await freePort(), await freePort(), await freePort()];
+  const servers = await Promise.all(
+    ports.map((port, i) =>
+      startNats({
+        port,
+        config: [
+          `server_name: mp-n${i + 1}`,
+          `cluster { name: mp-test, listen: 127.0.0.1:${routes[i]}, routes: [${routes.map((r) => `nats-route://127.0.0.1:${r}`).join(', ')}] }`,
+        ].join('\n'),
+      }),
+    ),
+  );
+  return {
+    servers,
+    urls: servers.map((s) => s.url),
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
