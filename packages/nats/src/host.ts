@@ -89,6 +89,10 @@ function positive(name: string, value: unknown, fallback: number): number {
 }
 
 const text = new TextDecoder();
+/** How long a caller must stay silent ("no responders") before its work is dropped as the work of a caller that is gone. */
+const GONE_AFTER_MS = 3000;
+/** How long one pull waits for work before the host pulls again. */
+const FETCH_EXPIRES_MS = 2000;
 const bytes = new TextEncoder();
 
 function isNoResponders(error: unknown): boolean {
@@ -142,6 +146,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   const cancelled = new Map<string, number>();
   const aliveUntil = new Map<string, number>();
   const gone = new Set<string>();
+  const silentSince = new Map<string, number>();
   let closing = false;
   let current: ConsumerMessages | undefined;
   let slotFreed: (() => void) | undefined;
@@ -160,21 +165,34 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     },
   });
 
-  /** Whether the caller still wants `batch`: it answers while alive; no answer at all means it is gone. */
-  async function wanted(caller: string, batch: number, ask: boolean): Promise<boolean> {
-    if (cancelled.has(`${caller}.${batch}`) || gone.has(caller)) return false;
-    if (!ask && (aliveUntil.get(caller) ?? 0) > Date.now()) return true;
+  /**
+   * Whether the caller still wants `batch`: it answers while alive. No answer at all ("no responders") means it
+   * is gone, but only once that has lasted GONE_AFTER_MS: a caller reconnecting after a server restart has no
+   * subscription for a moment. Until then the answer is 'unsure'.
+   */
+  async function wanted(caller: string, batch: number, ask: boolean): Promise<'yes' | 'no' | 'unsure'> {
+    if (cancelled.has(`${caller}.${batch}`) || gone.has(caller)) return 'no';
+    if (!ask && (aliveUntil.get(caller) ?? 0) > Date.now()) return 'yes';
     try {
       const reply = await nc.request(names.alive(caller), bytes.encode(String(batch)), { timeout: 2000 });
       aliveUntil.set(caller, Date.now() + 1000);
+      silentSince.delete(caller);
       if (aliveUntil.size > 10_000) aliveUntil.clear();
-      return text.decode(reply.data) === '1';
+      return text.decode(reply.data) === '1' ? 'yes' : 'no';
     } catch (error) {
-      // No responders: the caller is gone (its id is never reused). A timeout: it may be busy; the work goes on.
-      if (!isNoResponders(error)) return true;
+      // A timeout: the caller may be busy; the work goes on.
+      if (!isNoResponders(error)) return 'yes';
+      const since = silentSince.get(caller);
+      if (since === undefined) {
+        if (silentSince.size > 10_000) silentSince.clear();
+        silentSince.set(caller, Date.now());
+        return 'unsure';
+      }
+      if (Date.now() - since < GONE_AFTER_MS) return 'unsure';
+      // Gone for good: a caller's id is never reused.
       if (gone.size > 10_000) gone.clear();
       gone.add(caller);
-      return false;
+      return 'no';
     }
   }
 
@@ -251,9 +269,15 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return;
     }
     const key = `${env.caller}.${env.batch}`;
-    if (!(await wanted(env.caller, env.batch, m.info.deliveryCount > 1))) {
+    const want = await wanted(env.caller, env.batch, m.info.deliveryCount > 1);
+    if (want === 'no') {
       stats.dropped++;
       m.ack();
+      return;
+    }
+    if (want === 'unsure') {
+      // Ask again in a second: by then the caller has answered, or has been silent long enough to count as gone.
+      m.nak(1000);
       return;
     }
     const controller = new AbortController();
@@ -261,8 +285,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     // Keep the claim while the batch runs, and drop it once the caller is gone.
     const beat = setInterval(() => {
       m.working();
-      void wanted(env.caller, env.batch, true).then((yes) => {
-        if (!yes) controller.abort(new Error('the caller is gone'));
+      void wanted(env.caller, env.batch, true).then((want) => {
+        if (want === 'no') controller.abort(new Error('the caller is gone'));
       });
     }, Math.max(200, Math.floor(ackWait / 3)));
     try {
@@ -320,14 +344,29 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
         continue;
       }
       try {
-        current = await consumer.fetch({ max_messages: free, expires: 2000 });
-        for await (const m of current) start(m);
+        const fetch = (current = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS }));
+        // A pull whose request was lost (the connection dropped) may never end on its own: end it after a while.
+        const watchdog = setTimeout(() => fetch.stop(), FETCH_EXPIRES_MS + 3000);
+        try {
+          for await (const m of fetch) start(m);
+        } finally {
+          clearTimeout(watchdog);
+        }
       } catch {
         if (closing || nc.isClosed()) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       } finally {
         current = undefined;
       }
+    }
+  })();
+
+  // After a reconnect, pull again at once: a pull made before it is gone with the old connection.
+  void (async () => {
+    try {
+      for await (const status of nc.status()) if (status.type === 'reconnect') current?.stop();
+    } catch {
+      // the connection ended
     }
   })();
 

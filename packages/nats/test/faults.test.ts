@@ -30,9 +30,9 @@ async function lines(file: string): Promise<string[]> {
   return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
 
-async function twoHosts(name: string): Promise<void> {
+async function twoHosts(name: string, ackWait = ACK_WAIT): Promise<void> {
   hosts = await Promise.all(
-    ['a', 'b'].map((n) => startHost({ servers: server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait: ACK_WAIT })),
+    ['a', 'b'].map((n) => startHost({ servers: server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait })),
   );
 }
 
@@ -96,7 +96,8 @@ describe('faults', () => {
   });
 
   it('signal and timeout stop remote work: aborted tasks never finish on their hosts', async () => {
-    await twoHosts('stop');
+    // A long ack wait: the hosts' periodic checks come too late here, so only the caller's cancellation can stop the work.
+    await twoHosts('stop', 30_000);
     const file = join(dir, 'runs.txt');
     await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'stop' }) });
     expect(await pool.apply(mark, [file, -1, 1])).toBe(-1); // warm: both sides up
@@ -113,6 +114,51 @@ describe('faults', () => {
     await expect(pool.apply(mark, [file, 99, 1500], { timeout: 300 })).rejects.toThrow(/timed out after 300 ms/);
     await new Promise((r) => setTimeout(r, 2500));
     expect(await lines(file)).toEqual(['-1']);
+  });
+
+  it('the NATS server restarted mid-map: the map finishes with every result, or fails clearly; it never hangs', async () => {
+    await twoHosts('restart');
+    const caller = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    try {
+      await using pool = new Pool({ processes: 8, context: cluster(caller, { name: 'restart' }) });
+      const xs = Array.from({ length: 40 }, (_, i) => i);
+      let restarted: Promise<void> | undefined;
+      const dbg = process.env.MP_TEST_DEBUG
+        ? setTimeout(() => {
+            void (async () => {
+              console.log('STUCK', JSON.stringify(pool.stats()));
+              for (const h of hosts) console.log(h.name, h.output().split('\n').slice(-4).join(' | '));
+              const jsm = await jetstreamManager(caller);
+              console.log('stream', JSON.stringify((await jsm.streams.info('MP_restart')).state));
+              console.log('consumer', JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_pending), JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_ack_pending));
+            })();
+          }, 30_000)
+        : undefined;
+      const outcome = await pool
+        .starmap(slow, xs.map((i) => [i, 100] as [number, number]), {
+          chunksize: 1,
+          onProgress: (d) => {
+            if (d === 10 && !restarted) {
+              restarted = (async () => {
+                await server.kill('SIGKILL');
+                await new Promise((r) => setTimeout(r, 500));
+                server = await startNats({ port: server.port, dir: server.dir });
+              })();
+            }
+          },
+        })
+        .then(
+          (results) => ({ results }),
+          (error: unknown) => ({ error }),
+        );
+      clearTimeout(dbg);
+      if (process.env.MP_TEST_DEBUG) console.log('restart outcome', 'error' in outcome ? String(outcome.error) : 'results');
+      await restarted;
+      if ('error' in outcome) expect(String(outcome.error)).toMatch(/cluster 'restart'|NATS|connection/);
+      else expect(outcome.results).toEqual(xs);
+    } finally {
+      await caller.close();
+    }
   });
 
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
