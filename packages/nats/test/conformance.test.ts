@@ -1,6 +1,6 @@
 /**
- * The conformance suite (the part that needs no shared memory) against a cluster: two hosts in their own
- * processes, a caller here with @mp/node's Pool and Process.
+ * The conformance suite (the part that needs no shared memory) against a cluster of three hosts in their own
+ * processes — a Node host, a Deno host and a Bun host — and a caller here with @mp/node's Pool and Process.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -29,17 +29,23 @@ function ctx(): ClusterContext {
 
 beforeAll(async () => {
   server = await startNats();
+  // One host per runtime, in one cluster.
   hosts = await Promise.all(
-    ['a', 'b'].map((n) => startHost({ servers: server!.url, name: 'conformance', hostName: `conf-${n}`, allowSource: true, allow: ['/'], processes: 2 })),
+    (['node', 'deno', 'bun'] as const).map((runtime) =>
+      startHost({ servers: server!.url, name: 'conformance', hostName: `conf-${runtime}`, allowSource: true, allow: ['/'], processes: 2 }, runtime),
+    ),
   );
   nc = await connect({ servers: server.url });
 });
 
 afterAll(async () => {
+  // Every runtime's host took part.
+  const seen = made?.hosts() ?? [];
   await made?.close();
   await nc?.close();
   await Promise.all(hosts.map((h) => h.stop()));
   await server?.stop();
+  if (!['conf-bun', 'conf-deno', 'conf-node'].every((h) => seen.includes(h))) throw new Error(`not every host ran work: ${seen.join(', ')}`);
 });
 
 runConformance({

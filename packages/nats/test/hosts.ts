@@ -29,9 +29,33 @@ export interface HostSettings {
   pass?: string;
 }
 
-export async function startHost(settings: HostSettings): Promise<HostProcess> {
-  const proc = spawn(process.execPath, ['--import', tsx, main], {
-    env: { ...process.env, MP_TEST_HOST: JSON.stringify(settings) },
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const bin = (name: string): string => fileURLToPath(new URL(`../../../node_modules/.bin/${name}`, import.meta.url));
+
+/** The mp-host CLI's arguments for `settings`. */
+function cliArgs(s: HostSettings): string[] {
+  const args = ['--servers', s.servers, '--name', s.name, '--host-name', s.hostName, '--processes', String(s.processes ?? 2)];
+  for (const root of s.allow ?? []) args.push('--allow', root);
+  if (s.allowSource ?? true) args.push('--allow-source');
+  if (s.ackWait) args.push('--ack-wait', String(s.ackWait));
+  if (s.token) args.push('--token', s.token);
+  if (s.user) args.push('--user', s.user, '--pass', s.pass ?? '');
+  return args;
+}
+
+/**
+ * Starts a host: on Node through test/fixtures/host-main.ts (the library API), on Deno and Bun through the
+ * mp-host CLI from source (`deno run -A`, `bun`), each with its own runtime's adapter.
+ */
+export async function startHost(settings: HostSettings, runtime: 'node' | 'deno' | 'bun' = 'node'): Promise<HostProcess> {
+  const [command, args] =
+    runtime === 'deno'
+      ? [bin('deno'), ['run', '-A', '--sloppy-imports', cli, ...cliArgs(settings)]]
+      : runtime === 'bun'
+        ? [bin('bun'), [cli, ...cliArgs(settings)]]
+        : [process.execPath, ['--import', tsx, main]];
+  const proc = spawn(command, args, {
+    env: { ...process.env, MP_TEST_HOST: JSON.stringify(settings), NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -41,7 +65,7 @@ export async function startHost(settings: HostSettings): Promise<HostProcess> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host ${settings.hostName} did not start within 30 s:\n${out}`)), 30_000);
     const check = (): void => {
-      if (out.includes(`ready ${settings.hostName}`)) {
+      if (out.includes(`ready ${settings.hostName}`) || out.includes(` as ${settings.hostName} with `)) {
         clearTimeout(timer);
         resolve();
       }
