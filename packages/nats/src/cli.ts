@@ -22,7 +22,7 @@ const USAGE = `usage: mp-host --servers nats://host:4222[,…] --name NAME [opti
   --context C          the local pool's context: thread or process (default: thread)
   --allow PATH         a root under which task modules may load; repeat for more (default: the working directory)
   --allow-source       run functions sent by value too (default: refused)
-  --host-name NAME     how callers see this host (default: hostname:pid)
+  --host-name NAME     how callers see this host (default: hostname:pid); tasks read it as MP_HOST_NAME
   --ack-wait MS        ms before unacknowledged work goes to another host (default: 30000)
   --user U --pass P    NATS user and password
   --token T            NATS token
@@ -117,6 +117,9 @@ export async function main(argv: string[]): Promise<void> {
       3,
     );
   }
+  // The host's name, for the code it runs (its workers inherit the environment): MP_HOST_NAME.
+  const hostName = typeof flags['host-name'] === 'string' ? flags['host-name'] : undefined;
+  if (hostName !== undefined) process.env.MP_HOST_NAME = hostName;
   const poolOptions: PoolOptions = {};
   if (processes !== undefined) poolOptions.processes = processes;
   if (typeof flags.context === 'string') poolOptions.context = flags.context;
@@ -133,7 +136,7 @@ export async function main(argv: string[]): Promise<void> {
       pool,
       allowSource: flags['allow-source'] === true,
       ...(Array.isArray(flags.allow) ? { allow: flags.allow } : {}),
-      ...(typeof flags['host-name'] === 'string' ? { hostName: flags['host-name'] } : {}),
+      ...(hostName !== undefined ? { hostName } : {}),
       ...(ackWait !== undefined ? { ackWait } : {}),
     });
   } catch (error) {
