@@ -161,6 +161,15 @@ describe('faults', () => {
     }
   });
 
+  it('a task that no host survives fails its call once JetStream has delivered it maxDeliver times', async () => {
+    hosts = await Promise.all(
+      ['a', 'b'].map((n) => startHost({ servers: server.url, name: 'poison', hostName: `poison-${n}`, allow: ['/'], processes: 1, ackWait: 1000, maxDeliver: 2 })),
+    );
+    await using pool = new Pool({ processes: 2, context: cluster(nc, { name: 'poison' }) });
+    expect(await pool.apply(slow, [1, 1])).toBe(1);
+    await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
+  });
+
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
     await twoHosts('orphan');
     const file = join(dir, 'runs.txt');

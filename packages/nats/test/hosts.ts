@@ -24,6 +24,7 @@ export interface HostSettings {
   allowSource?: boolean;
   ackWait?: number;
   replicas?: number;
+  maxDeliver?: number;
   token?: string;
   user?: string;
   pass?: string;
