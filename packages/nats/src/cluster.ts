@@ -48,6 +48,8 @@ interface Pending {
   envelope: JobEnvelope;
   /** The encoded envelope, kept to queue it again after a reconnect. */
   data: Uint8Array;
+  /** The JetStream sequence of each copy queued (one, or more after reconnects). */
+  seqs: number[];
 }
 
 let virtualPids = 0;
@@ -161,23 +163,35 @@ class ClusterState {
       .then(send)
       .then(
         (ack) => {
-          if (this.pending.has(batch)) this.bySeq.set(ack.seq, batch);
+          const still = this.pending.get(batch);
+          if (still) {
+            still.seqs.push(ack.seq);
+            this.bySeq.set(ack.seq, batch);
+          }
         },
         (error: unknown) => this.fail(batch, new Error(`cluster '${this.name}': could not queue the task: ${String(error)}`, { cause: error })),
       );
+  }
+
+  /** Forgets a batch: answered, failed or no longer wanted. */
+  settle(batch: number): void {
+    const p = this.pending.get(batch);
+    if (!p) return;
+    this.pending.delete(batch);
+    for (const seq of p.seqs) this.bySeq.delete(seq);
   }
 
   /** Fails every job of a batch that could not be queued. */
   fail(batch: number, error: unknown): void {
     const p = this.pending.get(batch);
     if (!p) return;
-    this.pending.delete(batch);
+    this.settle(batch);
     p.worker.answer(p, undefined, error);
   }
 
   cancel(batches: number[]): void {
     if (batches.length === 0 || this.closed) return;
-    for (const b of batches) this.pending.delete(b);
+    for (const b of batches) this.settle(b);
     try {
       this.nc.publish(this.names.cancel, encode({ v: 1, caller: this.caller, batches }));
     } catch {
@@ -194,7 +208,7 @@ class ClusterState {
       // Only an answer to exactly this batch's jobs settles it; anything else is not for us.
       if (m.results.length !== p.ids.length || !m.results.every((r, i) => r.id === p.ids[i])) return;
     } else if (!m.target || p.envelope.target === undefined) return;
-    this.pending.delete(m.batch);
+    this.settle(m.batch);
     this.seen.add(m.host);
     p.worker.answer(p, m);
   }
@@ -294,7 +308,7 @@ class VirtualWorker implements WorkerHandle {
     // Encoded now, so a value that cannot be sent throws here, as a local worker's postMessage does: core then
     // fails just the job that holds it, naming where the value sits.
     const data = encode(envelope);
-    const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data };
+    const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data, seqs: [] };
     this.#batches.add(batch);
     if (refused.length > 0) this.#refused.set(batch, refused);
     this.state.pending.set(batch, p);
@@ -361,7 +375,7 @@ class VirtualWorker implements WorkerHandle {
   #exit(code: number | null, signal: string | null): void {
     if (this.#ended) return;
     this.#ended = true;
-    for (const b of this.#batches) this.state.pending.delete(b);
+    for (const b of this.#batches) this.state.settle(b);
     this.events.onExit(code, signal);
   }
 
