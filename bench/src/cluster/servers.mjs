@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function findBinary(name, envVar, install) {
+  const override = envVar && process.env[envVar];
+  if (override && !existsSync(override)) throw new Error(`${envVar} is ${JSON.stringify(override)}, which does not exist: install ${name} with \`${install}\` or fix ${envVar}`);
   const candidates = [envVar && process.env[envVar], `/usr/sbin/${name}`, `/usr/bin/${name}`, `/usr/local/bin/${name}`];
   for (const dir of (process.env.PATH ?? '').split(':')) candidates.push(join(dir, name));
   const found = candidates.find((c) => c && existsSync(c));

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export function natsServerBinary(): string {
-  const candidates = [process.env.MP_NATS_SERVER, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+  const override = process.env.MP_NATS_SERVER;
+  if (override) {
+    if (existsSync(override)) return override;
+    throw new Error(`MP_NATS_SERVER is ${JSON.stringify(override)}, which does not exist: point it at a nats-server binary, or unset it and \`apt-get install nats-server\``);
+  }
+  const candidates = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
   for (const path of process.env.PATH?.split(':') ?? []) candidates.push(join(path, 'nats-server'));
   for (const c of candidates) if (c && existsSync(c)) return c;
   throw new Error(
