@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Pool, task, RemoteError } from '@mp/node';
 import { fixturesUrl } from '@mp/core/conformance';
-import { cluster } from '../src/index.ts';
+import { cluster, host } from '../src/index.ts';
 import { startNats, type NatsServer } from './nats-server.ts';
 import { startHost, type HostProcess } from './hosts.ts';
 
@@ -40,5 +40,20 @@ describe('a pool on a cluster', () => {
     } finally {
       await pool.terminate();
     }
+  });
+});
+
+describe('bad input', () => {
+  it('cluster() throws TypeError/RangeError naming the argument and the value; host() rejects, never throws', async () => {
+    expect(() => cluster({} as never, { name: 'x' })).toThrow(/^nc must be a NatsConnection/);
+    expect(() => cluster(nc, { name: 'a.b' })).toThrow(/^name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)$/);
+    expect(() => cluster(nc, { name: 'x', processes: 0 })).toThrow(new RangeError('processes must be an integer >= 1, got 0'));
+    expect(() => new Pool({ context: { runtimeFor: () => null } as never })).toThrow(/^context\.runtimeFor\(\) must return a Runtime/);
+    const p = host(nc, { name: 'x', pool: 'nope' as never });
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toThrow(/^pool must be a Pool/);
+    await using local = new Pool({ processes: 1 });
+    await expect(host(nc, { name: 'x', pool: local, ackWait: -5 })).rejects.toThrow(new RangeError('ackWait must be an integer >= 1, got -5'));
+    await expect(host(nc, { name: 'x', pool: local, allow: ['relative/path'] })).rejects.toThrow(/^allow\[0\] must be an absolute path or a file: URL, got "relative\/path"$/);
   });
 });
