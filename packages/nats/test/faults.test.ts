@@ -188,8 +188,8 @@ describe('faults', () => {
     expect((await lines(file)).length, out).toBeGreaterThanOrEqual(4);
     caller.kill('SIGKILL');
     await exited;
-    // Hosts find the caller gone: running tasks are stopped, queued ones dropped.
-    await new Promise((r) => setTimeout(r, ACK_WAIT + 2000));
+    // Hosts find the caller gone (silent for 3 s): running tasks are stopped, queued ones dropped.
+    await new Promise((r) => setTimeout(r, ACK_WAIT + 5000));
     const settled = (await lines(file)).length;
     await new Promise((r) => setTimeout(r, 3000));
     const later = (await lines(file)).length;
