@@ -21,5 +21,6 @@ export const SUITES = [
   '@mp/bun-demo#test',
   '@mp/browser-demo#test',
   '@mp/bench#test',
+  '@mp/nats#test',
   ...NODE_VERSIONS.map((v) => `@mp/node#test:node-versions > node ${v}`),
 ];

@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     worker: 'src/worker.ts',
+    wire: 'src/wire.ts',
     'conformance/index': 'src/conformance/index.ts',
     'conformance/fixtures': 'src/conformance/fixtures.ts',
   },

@@ -99,7 +99,11 @@ export async function runBenchmark(o = {}) {
   // The Deno, Bun and Chromium rows come from `--runtimes` (../runtimes/): fresh ones if this run made them, else the ones already in the file.
   const runtimesSection = o.runtimesSection ?? (existsSync(outFile) ? extractRuntimesSection(readFileSync(outFile, 'utf8')) : undefined);
   const nodeReport = renderReport({ machine, libraries, scenarios, summaries, targets, mode, totalMs, chartFile: chartRel, method });
-  const report = runtimesSection ? spliceRuntimesSection(nodeReport, runtimesSection) : nodeReport;
+  const withRuntimes = runtimesSection ? spliceRuntimesSection(nodeReport, runtimesSection) : nodeReport;
+  // The Cluster section is `pnpm bench:cluster`'s (../cluster/run-cluster.mjs): kept as it is in the file.
+  const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+  const cluster = previous.match(/<!-- cluster:start -->[\s\S]*?<!-- cluster:end -->\n?/)?.[0];
+  const report = cluster ? `${withRuntimes.replace(/\n*$/, '\n\n')}${cluster}` : withRuntimes;
   const chart = renderChart(targets, `${machine.runtime}, ${machine.cpu}, ${machine.cores} cores, ${machine.date}`);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, report);

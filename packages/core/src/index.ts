@@ -50,6 +50,7 @@ export type { PipeOptions, TimeoutOptions } from './sync/pipe.js';
 export type { ProcessInfo } from './identity.js';
 export type {
   Runtime,
+  ContextProvider,
   WorkerHandle,
   WorkerEvents,
   WorkerPort,

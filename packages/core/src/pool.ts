@@ -3,7 +3,7 @@
  * `multiprocessing.Pool`. This facade validates every call at its call site and
  * hands the work to a private `PoolEngine`.
  */
-import type { ResourceLimits, Runtime, TransferItem } from './runtime.js';
+import type { ContextProvider, ResourceLimits, Runtime, TransferItem } from './runtime.js';
 import { MpError, PoolClosedError } from './errors.js';
 import { PoolEngine, type Timing } from './internal/pool-engine.js';
 import { ApplyCall, checkStarItem, IterCall, MapCall } from './internal/calls.js';
@@ -22,6 +22,7 @@ import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import type { FnRef } from './internal/job.js';
 import type { FnSpec } from './internal/protocol.js';
 import { destinationOf, encodeShared, type Destination } from './internal/shared.js';
+import { resolveContext } from './internal/context.js';
 
 /** Options of `new Pool()`. */
 export interface PoolOptions {
@@ -40,10 +41,11 @@ export interface PoolOptions {
    */
   maxTasksPerChild?: number;
   /**
-   * Where workers run: `'thread'` or, where the runtime offers it, `'process'`.
+   * Where workers run: `'thread'` or, where the runtime offers it, `'process'`; or a context object that brings
+   * its own workers, such as `cluster(nc, { name })` from `@mp/nats` (workers on other machines).
    * @default the runtime's first context (`'thread'`)
    */
-  context?: string;
+  context?: string | ContextProvider;
   /** Heap limits per worker, where the runtime supports them (Node threads and processes). */
   resourceLimits?: ResourceLimits;
 }
@@ -95,6 +97,8 @@ export interface PoolStats {
   runTime: { mean: number; max: number };
   /** Time a task waited for a worker. */
   waitTime: { mean: number; max: number };
+  /** Only for a context whose workers run on other machines (a cluster): the hosts that have run this pool's work. */
+  hosts?: string[];
 }
 
 type Items<A> = Iterable<A> | AsyncIterable<A>;
@@ -112,14 +116,18 @@ function timing(t: Timing): { mean: number; max: number } {
  */
 export class Pool {
   readonly #engine: PoolEngine;
+  readonly #runtime: Runtime;
   readonly #processes: number;
   readonly #to: Destination;
   /** Whether a map may send a big chunk as several tasks (only where counting tasks or timing them cannot tell). */
   readonly #splitChunks: boolean;
 
   /** @param runtime supplied by the adapter's subclass. */
-  constructor(options: PoolOptions | undefined, runtime: Runtime) {
+  constructor(options: PoolOptions | undefined, adapter: Runtime) {
     const o = checkOptions('options', options);
+    // A context object brings its own runtime (a cluster's workers live on other machines); everything below is the same.
+    const { runtime, context } = resolveContext(o.context, adapter);
+    this.#runtime = runtime;
     const processes = o.processes === undefined ? runtime.cpuCount() : checkInteger('processes', o.processes, 1);
     const maxTasksPerChild =
       o.maxTasksPerChild === undefined ? undefined : checkInteger('maxTasksPerChild', o.maxTasksPerChild, 1);
@@ -127,12 +135,6 @@ export class Pool {
     const initargs = o.initargs ?? [];
     if (!Array.isArray(initargs)) throw new TypeError(`initargs must be an array, got ${show(initargs)}`);
     checkArgsShallow(initargs, 'initargs');
-    const context = o.context ?? runtime.contexts[0];
-    if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
-      throw new TypeError(
-        `context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`,
-      );
-    }
     const resourceLimits = o.resourceLimits === undefined ? undefined : checkOptions('resourceLimits', o.resourceLimits);
     if (resourceLimits && !runtime.resourceLimits) {
       throw new TypeError(`resourceLimits is not supported on ${runtime.name}: its workers have no per-worker heap limits to set`);
@@ -400,6 +402,7 @@ export class Pool {
       failed: e.stats.failed,
       runTime: timing(e.stats.run),
       waitTime: timing(e.stats.wait),
+      ...(this.#runtime.hosts ? { hosts: this.#runtime.hosts() } : {}),
     };
   }
 }

@@ -3,7 +3,7 @@
  * `multiprocessing.Process`. The child runs `target(...args)`, awaits it, and
  * ends; `exitCode` and `error` tell how. A facade over one `WorkerHandle`.
  */
-import type { Runtime, TransferItem, WorkerHandle } from './runtime.js';
+import type { ContextProvider, Runtime, TransferItem, WorkerHandle } from './runtime.js';
 import type { FnSpec, FromWorker, ToWorker } from './internal/protocol.js';
 import { MpError, type RemoteError } from './errors.js';
 import { serializeError, toRemoteError } from './internal/error-wire.js';
@@ -15,6 +15,7 @@ import { destinationOf, encodeShared } from './internal/shared.js';
 import { serveWorker } from './internal/rpc.js';
 import { rejecting } from './internal/rejecting.js';
 import { checkFromWorker } from './internal/wire-check.js';
+import { resolveContext } from './internal/context.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -36,10 +37,11 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
    */
   daemon?: boolean;
   /**
-   * Where the child runs: `'thread'` or, where the runtime offers it, `'process'`.
+   * Where the child runs: `'thread'` or, where the runtime offers it, `'process'`; or a context object that
+   * brings its own workers, such as `cluster(nc, { name })` from `@mp/nats`.
    * @default the runtime's first context (`'thread'`)
    */
-  context?: string;
+  context?: string | ContextProvider;
 }
 
 let counter = 0;
@@ -76,17 +78,14 @@ export class Process<A extends unknown[] = unknown[]> {
   #markExited!: () => void;
 
   /** @param runtime supplied by the adapter's subclass. */
-  constructor(options: ProcessOptions<A>, runtime: Runtime) {
+  constructor(options: ProcessOptions<A>, adapter: Runtime) {
     const o = checkOptions('options', options);
+    const { runtime, context } = resolveContext(o.context, adapter);
     if (!('target' in o)) throw new TypeError('target is required: new Process({ target, args })');
     this.#spec = toFnSpec(o.target, 'target');
     const args = o.args ?? [];
     if (!Array.isArray(args)) throw new TypeError(`args must be an array, got ${show(args)}`);
     checkArgsShallow(args, 'args');
-    const context = o.context ?? runtime.contexts[0];
-    if (typeof context !== 'string' || !runtime.contexts.includes(context)) {
-      throw new TypeError(`context must be one of ${runtime.contexts.map((c) => `'${c}'`).join(', ')} on ${runtime.name}, got ${show(context)}`);
-    }
     const sharing = { found: false };
     const unwrapped = args.map((a) => unwrapTransfer(a, this.#transfer));
     this.#args = encodeShared(unwrapped, destinationOf(runtime, context), 'args', sharing) as unknown[];

@@ -74,6 +74,24 @@ export interface Runtime {
    * @default true for every context
    */
   sharesMemory?(context: string): boolean;
+  /**
+   * For a runtime whose workers run on other machines (a cluster): the hosts that have run its work so far,
+   * which `pool.stats().hosts` reports. Local runtimes leave it out.
+   */
+  hosts?(): string[];
+}
+
+/**
+ * A context that brings its own workers, passed as `context` to `new Pool()` or `new Process()` in place of a
+ * context's name: `@mp/nats`'s `cluster()` is one. Its runtime's `spawn` starts workers that speak mp's worker
+ * protocol (`ToWorker`/`FromWorker`) over whatever channel it likes; the pool logic stays the core's.
+ */
+export interface ContextProvider {
+  /**
+   * The runtime that starts this context's workers. `adapter` is the runtime of the `Pool`/`Process` class the
+   * program used (its `pid()` and `name` describe the calling program).
+   */
+  runtimeFor(adapter: Runtime): Runtime;
 }
 
 /** The worker side of a runtime adapter: the channel to the parent, and how to end. */

@@ -96,6 +96,17 @@ export function isTaskHandle(value: unknown): value is TaskHandle {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK] === true;
 }
 
+const SPEC = Symbol.for('mp.spec');
+
+/**
+ * A task made from a function's wire spec, for a program that passes on work it received as data (a cluster
+ * host hands it to its local pool): the spec travels on as it came, source included, without being compiled here.
+ */
+export function fnFromSpec(spec: FnSpec): TaskFn<unknown[], unknown> {
+  const copy: FnSpec = spec.kind === 'source' ? { kind: 'source', source: spec.source, name: spec.name } : { kind: 'module', url: spec.url, name: spec.name };
+  return Object.freeze({ [SPEC]: copy }) as unknown as TaskFn<unknown[], unknown>;
+}
+
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 
 /**
@@ -104,6 +115,7 @@ const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
  */
 export function toFnSpec(fn: unknown, argName: string): FnSpec {
   if (isTaskHandle(fn)) return { kind: 'module', url: fn.module, name: fn.exportName };
+  if (typeof fn === 'object' && fn !== null && SPEC in fn) return (fn as { [SPEC]: FnSpec })[SPEC];
   if (typeof fn !== 'function') {
     throw new TypeError(`${argName} must be a function or a task() handle, got ${show(fn)}`);
   }

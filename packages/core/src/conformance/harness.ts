@@ -2,6 +2,7 @@
 import type { Pool, PoolOptions } from '../pool.js';
 import type { Process, ProcessOptions } from '../process.js';
 import type { ProcessInfo } from '../identity.js';
+import type { ContextProvider } from '../runtime.js';
 import type { TaskHandles } from '../task.js';
 import { tasks } from '../task.js';
 import type * as Fixtures from './fixtures.js';
@@ -56,8 +57,8 @@ export interface Features {
 export interface Harness {
   /** e.g. `'node'`. */
   runtime: string;
-  /** The context under test, passed to every Pool and Process. */
-  context: string;
+  /** The context under test, passed to every Pool and Process: a context's name, or a context object (a cluster). */
+  context: string | ContextProvider;
   api: AdapterApi;
   features: Features;
   describe(name: string, body: () => void): void;
@@ -69,7 +70,18 @@ export interface Harness {
    * @default 4 in a thread context, 3 in a process context
    */
   modelRuns?: number;
+  /**
+   * For a context that cannot offer everything (a cluster: no shared memory, no initializer): the suites to run,
+   * by name (`SuiteName`).
+   * @default every suite
+   */
+  suites?: readonly SuiteName[];
+  /** Tests this context cannot pass, by their exact name, with the reason; each is registered through `skip`. */
+  exclude?: Readonly<Record<string, string>>;
 }
+
+export type SuiteName =
+  | 'process' | 'pool' | 'fault' | 'input' | 'sync' | 'manager' | 'queue' | 'settle' | 'model' | 'regression' | 'wire';
 
 /** The URL of the fixtures module, `.ts` when the suite runs from source. */
 export const fixturesUrl = new URL(import.meta.url.endsWith('.ts') ? './fixtures.ts' : './fixtures.js', import.meta.url);

@@ -23,21 +23,38 @@ import { modelSuite } from './model-suite.js';
 import { regressionSuite } from './regression-suite.js';
 import { wireSuite } from './wire-suite.js';
 
-export type { Harness, AdapterApi, Features } from './harness.js';
+export type { Harness, AdapterApi, Features, SuiteName } from './harness.js';
+import type { SuiteName } from './harness.js';
 export { fixturesUrl } from './harness.js';
 
+const SUITES: Record<SuiteName, (h: Harness) => void> = {
+  process: processSuite,
+  pool: poolSuite,
+  fault: faultSuite,
+  input: inputSuite,
+  sync: syncSuite,
+  manager: managerSuite,
+  queue: queueSuite,
+  settle: settleSuite,
+  model: modelSuite,
+  regression: regressionSuite,
+  wire: wireSuite,
+};
+
 export function runConformance(h: Harness): void {
-  h.describe(`mp conformance: ${h.runtime} / ${h.context}`, () => {
-    processSuite(h);
-    poolSuite(h);
-    faultSuite(h);
-    inputSuite(h);
-    syncSuite(h);
-    managerSuite(h);
-    queueSuite(h);
-    settleSuite(h);
-    modelSuite(h);
-    regressionSuite(h);
-    wireSuite(h);
+  const exclude = h.exclude ?? {};
+  const harness: Harness = Object.keys(exclude).length === 0 ? h : {
+    ...h,
+    it: (name, body, timeoutMs) => {
+      const reason = Object.prototype.hasOwnProperty.call(exclude, name) ? exclude[name] : undefined;
+      if (reason !== undefined) h.skip(name, reason);
+      else h.it(name, body, timeoutMs);
+    },
+  };
+  const names = h.suites ?? (Object.keys(SUITES) as SuiteName[]);
+  const named = (h.context as { name?: unknown }).name;
+  const label = typeof h.context === 'string' ? h.context : typeof named === 'string' ? named : 'a context object';
+  h.describe(`mp conformance: ${h.runtime} / ${label}`, () => {
+    for (const name of names) SUITES[name](harness);
   });
 }

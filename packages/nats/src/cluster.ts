@@ -1,0 +1,431 @@
+/**
+ * The caller's side of a cluster: a `ContextProvider` whose runtime starts *virtual* workers. Each one speaks
+ * mp's worker protocol to core's pool engine exactly as a thread would, but a `run` batch (or a Process
+ * target) becomes one message on the cluster's JetStream work queue, and the host that ran it answers on this
+ * caller's result subject. Scheduling, chunking, ordering, timeouts, cancellation and errors stay in core.
+ *
+ * Delivery is JetStream's (at least once); this side keeps the first answer to each batch and drops repeats,
+ * answers hosts that ask whether a batch is still wanted, and tells hosts when it no longer is.
+ */
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
+import { checkName, ensureStream, namesOf, type Names } from './names.js';
+import { decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
+
+/** Options of `cluster()`. */
+export interface ClusterOptions {
+  /** The cluster's name, as its hosts serve it (`host(nc, { name })`, `mp-host --name`). */
+  name: string;
+  /**
+   * How many virtual workers a `Pool` on this cluster keeps (each holds at most two batches in flight), when
+   * the Pool's `processes` is not given: this bounds the work in flight across the cluster.
+   * @default 16
+   */
+  processes?: number;
+  /**
+   * Stream replicas when this caller is the first to create the cluster's stream (a clustered NATS: 3).
+   * @default 1
+   */
+  replicas?: number;
+}
+
+/** What `cluster()` returns: pass it as `context` to `new Pool()` or `new Process()`. */
+export interface ClusterContext extends ContextProvider {
+  /** The cluster's name. */
+  readonly name: string;
+  /** The hosts that have answered this caller so far. */
+  hosts(): string[];
+  /** Stops listening for results; pools on it should be terminated first. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  worker: VirtualWorker;
+  /** The job ids of a batch (empty for a Process target). */
+  ids: number[];
+  envelope: JobEnvelope;
+  /** The encoded envelope, kept to queue it again after a reconnect. */
+  data: Uint8Array;
+  /** The JetStream sequence of each copy queued (one, or more after reconnects). */
+  seqs: number[];
+}
+
+let virtualPids = 0;
+
+/** How long a batch is offered to JetStream again while the stream is briefly unreachable. */
+const PUBLISH_RETRY_MS = 30_000;
+const TRANSIENT = /no responders|timeout|temporarily unavailable|jetstream is not enabled|disconnect|reconnect/i;
+
+function exitCodeOf(e: SerializedError): number | null {
+  const code = e.props?.exitCode;
+  return typeof code === 'number' ? code : e.props?.signal ? null : 1;
+}
+
+function signalOf(e: SerializedError): string | null {
+  const signal = e.props?.signal;
+  return typeof signal === 'string' ? signal : null;
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** One caller's connection to a cluster, shared by every pool and process on it. */
+class ClusterState {
+  readonly caller = randomId();
+  readonly names: Names;
+  readonly js: JetStreamClient;
+  readonly pending = new Map<number, Pending>();
+  readonly seen = new Set<string>();
+  readonly subs: Subscription[] = [];
+  /** JetStream sequence of each batch's message, to match "delivered too often" advisories. */
+  readonly bySeq = new Map<number, number>();
+  ready: Promise<void>;
+  failure: Error | undefined;
+  closed = false;
+  #batch = 0;
+
+  constructor(
+    readonly nc: NatsConnection,
+    readonly name: string,
+    replicas: number,
+  ) {
+    this.names = namesOf(name);
+    this.js = jetstream(nc);
+    this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => this.#onResult(m.data) }));
+    this.subs.push(
+      nc.subscribe(this.names.alive(this.caller), {
+        callback: (_e, m) => {
+          const batch = Number(new TextDecoder().decode(m.data));
+          m.respond(new TextEncoder().encode(this.pending.has(batch) ? '1' : '0'));
+        },
+      }),
+    );
+    this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (_e, m) => this.#onMaxDeliveries(m.data) }));
+    this.ready = ensureStream(nc, this.names, replicas).catch((error: unknown) => {
+      this.failure = new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
+    });
+    void nc.closed().then(() => this.#connectionClosed());
+    void this.#watch();
+  }
+
+  nextBatch(): number {
+    return ++this.#batch;
+  }
+
+  /** On reconnect, results published while we were away are lost (core NATS): queue every pending batch again. */
+  async #watch(): Promise<void> {
+    try {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'reconnect') for (const [batch, p] of this.pending) this.publish(batch, p, true);
+      }
+    } catch {
+      // the connection ended
+    }
+  }
+
+  #connectionClosed(): void {
+    this.closed = true;
+    this.failure ??= new Error(`cluster '${this.name}': the NATS connection is closed`);
+    for (const p of [...this.pending.values()]) p.worker.lost(this.failure);
+  }
+
+  publish(batch: number, p: Pending, again = false): void {
+    const bytes = p.data;
+    const max = this.nc.info?.max_payload;
+    if (max !== undefined && bytes.length > max) {
+      this.fail(batch, new RangeError(`the task's data is ${bytes.length} bytes, more than the NATS server's max_payload (${max}); send smaller chunks`));
+      return;
+    }
+    const attempt = again ? `.${randomId()}` : '';
+    const msgID = `${this.caller}.${batch}${attempt}`;
+    const until = Date.now() + PUBLISH_RETRY_MS;
+    // While a clustered stream elects a new leader (a server died) or the connection is re-established, a
+    // publish gets "no responders" or times out: try again for a while; the same msgID keeps it from being
+    // stored twice.
+    const send = async (): Promise<PubAck> => {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        if (!this.pending.has(batch)) throw new Error('no longer pending');
+        try {
+          return await this.js.publish(this.names.jobs, bytes, { msgID });
+        } catch (error) {
+          if (!TRANSIENT.test(`${String(error)} ${String((error as Error)?.cause)}`) || Date.now() > until || this.closed) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    };
+    void this.ready
+      .then(send)
+      .then(
+        (ack) => {
+          const still = this.pending.get(batch);
+          if (still) {
+            still.seqs.push(ack.seq);
+            this.bySeq.set(ack.seq, batch);
+          }
+        },
+        (error: unknown) => this.fail(batch, new Error(`cluster '${this.name}': could not queue the task: ${String(error)}`, { cause: error })),
+      );
+  }
+
+  /** Forgets a batch: answered, failed or no longer wanted. */
+  settle(batch: number): void {
+    const p = this.pending.get(batch);
+    if (!p) return;
+    this.pending.delete(batch);
+    for (const seq of p.seqs) this.bySeq.delete(seq);
+  }
+
+  /** Fails every job of a batch that could not be queued. */
+  fail(batch: number, error: unknown): void {
+    const p = this.pending.get(batch);
+    if (!p) return;
+    this.settle(batch);
+    p.worker.answer(p, undefined, error);
+  }
+
+  cancel(batches: number[]): void {
+    if (batches.length === 0 || this.closed) return;
+    for (const b of batches) this.settle(b);
+    try {
+      this.nc.publish(this.names.cancel, encode({ v: 1, caller: this.caller, batches }));
+    } catch {
+      // closed: hosts will find this caller gone
+    }
+  }
+
+  #onResult(data: Uint8Array): void {
+    const m = decodeResult(data);
+    if (!m) return;
+    const p = this.pending.get(m.batch);
+    if (!p) return; // a repeat (redelivered work), or work we no longer want
+    if (m.results) {
+      // Only an answer to exactly this batch's jobs settles it; anything else is not for us.
+      if (m.results.length !== p.ids.length || !m.results.every((r, i) => r.id === p.ids[i])) return;
+    } else if (!m.target || p.envelope.target === undefined) return;
+    this.settle(m.batch);
+    this.seen.add(m.host);
+    p.worker.answer(p, m);
+  }
+
+  #onMaxDeliveries(data: Uint8Array): void {
+    let seq: unknown;
+    try {
+      seq = (JSON.parse(new TextDecoder().decode(data)) as { stream_seq?: unknown }).stream_seq;
+    } catch {
+      return;
+    }
+    const batch = typeof seq === 'number' ? this.bySeq.get(seq) : undefined;
+    if (batch === undefined) return;
+    this.bySeq.delete(seq as number);
+    this.fail(batch, new Error(`cluster '${this.name}': the task was delivered to hosts as often as the consumer allows (max_deliver) and none finished it; a host may crash on it`));
+  }
+}
+
+/** A worker whose work runs on the cluster's hosts. */
+class VirtualWorker implements WorkerHandle {
+  readonly pid = -++virtualPids;
+  readonly #batches = new Set<number>();
+  readonly #specs = new Map<number, FnSpec>();
+  #ended = false;
+
+  constructor(
+    readonly state: ClusterState,
+    readonly request: SpawnRequest,
+    readonly events: WorkerEvents,
+  ) {}
+
+  #emit(message: FromWorker): void {
+    queueMicrotask(() => {
+      if (!this.#ended || message.type === 'targetDone') this.events.onMessage(message);
+    });
+  }
+
+  postMessage(message: unknown): void {
+    if (this.#ended) return;
+    const m = message as ToWorker;
+    switch (m.type) {
+      case 'init':
+        if (m.initializer) {
+          const error = new TypeError(`initializer is not supported on cluster '${this.state.name}': each host's own pool may have one (host(nc, { pool }))`);
+          this.#emit({ type: 'initFailed', error: serializeError(error) });
+        } else this.#emit({ type: 'ready' });
+        return;
+      case 'run':
+        this.#run(m.jobs);
+        return;
+      case 'target':
+        if (m.shared) {
+          this.#emit({ type: 'targetDone', error: serializeError(this.#sharedError()) });
+          queueMicrotask(() => this.#exit(1, null));
+          return;
+        }
+        this.#send({ v: 1, caller: this.state.caller, batch: 0, target: { spec: m.spec, args: m.args } }, []);
+        return;
+      case 'rpc':
+        return;
+    }
+  }
+
+  #sharedError(): TypeError {
+    return new TypeError(`manager proxies and shared objects cannot reach the hosts of cluster '${this.state.name}': pass plain data`);
+  }
+
+  #run(jobs: WireJob[]): void {
+    const sent: WireJob[] = [];
+    const refused: WireResult[] = [];
+    for (const job of jobs) {
+      if (job.spec) this.#specs.set(job.fn, job.spec);
+      if (job.shared) {
+        refused.push({ id: job.id, ok: false, error: serializeError(this.#sharedError()) });
+        continue;
+      }
+      const spec = job.spec ?? this.#specs.get(job.fn);
+      if (!spec) {
+        refused.push({ id: job.id, ok: false, error: serializeError(new Error(`unknown function id ${job.fn}`)) });
+        continue;
+      }
+      sent.push({ id: job.id, fn: job.fn, spec, mode: job.mode, data: job.data });
+    }
+    if (refused.length > 0 && sent.length === 0) {
+      this.#emit({ type: 'done', results: refused, ms: 0 });
+      return;
+    }
+    // Refused jobs are answered with the rest of their batch, so the batch still gets exactly one `done`.
+    this.#send({ v: 1, caller: this.state.caller, batch: 0, jobs: sent }, refused);
+  }
+
+  #refused = new Map<number, WireResult[]>();
+
+  #send(envelope: JobEnvelope, refused: WireResult[]): void {
+    const batch = this.state.nextBatch();
+    envelope.batch = batch;
+    // Encoded now, so a value that cannot be sent throws here, as a local worker's postMessage does: core then
+    // fails just the job that holds it, naming where the value sits.
+    const data = encode(envelope);
+    const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data, seqs: [] };
+    this.#batches.add(batch);
+    if (refused.length > 0) this.#refused.set(batch, refused);
+    this.state.pending.set(batch, p);
+    if (this.state.closed) {
+      this.state.fail(batch, this.state.failure);
+      return;
+    }
+    this.state.publish(batch, p);
+  }
+
+  /** The batch's answer (or `error` for each of its jobs, when it could not be run). */
+  answer(p: Pending, m: ResultEnvelope | undefined, error?: unknown): void {
+    const batch = p.envelope.batch;
+    this.#batches.delete(batch);
+    const refused = this.#refused.get(batch) ?? [];
+    this.#refused.delete(batch);
+    if (this.#ended) return;
+    if (p.envelope.target) {
+      const failure = m ? m.target?.error : serializeError(error);
+      if (failure?.name === 'WorkerExitError') {
+        // The host's worker ended (exit(n), a crash): this child ends the same way, with the same code.
+        if (failure.cause) this.#emit({ type: 'targetDone', error: failure.cause });
+        queueMicrotask(() => this.#exit(exitCodeOf(failure), signalOf(failure)));
+        return;
+      }
+      this.#emit({ type: 'targetDone', error: failure });
+      queueMicrotask(() => this.#exit(failure ? 1 : 0, null));
+      return;
+    }
+    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error) }));
+    const died = results.filter((r): r is Extract<WireResult, { ok: false }> => !r.ok && r.error.name === 'WorkerExitError');
+    if (died.length > 0) results = results.filter((r) => r.ok || r.error.name !== 'WorkerExitError');
+    this.#emit({ type: 'done', results: refused.length > 0 ? [...results, ...refused] : results, ms: m?.ms ?? 0 });
+    if (died.length > 0) {
+      // The host's worker died running these jobs. This worker ends the same way, holding them, so core treats
+      // them as it treats a local worker's death: one culprit fails with WorkerExitError, several run again alone.
+      const first = died[0]!.error;
+      queueMicrotask(() => {
+        if (this.#ended) return;
+        this.events.onError(new Error(`on host ${m?.host ?? '?'}: ${first.message}`));
+        this.state.cancel([...this.#batches]);
+        this.#batches.clear();
+        this.#exit(exitCodeOf(first), signalOf(first));
+      });
+    }
+  }
+
+  /** The connection is gone: end as a worker that died would, so core fails or retries what it held. */
+  lost(error: Error): void {
+    if (this.#ended) return;
+    this.events.onError(error);
+    this.#batches.clear();
+    this.#exit(null, null);
+  }
+
+  terminate(signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (this.#ended) return;
+    // Tell hosts to stop what they run for us, and not to start what is still queued.
+    this.state.cancel([...this.#batches]);
+    this.#batches.clear();
+    queueMicrotask(() => this.#exit(null, signal));
+  }
+
+  #exit(code: number | null, signal: string | null): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const b of this.#batches) this.state.settle(b);
+    this.events.onExit(code, signal);
+  }
+
+  setRef(): void {
+    // The NATS connection keeps the program alive while it is open; a virtual worker holds nothing of its own.
+  }
+}
+
+/**
+ * A context whose workers are the hosts serving cluster `name` over NATS JetStream: pass it as `context` to
+ * `new Pool()` or `new Process()` of any adapter. The connection stays the caller's to configure (servers,
+ * credentials, TLS) and to close.
+ *
+ * @example
+ * const nc = await connect({ servers: 'nats://10.0.0.5:4222' });
+ * await using pool = new Pool({ context: cluster(nc, { name: 'render' }) });
+ * await pool.map(task('file:///srv/app/render.js', 'frame'), frames, { chunksize: 10 });
+ */
+export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterContext {
+  if (typeof nc !== 'object' || nc === null || typeof (nc as Partial<NatsConnection>).subscribe !== 'function') {
+    throw new TypeError(`nc must be a NatsConnection (from connect() of @nats-io/transport-node, wsconnect, …), got ${nc === null ? 'null' : typeof nc}`);
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with a name, got ${String(options)}`);
+  const name = checkName(options.name);
+  const processes = options.processes ?? 16;
+  if (!Number.isSafeInteger(processes) || processes < 1) throw new RangeError(`processes must be an integer >= 1, got ${String(processes)}`);
+  const replicas = options.replicas ?? 1;
+  if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 5) throw new RangeError(`replicas must be an integer from 1 to 5, got ${String(replicas)}`);
+  let state: ClusterState | undefined;
+  const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas));
+  return {
+    name,
+    hosts: () => [...(state?.seen ?? [])].sort(),
+    runtimeFor(adapter: Runtime): Runtime {
+      const s = shared();
+      return {
+        name: 'NATS',
+        contexts: [`cluster:${name}`],
+        spawn: (request, events) => new VirtualWorker(s, request, events),
+        cpuCount: () => processes,
+        pid: () => adapter.pid(),
+        sharesMemory: () => false,
+        hosts: () => [...s.seen].sort(),
+      };
+    },
+    async close() {
+      if (!state) return;
+      for (const sub of state.subs) sub.unsubscribe();
+      state.closed = true;
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,391 @@
+/**
+ * The serving side of a cluster: pulls batches from the cluster's work queue (a durable pull consumer shared
+ * by every host, so each batch goes to one host at a time), runs them on a local `Pool` of any adapter and
+ * context, answers on the caller's result subject, then acks. A batch's claim is kept alive with in-progress
+ * acks while it runs; a host that dies or stalls stops sending them, and JetStream gives its work to another
+ * host after the ack wait. Work whose caller is gone, or that the caller cancelled, is dropped.
+ */
+import { hostname } from 'node:os';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { RemoteError, type Pool, type TaskFn } from '@mp/core';
+import { fnFromSpec, serializeError, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
+import { checkName, ensureConsumer, ensureStream, namesOf } from './names.js';
+import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
+import { allowRoots, refusal } from './allow.js';
+
+/** Options of `host()`. */
+export interface HostOptions {
+  /** The cluster's name, as callers name it (`cluster(nc, { name })`). */
+  name: string;
+  /** The local pool that runs the work (any adapter, any context). The host does not close it. */
+  pool: Pool;
+  /**
+   * Absolute paths (or `file:` URLs) under which task modules may be imported.
+   * @default [the working directory]
+   */
+  allow?: (string | URL)[];
+  /**
+   * Whether functions sent by value (as source) may run here.
+   * @default false
+   */
+  allowSource?: boolean;
+  /**
+   * How this host is named in errors and in callers' `stats().hosts`.
+   * @default `${hostname()}:${pid}`
+   */
+  hostName?: string;
+  /**
+   * Milliseconds a batch stays claimed without an ack or an in-progress ack before JetStream gives it to another
+   * host. Running batches send in-progress acks three times per ack wait. Set on the cluster's consumer, shared
+   * by all hosts: the last host to start sets it.
+   * @default 30000
+   */
+  ackWait?: number;
+  /**
+   * How many batches this host runs at once (bounds what it takes from the queue).
+   * @default 2 × the pool's workers
+   */
+  concurrency?: number;
+  /**
+   * How many times a batch is delivered before JetStream gives up on it (then its caller's call fails).
+   * @default 10
+   */
+  maxDeliver?: number;
+  /** @default 1 */
+  replicas?: number;
+}
+
+/** What `host.stats()` reports. */
+export interface HostStats {
+  /** Batches answered. */
+  answered: number;
+  /** Batches dropped: their caller was gone or had cancelled them. */
+  dropped: number;
+  /** Messages refused because they were not mp jobs (garbage, wrong shape). */
+  malformed: number;
+  /** Jobs refused by the allow rules. */
+  refused: number;
+  /** Batches running now. */
+  running: number;
+}
+
+/** A running host; `await using h = await host(…)` closes it at the end of the block. */
+export interface Host {
+  readonly name: string;
+  readonly hostName: string;
+  stats(): HostStats;
+  /** Takes no more work, lets running batches finish and answer, then resolves. Closes neither the pool nor the connection. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be an integer >= 1, got ${typeof value === 'number' ? value : typeof value === 'string' ? `${JSON.stringify(value)} (string)` : typeof value}`);
+  }
+  return value;
+}
+
+const text = new TextDecoder();
+/** How long a caller must stay silent ("no responders") before its work is dropped as the work of a caller that is gone. */
+const GONE_AFTER_MS = 3000;
+/** How long one pull waits for work before the host pulls again. */
+const FETCH_EXPIRES_MS = 2000;
+const bytes = new TextEncoder();
+
+function isNoResponders(error: unknown): boolean {
+  const e = error as { isNoResponders?: () => boolean; name?: string; cause?: { name?: string } };
+  return e?.isNoResponders?.() === true || e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError';
+}
+
+/**
+ * Serves cluster `name` with `pool`: pulls work from the cluster's JetStream queue and runs it here.
+ * Rejects when the connection cannot reach JetStream (or is refused by it).
+ *
+ * @example
+ * await using h = await host(await connect({ servers }), {
+ *   name: 'render', pool: new Pool({ processes: 8 }), allow: ['/srv/app'],
+ * });
+ */
+export async function host(nc: NatsConnection, options: HostOptions): Promise<Host> {
+  if (typeof nc !== 'object' || nc === null || typeof (nc as Partial<NatsConnection>).subscribe !== 'function') {
+    throw new TypeError(`nc must be a NatsConnection, got ${nc === null ? 'null' : typeof nc}`);
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with name and pool, got ${String(options)}`);
+  const name = checkName(options.name);
+  const pool = options.pool;
+  if (typeof pool !== 'object' || pool === null || typeof (pool as Partial<Pool>).apply !== 'function' || typeof (pool as Partial<Pool>).map !== 'function') {
+    throw new TypeError(`pool must be a Pool (new Pool() of any adapter), got ${pool === null ? 'null' : typeof pool}`);
+  }
+  const proc = (globalThis as { process?: { pid?: number; cwd?: () => string } }).process;
+  const roots = allowRoots(options.allow, proc?.cwd?.() ?? '/');
+  if (options.allowSource !== undefined && typeof options.allowSource !== 'boolean') {
+    throw new TypeError(`allowSource must be a boolean, got ${typeof options.allowSource}`);
+  }
+  const allowSource = options.allowSource ?? false;
+  if (options.hostName !== undefined && (typeof options.hostName !== 'string' || options.hostName === '')) {
+    throw new TypeError(`hostName must be a non-empty string, got ${typeof options.hostName}`);
+  }
+  const hostName = options.hostName ?? `${hostname()}:${proc?.pid ?? 0}`;
+  const ackWait = positive('ackWait', options.ackWait, 30_000);
+  const concurrency = positive('concurrency', options.concurrency, Math.max(2, pool.stats().workers * 2));
+  const maxDeliver = positive('maxDeliver', options.maxDeliver, 10);
+  const replicas = positive('replicas', options.replicas, 1);
+
+  const names = namesOf(name);
+  await ensureStream(nc, names, replicas);
+  await ensureConsumer(nc, names, ackWait, maxDeliver);
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(names.stream, names.consumer);
+
+  const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
+  const running = new Map<string, AbortController>();
+  /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
+  const cancelled = new Map<string, number>();
+  const aliveUntil = new Map<string, number>();
+  const gone = new Set<string>();
+  const silentSince = new Map<string, number>();
+  let closing = false;
+  let current: ConsumerMessages | undefined;
+  let slotFreed: (() => void) | undefined;
+
+  const cancelSub: Subscription = nc.subscribe(names.cancel, {
+    callback: (_e, m) => {
+      const c = decodeCancel(m.data);
+      if (!c) return;
+      const now = Date.now();
+      if (cancelled.size > 100_000) for (const [k, t] of cancelled) if (t < now - 600_000 || cancelled.size > 50_000) cancelled.delete(k);
+      for (const b of c.batches) {
+        const key = `${c.caller}.${b}`;
+        cancelled.set(key, now);
+        running.get(key)?.abort(new Error('the caller cancelled this work'));
+      }
+    },
+  });
+
+  /**
+   * Whether the caller still wants `batch`: it answers while alive. No answer at all ("no responders") means it
+   * is gone, but only once that has lasted GONE_AFTER_MS: a caller reconnecting after a server restart has no
+   * subscription for a moment. Until then the answer is 'unsure'.
+   */
+  async function wanted(caller: string, batch: number, ask: boolean): Promise<'yes' | 'no' | 'unsure'> {
+    if (cancelled.has(`${caller}.${batch}`) || gone.has(caller)) return 'no';
+    if (!ask && (aliveUntil.get(caller) ?? 0) > Date.now()) return 'yes';
+    try {
+      const reply = await nc.request(names.alive(caller), bytes.encode(String(batch)), { timeout: 2000 });
+      aliveUntil.set(caller, Date.now() + 1000);
+      silentSince.delete(caller);
+      if (aliveUntil.size > 10_000) aliveUntil.clear();
+      return text.decode(reply.data) === '1' ? 'yes' : 'no';
+    } catch (error) {
+      // A timeout: the caller may be busy; the work goes on.
+      if (!isNoResponders(error)) return 'yes';
+      const since = silentSince.get(caller);
+      if (since === undefined) {
+        if (silentSince.size > 10_000) silentSince.clear();
+        silentSince.set(caller, Date.now());
+        return 'unsure';
+      }
+      if (Date.now() - since < GONE_AFTER_MS) return 'unsure';
+      // Gone for good: a caller's id is never reused.
+      if (gone.size > 10_000) gone.clear();
+      gone.add(caller);
+      return 'no';
+    }
+  }
+
+  function hostError(error: unknown): SerializedError {
+    let s: SerializedError;
+    if (RemoteError.isInstance(error) && (error as RemoteError).cause !== undefined) {
+      const remote = error as RemoteError;
+      s = serializeError(remote.cause);
+      if (remote.remoteStack !== undefined) s.stack = remote.remoteStack;
+    } else s = serializeError(error);
+    s.props = { ...s.props, host: hostName };
+    s.stack = `${s.stack ?? `${s.name}: ${s.message}`}\n    (on host ${hostName})`;
+    return s;
+  }
+
+  function runJob(job: WireJob, signal: AbortSignal): Promise<WireResult> {
+    const why = refusal(job.spec!, hostName, roots, allowSource);
+    if (why) {
+      stats.refused++;
+      return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
+    }
+    const fn = fnFromSpec(job.spec!);
+    const one = fn as TaskFn<[unknown], unknown>;
+    let call: Promise<unknown>;
+    try {
+      if (job.mode === 'apply') call = pool.apply(fn, job.data as unknown[], { signal });
+      else if (job.mode === 'map') call = pool.map(one, job.data as unknown[], { signal });
+      else call = pool.starmap(fn, job.data as unknown[][], { signal });
+    } catch (error) {
+      // Today a Pool method may still throw at its call site; it is this job's failure either way.
+      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return call.then(
+      (value) => ({ id: job.id, ok: true as const, value }),
+      (error: unknown) => ({ id: job.id, ok: false as const, error: hostError(error) }),
+    );
+  }
+
+  async function runTarget(env: JobEnvelope, signal: AbortSignal): Promise<NonNullable<ResultEnvelope['target']>> {
+    const spec = env.target!.spec;
+    const why = refusal(spec, hostName, roots, allowSource);
+    if (why) {
+      stats.refused++;
+      return { error: hostError(new Error(why)) };
+    }
+    try {
+      await pool.apply(fnFromSpec(spec), env.target!.args, { signal });
+      return {};
+    } catch (error) {
+      return { error: hostError(error) };
+    }
+  }
+
+  function reply(env: JobEnvelope, answer: ResultEnvelope): void {
+    const subject = names.results(env.caller);
+    let data: Uint8Array | undefined;
+    try {
+      data = encode(answer);
+      const max = nc.info?.max_payload;
+      if (max !== undefined && data.length > max) throw new RangeError(`the results are ${data.length} bytes, more than the NATS server's max_payload (${max}); use a smaller chunksize`);
+    } catch (error) {
+      const e = hostError(error);
+      data = encode(answer.results ? { ...answer, results: answer.results.map((r) => ({ id: r.id, ok: false as const, error: e })) } : { ...answer, target: { error: e } });
+    }
+    nc.publish(subject, data);
+  }
+
+  async function handle(m: JsMsg): Promise<void> {
+    const env = decodeJob(m.data);
+    if (!env) {
+      stats.malformed++;
+      // Acked, not termed: in a work-queue stream only an ack removes a message, and garbage should not stay.
+      m.ack();
+      return;
+    }
+    const key = `${env.caller}.${env.batch}`;
+    const want = await wanted(env.caller, env.batch, m.info.deliveryCount > 1);
+    if (want === 'no') {
+      stats.dropped++;
+      m.ack();
+      return;
+    }
+    if (want === 'unsure') {
+      // Ask again in a second: by then the caller has answered, or has been silent long enough to count as gone.
+      m.nak(1000);
+      return;
+    }
+    const controller = new AbortController();
+    running.set(key, controller);
+    // Keep the claim while the batch runs, and drop it once the caller is gone.
+    const beat = setInterval(() => {
+      m.working();
+      void wanted(env.caller, env.batch, true).then((want) => {
+        if (want === 'no') controller.abort(new Error('the caller is gone'));
+      });
+    }, Math.max(200, Math.floor(ackWait / 3)));
+    try {
+      const started = performance.now();
+      const answer: ResultEnvelope = { v: 1, batch: env.batch, host: hostName };
+      if (env.jobs) answer.results = await Promise.all(env.jobs.map((job) => runJob(job, controller.signal)));
+      else answer.target = await runTarget(env, controller.signal);
+      answer.ms = performance.now() - started;
+      if (controller.signal.aborted) {
+        stats.dropped++;
+        m.ack();
+        return;
+      }
+      reply(env, answer);
+      stats.answered++;
+      m.ack();
+    } finally {
+      clearInterval(beat);
+      running.delete(key);
+    }
+  }
+
+  const start = (m: JsMsg): void => {
+    if (closing) {
+      m.nak();
+      return;
+    }
+    const done = (): void => {
+      const f = slotFreed;
+      slotFreed = undefined;
+      f?.();
+    };
+    inflight++;
+    void handle(m)
+      .catch(() => {
+        // A message this host could not handle goes back to the queue for another.
+        try {
+          m.nak();
+        } catch {
+          // connection closed
+        }
+      })
+      .finally(() => {
+        inflight--;
+        done();
+      });
+  };
+
+  let inflight = 0;
+  const loop = (async () => {
+    while (!closing) {
+      const free = concurrency - inflight;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (slotFreed = resolve));
+        continue;
+      }
+      try {
+        const fetch = (current = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS }));
+        // A pull whose request was lost (the connection dropped) may never end on its own: end it after a while.
+        const watchdog = setTimeout(() => fetch.stop(), FETCH_EXPIRES_MS + 3000);
+        try {
+          for await (const m of fetch) start(m);
+        } finally {
+          clearTimeout(watchdog);
+        }
+      } catch {
+        if (closing || nc.isClosed()) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        current = undefined;
+      }
+    }
+  })();
+
+  // After a reconnect, pull again at once: a pull made before it is gone with the old connection.
+  void (async () => {
+    try {
+      for await (const status of nc.status()) if (status.type === 'reconnect') current?.stop();
+    } catch {
+      // the connection ended
+    }
+  })();
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      closing = true;
+      current?.stop();
+      slotFreed?.();
+      await loop;
+      while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+      cancelSub.unsubscribe();
+    })());
+
+  return {
+    name,
+    hostName,
+    stats: () => ({ ...stats, running: running.size }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The names a cluster lives under: one JetStream work-queue stream per cluster name, one durable consumer
+ * shared by every host (so each job goes to one host), and core NATS subjects for results, cancellation and
+ * a caller's liveness. Everything mp publishes starts with `mp.<name>.`.
+ */
+import type { NatsConnection } from '@nats-io/nats-core';
+import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Throws a TypeError naming `name` unless it can be part of a subject and a stream name. */
+export function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    const shown = typeof name === 'string' ? `${JSON.stringify(name)} (string)` : String(name);
+    throw new TypeError(`name must be 1–64 letters, digits, '_' or '-' (it names a NATS stream and subjects), got ${shown}`);
+  }
+  return name;
+}
+
+export interface Names {
+  stream: string;
+  consumer: string;
+  jobs: string;
+  cancel: string;
+  results(caller: string): string;
+  alive(caller: string): string;
+  /** JetStream's advisory when a job was delivered `max_deliver` times without an ack. */
+  maxDeliveries: string;
+}
+
+export function namesOf(name: string): Names {
+  const stream = `MP_${name}`;
+  const consumer = 'mp_hosts';
+  return {
+    stream,
+    consumer,
+    jobs: `mp.${name}.jobs`,
+    cancel: `mp.${name}.cancel`,
+    results: (caller) => `mp.${name}.res.${caller}`,
+    alive: (caller) => `mp.${name}.alive.${caller}`,
+    maxDeliveries: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`,
+  };
+}
+
+/**
+ * Retries `op` while JetStream is not ready yet (a clustered server electing its meta leader answers "temporarily
+ * unavailable" for a few seconds after it starts), for at most `ms`.
+ */
+async function whenReady<T>(op: () => Promise<T>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await op();
+    } catch (error) {
+      const transient = /temporarily unavailable|no suitable peers|insufficient resources|timeout|no responders/i.test(String((error as Error)?.message ?? error));
+      if (!transient || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+function isAlreadyInUse(error: unknown): boolean {
+  return /already in use|already exists/i.test(String((error as Error)?.message ?? error));
+}
+
+/** Creates the cluster's work-queue stream unless it exists. Callers and hosts both call it, so either may start first. */
+export async function ensureStream(nc: NatsConnection, names: Names, replicas: number): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.info(names.stream);
+    return;
+  } catch {
+    // not there yet
+  }
+  try {
+    await whenReady(() =>
+      jsm.streams.add({
+        name: names.stream,
+        subjects: [names.jobs],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        num_replicas: replicas,
+      }),
+    );
+  } catch (error) {
+    if (!isAlreadyInUse(error)) throw error;
+  }
+}
+
+/** Creates (or updates) the durable consumer every host of the cluster pulls from. */
+export async function ensureConsumer(nc: NatsConnection, names: Names, ackWaitMs: number, maxDeliver: number): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const config = {
+    durable_name: names.consumer,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: maxDeliver,
+    max_ack_pending: -1,
+  };
+  try {
+    await whenReady(() => jsm.consumers.add(names.stream, config));
+  } catch (error) {
+    // Another host made it with other settings: the last one to start sets ack wait and deliveries.
+    if (!isAlreadyInUse(error)) throw error;
+    await whenReady(() => jsm.consumers.update(names.stream, names.consumer, { ack_wait: config.ack_wait, max_deliver: maxDeliver }));
+  }
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Pool, task, RemoteError } from '@mp/node';
+import { fixturesUrl } from '@mp/core/conformance';
+import { cluster, host } from '../src/index.ts';
+import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost, type HostProcess } from './hosts.ts';
+
+let server: NatsServer;
+let hosts: HostProcess[] = [];
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  server = await startNats();
+  hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: server.url, name: 'basic', hostName: `host-${n}`, allowSource: true, allow: ['/'] })));
+  nc = await connect({ servers: server.url });
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await Promise.all(hosts.map((h) => h.stop()));
+  await server?.stop();
+});
+
+describe('a pool on a cluster', () => {
+  it('maps by value and by reference, in order, and reports hosts', async () => {
+    const pool = new Pool({ context: cluster(nc, { name: 'basic' }) });
+    try {
+      expect(await pool.map((n: number) => n * 2, [1, 2, 3, 4, 5])).toEqual([2, 4, 6, 8, 10]);
+      const squ = task(fixturesUrl, 'squ');
+      const xs = Array.from({ length: 1000 }, (_, i) => i);
+      expect(await pool.map(squ, xs, { chunksize: 10 })).toEqual(xs.map((x) => x * x));
+      expect(await pool.apply((a: number, b: number) => a + b, [1, 2])).toBe(3);
+      const stats = pool.stats();
+      expect(stats.hosts?.length).toBeGreaterThanOrEqual(1);
+      const err = await pool.apply(task(fixturesUrl, 'fail'), ['boom', { code: 7 }]).catch((e: unknown) => e);
+      expect(RemoteError.isInstance(err)).toBe(true);
+      expect((err as RemoteError).message).toBe('boom');
+      expect((err as RemoteError & { host?: string }).host).toMatch(/^host-[ab]$/);
+    } finally {
+      await pool.terminate();
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('cluster() throws TypeError/RangeError naming the argument and the value; host() rejects, never throws', async () => {
+    expect(() => cluster({} as never, { name: 'x' })).toThrow(/^nc must be a NatsConnection/);
+    expect(() => cluster(nc, { name: 'a.b' })).toThrow(/^name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)$/);
+    expect(() => cluster(nc, { name: 'x', processes: 0 })).toThrow(new RangeError('processes must be an integer >= 1, got 0'));
+    expect(() => new Pool({ context: { runtimeFor: () => null } as never })).toThrow(/^context\.runtimeFor\(\) must return a Runtime/);
+    const p = host(nc, { name: 'x', pool: 'nope' as never });
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toThrow(/^pool must be a Pool/);
+    await using local = new Pool({ processes: 1 });
+    await expect(host(nc, { name: 'x', pool: local, ackWait: -5 })).rejects.toThrow(new RangeError('ackWait must be an integer >= 1, got -5'));
+    await expect(host(nc, { name: 'x', pool: local, allow: ['relative/path'] })).rejects.toThrow(/^allow\[0\] must be an absolute path or a file: URL, got "relative\/path"$/);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The conformance suite (the part that needs no shared memory) against a cluster of three hosts in their own
+ * processes — a Node host, a Deno host and a Bun host — and a caller here with @mp/node's Pool and Process.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import * as api from '@mp/node';
+import { runConformance } from '@mp/core/conformance';
+import { cluster, type ClusterContext } from '../src/index.ts';
+import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost, type HostProcess } from './hosts.ts';
+
+let server: NatsServer | undefined;
+let hosts: HostProcess[] = [];
+let nc: NatsConnection | undefined;
+
+/** The context object exists before the connection does; its runtime is asked for only when a Pool is made. */
+const context: ClusterContext = {
+  name: 'conformance',
+  hosts: () => ctx().hosts(),
+  runtimeFor: (adapter) => ctx().runtimeFor(adapter),
+  close: () => ctx().close(),
+};
+let made: ClusterContext | undefined;
+function ctx(): ClusterContext {
+  if (!nc) throw new Error('the NATS connection is not up');
+  return (made ??= cluster(nc, { name: 'conformance' }));
+}
+
+beforeAll(async () => {
+  server = await startNats();
+  // One host per runtime, in one cluster.
+  hosts = await Promise.all(
+    (['node', 'deno', 'bun'] as const).map((runtime) =>
+      startHost({ servers: server!.url, name: 'conformance', hostName: `conf-${runtime}`, allowSource: true, allow: ['/'], processes: 2 }, runtime),
+    ),
+  );
+  nc = await connect({ servers: server.url });
+});
+
+afterAll(async () => {
+  // Every runtime's host took part.
+  const seen = made?.hosts() ?? [];
+  await made?.close();
+  await nc?.close();
+  await Promise.all(hosts.map((h) => h.stop()));
+  await server?.stop();
+  if (!['conf-bun', 'conf-deno', 'conf-node'].every((h) => seen.includes(h))) throw new Error(`not every host ran work: ${seen.join(', ')}`);
+});
+
+runConformance({
+  runtime: 'node',
+  context,
+  api,
+  features: { resourceLimits: false, transferMoves: false, sharedMemory: false },
+  suites: ['process', 'pool', 'fault', 'input'],
+  exclude: {
+    'initializer runs in each worker with initargs':
+      "a cluster's workers are its hosts' pools: give each host's Pool its own initializer; a cluster refuses one with a clear error",
+    'maxTasksPerChild replaces a worker after that many tasks':
+      "maxTasksPerChild replaces the caller's virtual workers; the processes on a host are its own pool's (set maxTasksPerChild there)",
+  },
+  describe,
+  it: (name, body, timeout) => it(name, body, timeout),
+  skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
+});

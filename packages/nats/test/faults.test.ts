@@ -1,0 +1,202 @@
+/**
+ * Hosts that die or stall, and a caller that dies: no work is lost, no result comes twice, and the work of a
+ * caller that is gone is dropped. Hosts run in their own processes; the ack wait is short (2 s) to keep this quick.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Pool, task } from '@mp/node';
+import { cluster } from '../src/index.ts';
+import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost, type HostProcess } from './hosts.ts';
+
+const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
+const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
+const mark = task<(file: string, i: number, ms: number) => Promise<number>>(tasksUrl, 'mark');
+const ACK_WAIT = 2000;
+
+let server: NatsServer;
+let hosts: HostProcess[] = [];
+let nc: NatsConnection;
+let dir: string;
+
+async function lines(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+}
+
+async function twoHosts(name: string, ackWait = ACK_WAIT): Promise<void> {
+  hosts = await Promise.all(
+    ['a', 'b'].map((n) => startHost({ servers: server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait })),
+  );
+}
+
+beforeEach(async () => {
+  server = await startNats();
+  nc = await connect({ servers: server.url });
+  dir = await mkdtemp(join(tmpdir(), 'mp-nats-test-'));
+});
+
+afterEach(async () => {
+  await nc?.close();
+  await Promise.all(hosts.map((h) => h.stop()));
+  hosts = [];
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('faults', () => {
+  it('a host killed (SIGKILL) mid-map loses nothing: the map finishes in order, within ack wait + a margin', async () => {
+    await twoHosts('kill');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'kill' }) });
+    const xs = Array.from({ length: 60 }, (_, i) => i);
+    let killedAt = 0;
+    const progress = pool.starmap(slow, xs.map((i) => [i, 100] as [number, number]), {
+      chunksize: 1,
+      onProgress: (d) => {
+        if (d === 10 && !killedAt) {
+          killedAt = performance.now();
+          hosts[0]!.proc.kill('SIGKILL');
+        }
+      },
+    });
+    expect(await progress).toEqual(xs);
+    const took = performance.now() - killedAt;
+    expect(killedAt).toBeGreaterThan(0);
+    expect(took).toBeLessThan(ACK_WAIT + 15_000);
+    expect(pool.stats().hosts).toContain('kill-b');
+  });
+
+  it('a host frozen (SIGSTOP) mid-map: its work goes to another host; a late repeat is dropped', async () => {
+    await twoHosts('freeze');
+    const file = join(dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'freeze' }) });
+    const xs = Array.from({ length: 40 }, (_, i) => i);
+    let frozen = false;
+    const results = await pool.starmap(mark, xs.map((i) => [file, i, 100] as [string, number, number]), {
+      chunksize: 1,
+      onProgress: (d) => {
+        if (d === 8 && !frozen) {
+          frozen = true;
+          hosts[0]!.proc.kill('SIGSTOP');
+        }
+      },
+    });
+    expect(results).toEqual(xs);
+    expect(frozen).toBe(true);
+    // Let the frozen host go on: what it held ran twice at most, and nothing changes the settled result.
+    hosts[0]!.proc.kill('SIGCONT');
+    const runs = await lines(file);
+    expect(new Set(runs).size).toBe(40);
+  });
+
+  it('signal and timeout stop remote work: aborted tasks never finish on their hosts', async () => {
+    // A long ack wait: the hosts' periodic checks come too late here, so only the caller's cancellation can stop the work.
+    await twoHosts('stop', 30_000);
+    const file = join(dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'stop' }) });
+    expect(await pool.apply(mark, [file, -1, 1])).toBe(-1); // warm: both sides up
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const started = performance.now();
+    const call = pool.starmap(mark, Array.from({ length: 12 }, (_, i) => [file, i, 1500] as [string, number, number]), {
+      chunksize: 1,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(reason), 300);
+    await expect(call).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(1400);
+    await expect(pool.apply(mark, [file, 99, 1500], { timeout: 300 })).rejects.toThrow(/timed out after 300 ms/);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await lines(file)).toEqual(['-1']);
+  });
+
+  it('the NATS server restarted mid-map: the map finishes with every result, or fails clearly; it never hangs', async () => {
+    await twoHosts('restart');
+    const caller = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    try {
+      await using pool = new Pool({ processes: 8, context: cluster(caller, { name: 'restart' }) });
+      const xs = Array.from({ length: 40 }, (_, i) => i);
+      let restarted: Promise<void> | undefined;
+      const dbg = process.env.MP_TEST_DEBUG
+        ? setTimeout(() => {
+            void (async () => {
+              console.log('STUCK', JSON.stringify(pool.stats()));
+              for (const h of hosts) console.log(h.name, h.output().split('\n').slice(-4).join(' | '));
+              const jsm = await jetstreamManager(caller);
+              console.log('stream', JSON.stringify((await jsm.streams.info('MP_restart')).state));
+              console.log('consumer', JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_pending), JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_ack_pending));
+            })();
+          }, 30_000)
+        : undefined;
+      const outcome = await pool
+        .starmap(slow, xs.map((i) => [i, 100] as [number, number]), {
+          chunksize: 1,
+          onProgress: (d) => {
+            if (d === 10 && !restarted) {
+              restarted = (async () => {
+                await server.kill('SIGKILL');
+                await new Promise((r) => setTimeout(r, 500));
+                server = await startNats({ port: server.port, dir: server.dir });
+              })();
+            }
+          },
+        })
+        .then(
+          (results) => ({ results }),
+          (error: unknown) => ({ error }),
+        );
+      clearTimeout(dbg);
+      if (process.env.MP_TEST_DEBUG) console.log('restart outcome', 'error' in outcome ? String(outcome.error) : 'results');
+      await restarted;
+      if ('error' in outcome) expect(String(outcome.error)).toMatch(/cluster 'restart'|NATS|connection/);
+      else expect(outcome.results).toEqual(xs);
+    } finally {
+      await caller.close();
+    }
+  });
+
+  it('a task that no host survives fails its call once JetStream has delivered it maxDeliver times', async () => {
+    hosts = await Promise.all(
+      ['a', 'b'].map((n) => startHost({ servers: server.url, name: 'poison', hostName: `poison-${n}`, allow: ['/'], processes: 1, ackWait: 1000, maxDeliver: 2 })),
+    );
+    await using pool = new Pool({ processes: 2, context: cluster(nc, { name: 'poison' }) });
+    expect(await pool.apply(slow, [1, 1])).toBe(1);
+    await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
+  });
+
+  it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
+    await twoHosts('orphan');
+    const file = join(dir, 'runs.txt');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const script = fileURLToPath(new URL('./fixtures/caller-main.ts', import.meta.url));
+    const caller = spawn(process.execPath, ['--import', tsx, script], {
+      env: { ...process.env, MP_TEST_CALLER: JSON.stringify({ servers: server.url, name: 'orphan', file, count: 200, ms: 300 }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    caller.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    caller.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise((resolve) => caller.once('exit', resolve));
+    // Once some work has run, the caller dies without a word.
+    for (let i = 0; i < 300 && (await lines(file)).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await lines(file)).length, out).toBeGreaterThanOrEqual(4);
+    caller.kill('SIGKILL');
+    await exited;
+    // Hosts find the caller gone (silent for 3 s): running tasks are stopped, queued ones dropped.
+    await new Promise((r) => setTimeout(r, ACK_WAIT + 5000));
+    const settled = (await lines(file)).length;
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = (await lines(file)).length;
+    expect(later).toBe(settled);
+    expect(later).toBeLessThan(60);
+    const jsm = await jetstreamManager(nc);
+    if (process.env.MP_TEST_DEBUG) console.log(hosts.map((h) => h.output()).join('\n----\n'));
+    expect((await jsm.streams.info('MP_orphan')).state.messages).toBe(0);
+  });
+});

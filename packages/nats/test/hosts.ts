@@ -1,0 +1,94 @@
+/** Starts hosts as separate processes (test/fixtures/host-main.ts through tsx) and ends them. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const main = fileURLToPath(new URL('./fixtures/host-main.ts', import.meta.url));
+const tsx = createRequire(import.meta.url).resolve('tsx');
+
+export interface HostProcess {
+  name: string;
+  proc: ChildProcess;
+  output: () => string;
+  /** SIGTERM, then waits for the exit (SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  exited: Promise<void>;
+}
+
+export interface HostSettings {
+  servers: string;
+  name: string;
+  hostName: string;
+  processes?: number;
+  allow?: string[];
+  allowSource?: boolean;
+  ackWait?: number;
+  replicas?: number;
+  maxDeliver?: number;
+  token?: string;
+  user?: string;
+  pass?: string;
+}
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const bin = (name: string): string => fileURLToPath(new URL(`../../../node_modules/.bin/${name}`, import.meta.url));
+
+/** The mp-host CLI's arguments for `settings`. */
+function cliArgs(s: HostSettings): string[] {
+  const args = ['--servers', s.servers, '--name', s.name, '--host-name', s.hostName, '--processes', String(s.processes ?? 2)];
+  for (const root of s.allow ?? []) args.push('--allow', root);
+  if (s.allowSource ?? true) args.push('--allow-source');
+  if (s.ackWait) args.push('--ack-wait', String(s.ackWait));
+  if (s.token) args.push('--token', s.token);
+  if (s.user) args.push('--user', s.user, '--pass', s.pass ?? '');
+  return args;
+}
+
+/**
+ * Starts a host: on Node through test/fixtures/host-main.ts (the library API), on Deno and Bun through the
+ * mp-host CLI from source (`deno run -A`, `bun`), each with its own runtime's adapter.
+ */
+export async function startHost(settings: HostSettings, runtime: 'node' | 'deno' | 'bun' = 'node'): Promise<HostProcess> {
+  const [command, args] =
+    runtime === 'deno'
+      ? [bin('deno'), ['run', '-A', '--sloppy-imports', cli, ...cliArgs(settings)]]
+      : runtime === 'bun'
+        ? [bin('bun'), [cli, ...cliArgs(settings)]]
+        : [process.execPath, ['--import', tsx, main]];
+  const proc = spawn(command, args, {
+    env: { ...process.env, MP_TEST_HOST: JSON.stringify(settings), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host ${settings.hostName} did not start within 30 s:\n${out}`)), 30_000);
+    const check = (): void => {
+      if (out.includes(`ready ${settings.hostName}`) || out.includes(` as ${settings.hostName} with `)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host ${settings.hostName} exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+  return {
+    name: settings.hostName,
+    proc,
+    output: () => out,
+    exited,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGCONT');
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
