@@ -142,3 +142,18 @@ describe('serialize', () => {
     expect(() => deserialize(new Uint8Array([1, 1]))).toThrow(/left over/);
   });
 });
+
+describe('deserialize of a Node Buffer', () => {
+  it('gives an ArrayBuffer of exactly the bytes it was sent, not the Buffer pool around them', async () => {
+    const { serialize, deserialize } = await import('../src/internal/serialize.ts');
+    const { Buffer } = await import('node:buffer');
+    const sent = new Uint8Array([1, 2, 3, 4]).buffer;
+    const bytes = serialize(sent);
+    // A small Buffer lives inside Node's shared 8 KiB pool: its .buffer is much larger than itself.
+    const pooled = Buffer.from(bytes);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    const back = deserialize(pooled) as ArrayBuffer;
+    expect(back.byteLength).toBe(4);
+    expect([...new Uint8Array(back)]).toEqual([1, 2, 3, 4]);
+  });
+});

@@ -151,7 +151,8 @@ export class Reader {
         return this.error();
       case ARRAY_BUFFER: {
         const n = this.count(1, 'an array buffer');
-        const buffer = this.bytes.slice(this.pos, this.pos + n).buffer;
+        // Uint8Array's own slice copies; a Node Buffer's slice() is a view into a shared pool.
+        const buffer = Uint8Array.prototype.slice.call(this.bytes, this.pos, this.pos + n).buffer;
         this.pos += n;
         this.refs.push(buffer);
         return buffer;
