@@ -22,6 +22,12 @@ function run(script: string, arg: string): Promise<{ stdout: string; stderr: str
   });
 }
 
+it('a timed wait is all a program does: it settles after its timeout and the program runs to its end', async () => {
+  const { stdout, code } = await run('timed-waits.ts', '');
+  expect(code).toBe(0);
+  expect(stdout.trim().split('\n')).toEqual(['lock false', 'semaphore false', 'event false', 'queue Empty', 'barrier BrokenBarrierError']);
+});
+
 for (const context of ['thread', 'process']) {
   describe(`node ${context}`, () => {
     it("prints the child's output before join() resolves (seed Q3)", async () => {

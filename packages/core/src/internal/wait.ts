@@ -32,8 +32,20 @@ export function waitSync(cells: Int32Array, index: number, expected: number, tim
 /** Resolves when `cells[index]` is no longer `expected`, on a notify, or after `timeout` ms. */
 export function waitAsync(cells: Int32Array, index: number, expected: number, timeout: number): Promise<WaitResult> | WaitResult {
   const r = Atomics.waitAsync(cells, index, expected, timeout);
-  return r.value;
+  if (!r.async || timeout === Infinity) return r.value;
+  // The timeout of Atomics.waitAsync keeps no event loop alive (Node, Deno and Bun end a program whose only
+  // work is such a wait, leaving the promise unsettled): a timer does, until the wait ends. An interval, not a
+  // single timeout: on a loaded machine the wait's own timeout may be seen after a timer of the same length.
+  const alive = setInterval(noop, Math.min(timeout + 1, MAX_TIMER_MS));
+  return r.value.then((result) => {
+    clearInterval(alive);
+    return result;
+  });
 }
+
+const noop = (): void => {};
+/** The longest delay setTimeout takes as given (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Wakes up to `count` waiters on `cells[index]`. */
 export function notify(cells: Int32Array, index: number, count = Infinity): void {
