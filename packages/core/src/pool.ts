@@ -92,9 +92,19 @@ export interface PoolStats {
   /** Tasks (jobs) that failed. */
   failed: number;
   /** Time from handing a task to a worker until its result arrived. */
-  runTime: { mean: number; max: number };
+  runTime: {
+    /** Mean, in ms. */
+    mean: number;
+    /** Longest, in ms. */
+    max: number;
+  };
   /** Time a task waited for a worker. */
-  waitTime: { mean: number; max: number };
+  waitTime: {
+    /** Mean, in ms. */
+    mean: number;
+    /** Longest, in ms. */
+    max: number;
+  };
 }
 
 type Items<A> = Iterable<A> | AsyncIterable<A>;
