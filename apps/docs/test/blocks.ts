@@ -30,7 +30,7 @@ export interface Block {
   mode: Mode;
   runtime: Runtime;
   /** For `file` blocks: the module's file name (`tasks.ts`). */
-  fileName?: string;
+  fileName?: string | undefined;
   /** For `continue` blocks: it runs after the previous program of its page. */
   continues: boolean;
   /** Packages a `typecheck` block needs; it is skipped while one is missing. */
@@ -38,7 +38,7 @@ export interface Block {
   /** Lines the program must print, in order (`// → …`). */
   expected: string[];
   /** What the program prints, exactly (an `<!-- output -->` block). */
-  output?: string;
+  output?: string | undefined;
 }
 
 const LANGS = new Set(['ts', 'js', 'typescript', 'javascript', 'mjs', 'mts']);
