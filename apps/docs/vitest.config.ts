@@ -6,5 +6,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    maxConcurrency: 3,
   },
 });

@@ -184,7 +184,8 @@ describe('the code blocks of the guides and READMEs', () => {
       it.skip(`${name} (${entry.skip})`, () => {});
       continue;
     }
-    it(name, async () => {
+    // Programs run a few at a time (each is its own process with its workers).
+    it.concurrent(name, async ({ expect }) => {
       const errors = diagnosticsOf(entry.file);
       if (errors.length > 0) expect.fail(`type errors:\n${errors.join('\n')}`);
       if (block.mode !== 'run') return;
