@@ -13,6 +13,8 @@ import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
 import { serveWorker } from './internal/rpc.js';
+import { rejecting } from './internal/rejecting.js';
+import { checkFromWorker } from './internal/wire-check.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -154,6 +156,8 @@ export class Process<A extends unknown[] = unknown[]> {
   #rpc: ((data: unknown) => void) | undefined;
 
   #onMessage(message: FromWorker): void {
+    // A target's own messages on the same port, or malformed ones, are not acted on.
+    if (checkFromWorker(message) !== undefined) return;
     if (message.type === 'targetDone' && message.error) this.#error = toRemoteError(message.error);
     else if (message.type === 'uncaught') this.#error ??= toRemoteError(message.error);
     else if (message.type === 'rpc') {
@@ -178,6 +182,10 @@ export class Process<A extends unknown[] = unknown[]> {
    * resolves with the child still alive, as Python's `join(timeout)`).
    */
   join(timeout?: number): Promise<void> {
+    return rejecting(() => this.#join(timeout));
+  }
+
+  #join(timeout: number | undefined): Promise<void> {
     if (!this.#handle) throw new MpError(`process '${this.#name}' cannot be joined before start()`);
     if (timeout === undefined) return this.#exited;
     checkTimeout('timeout', timeout);

@@ -70,6 +70,32 @@ export function whoami(): { self: unknown; parent: unknown } {
   return { self: id?.self ?? null, parent: id?.parent ?? null };
 }
 
+/**
+ * A `Process` target: writes what `currentProcess()` and `parentProcess()` say inside the child (the
+ * adapters' helpers return exactly this identity in a worker) into a managed dict.
+ */
+export async function whoamiInto(into: DictProxy<string, unknown>): Promise<void> {
+  const id = workerIdentity();
+  await into.set('self', id?.self ?? null);
+  await into.set('parent', id?.parent ?? null);
+}
+
+/** Spins for `ms`, then adds 1 to `mark`: a runaway whose end leaves a trace, if it is ever reached. */
+export async function spinThenMark(ms: number, mark: ValueProxy<'i32'>): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // a runaway synchronous task
+  }
+  await mark.add(1);
+}
+
+/** Adds 1 to `started`, waits `ms`, then adds 1 to `finished`. */
+export async function markedSleep(started: ValueProxy<'i32'>, finished: ValueProxy<'i32'>, ms: number): Promise<void> {
+  await started.add(1);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await finished.add(1);
+}
+
 let initValue: unknown;
 
 export function init(value: unknown): void {
@@ -146,20 +172,43 @@ export function crowd(sem: Semaphore, inside: Value<'i32'>, most: Value<'i32'>, 
   }
 }
 
-export async function awaitEvent(event: Event, timeout: number): Promise<boolean> {
+/** Adds 1 to `waiting` (when given) just before it waits on `event`. */
+export async function awaitEvent(event: Event, timeout: number, waiting?: Value<'i32'>): Promise<boolean> {
+  waiting?.add(1);
   return event.wait({ timeout });
 }
 
-export function awaitEventSync(event: Event, timeout: number): boolean {
+export function awaitEventSync(event: Event, timeout: number, waiting?: Value<'i32'>): boolean {
+  waiting?.add(1);
   return event.waitSync({ timeout });
 }
 
-/** Waits on `cond` until `flag` is 1; returns the flag. */
-export function awaitCondition(cond: Condition, flag: Value<'i32'>): number {
+/**
+ * Waits on `cond` until `flag` is 1; returns the flag. Adds 1 to `waiting` (when given) while holding
+ * the lock, before it waits: whoever takes the lock after that finds this worker inside the wait.
+ */
+export function awaitCondition(cond: Condition, flag: Value<'i32'>, waiting?: Value<'i32'>): number {
   cond.acquireSync();
   try {
+    waiting?.add(1);
     cond.waitForSync(() => flag.value === 1, { timeout: 20_000 });
     return flag.value;
+  } finally {
+    cond.release();
+  }
+}
+
+/**
+ * Takes `cond`'s lock, adds 1 to `waiting`, then waits (`wait()`, the awaitable form) once for a
+ * notify; adds 1 to `woken` when it returns. Resolves to what `wait()` gave.
+ */
+export async function conditionWaiter(cond: Condition, waiting: Value<'i32'>, woken: Value<'i32'>, timeout: number): Promise<boolean> {
+  await cond.acquire();
+  try {
+    waiting.add(1);
+    const notified = await cond.wait({ timeout });
+    woken.add(1);
+    return notified;
   } finally {
     cond.release();
   }
@@ -296,4 +345,104 @@ export function pipePollSync(conn: Connection, ms: number): boolean {
 /** Adds 1 to the `Value` the initializer stored (see `init`). */
 export function bumpInitValue(): number {
   return (initValue as Value<'i32'>).add(1);
+}
+
+// ---- model-based tests (model-suite) ----
+
+/**
+ * What one item of a model program asks its task to do: a number `n` returns `2n + 1`; otherwise
+ * `['throw', k]` throws `RangeError('model k')`, `['exit', code]` ends the worker, `['slow', ms, n]`
+ * returns `2n + 1` after `ms`, `['hang']` waits a minute (only sent with a `timeout`).
+ */
+export type ModelItem = number | ['throw', number] | ['exit', number] | ['slow', number, number] | ['hang'];
+
+export function act(item: ModelItem): number | Promise<number> {
+  if (typeof item === 'number') return item * 2 + 1;
+  switch (item[0]) {
+    case 'throw':
+      throw Object.assign(new RangeError(`model ${item[1]}`), { k: item[1] });
+    case 'exit':
+      exitWith(item[1]);
+      return new Promise(() => {});
+    case 'slow': {
+      const n = item[2];
+      return new Promise((resolve) => setTimeout(() => resolve(n * 2 + 1), item[1]));
+    }
+    case 'hang':
+      return new Promise((resolve) => setTimeout(() => resolve(-1), 60_000));
+  }
+}
+
+/** `act(item) + k`, for starmap. */
+export async function actPlus(item: ModelItem, k: number): Promise<number> {
+  return (await act(item)) + k;
+}
+
+// ---- the wire between worker and pool (wire-suite) ----
+
+/**
+ * Posts `messages` to the parent port as the worker runtime itself would: a task that forges
+ * protocol messages. Test code only: it looks for the port each runtime has.
+ */
+export async function postRaw(messages: unknown[]): Promise<string> {
+  const g = globalThis as unknown as {
+    process?: { send?: (m: unknown) => void; versions?: { node?: string; bun?: string } };
+    postMessage?: (m: unknown) => void;
+    Deno?: unknown;
+  };
+  let post: (m: unknown) => void;
+  let via: string;
+  if (typeof g.process?.send === 'function') {
+    post = (m) => g.process!.send!(m);
+    via = 'process.send';
+  } else if (typeof g.postMessage === 'function' && (g.Deno !== undefined || g.process?.versions?.bun !== undefined || g.process === undefined)) {
+    post = (m) => g.postMessage!(m);
+    via = 'postMessage';
+  } else {
+    // A specifier in a variable: a bundler serving this module to a browser leaves it alone.
+    const specifier = 'node:worker_threads';
+    const wt = (await import(specifier)) as { parentPort: { postMessage(m: unknown): void } | null };
+    post = (m) => wt.parentPort!.postMessage(m);
+    via = 'parentPort';
+  }
+  for (const m of messages) post(m);
+  // Give the messages time to arrive before this task's own result.
+  await new Promise((r) => setTimeout(r, 20));
+  return via;
+}
+
+/** Throws an error whose properties try `__proto__`, `constructor`, a getter and a throwing getter. */
+export function throwHostile(): never {
+  const e = new Error('hostile');
+  Object.defineProperty(e, 'constructor', { value: { name: 'Evil' }, enumerable: true });
+  Object.defineProperty(e, '__proto__', { value: { polluted: true }, enumerable: true });
+  Object.defineProperty(e, 'prototype', { value: { polluted: true }, enumerable: true });
+  Object.defineProperty(e, 'lazy', { get: () => 'computed', enumerable: true });
+  Object.defineProperty(e, 'boom', { get: () => { throw new Error('getter threw'); }, enumerable: true });
+  Object.defineProperty(e, 'name', { get: () => { throw new Error('name getter threw'); } });
+  (e as Error & { remoteName?: unknown; exitCode?: unknown }).remoteName = { toString: null };
+  (e as Error & { then?: unknown }).then = 'not a thenable';
+  throw e;
+}
+
+/** Throws a value that is not an Error and cannot be cloned. */
+export function throwUncloneable(): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw { message: 'not an error', name: 'Weird', fn: () => 1, sym: Symbol('s') };
+}
+
+/** Returns a value that cannot be cloned, deep inside. */
+export function returnUncloneable(kind: string): unknown {
+  if (kind === 'symbol') return { ok: [1, { s: Symbol('x') }] };
+  if (kind === 'class') return { ok: new (class Custom { x = 1; m() {} })() };
+  if (kind === 'weakmap') return [new WeakMap()];
+  return { deep: { fn: () => 1 } };
+}
+
+// ---- chaos runs (tools/chaos-lib.mjs) ----
+
+/** Waits `ms` (if any), then returns `[2n + 1, the OS process id it ran in]`. */
+export async function chaosTask(n: number, ms: number): Promise<[number, number]> {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  return [n * 2 + 1, (env.process as { pid?: number } | undefined)?.pid ?? 0];
 }

@@ -36,6 +36,18 @@ export interface Features {
    */
   sharedMemory?: boolean;
   /**
+   * This page or program has SharedArrayBuffer, so Lock, Value, Queue, Pipe and the other
+   * shared-memory objects can be made at all (a browser page without cross-origin isolation has
+   * none: their tests are skipped, everything else runs).
+   * @default true
+   */
+  sharedArrayBuffer?: boolean;
+  /**
+   * A function sent by value can `await import('node:…')` built-in modules (Node, Deno, Bun; not a browser).
+   * @default true
+   */
+  builtinModules?: boolean;
+  /**
    * A worker can end itself with an exit code (`process.exit(n)`, `Deno.exit(n)`); in a Web Worker,
    * `self.close()` has none and reports 0.
    * @default true
@@ -64,6 +76,11 @@ export interface Harness {
   it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
   /** Registers a test the runtime cannot run, with the reason. */
   skip(name: string, reason: string): void;
+  /**
+   * How many random programs the model-based tests run (`MP_FUZZ_RUNS` overrides it).
+   * @default 4 in a thread context, 3 in a process context
+   */
+  modelRuns?: number;
 }
 
 /** The URL of the fixtures module, `.ts` when the suite runs from source. */

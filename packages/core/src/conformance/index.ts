@@ -18,6 +18,10 @@ import { inputSuite } from './input-suite.js';
 import { syncSuite } from './sync-suite.js';
 import { managerSuite } from './manager-suite.js';
 import { queueSuite } from './queue-suite.js';
+import { settleSuite } from './settle-suite.js';
+import { modelSuite } from './model-suite.js';
+import { regressionSuite } from './regression-suite.js';
+import { wireSuite } from './wire-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
 export { fixturesUrl } from './harness.js';
@@ -45,5 +49,9 @@ export function runConformance(h: Harness): void {
     syncSuite(h);
     managerSuite(h);
     queueSuite(h);
+    settleSuite(h);
+    modelSuite(h);
+    regressionSuite(h);
+    wireSuite(h);
   });
 }

@@ -11,6 +11,7 @@ import { checkElement, elementType, type TypeSpec, type ValueOf } from '../inter
 import { checkInteger, checkOptions } from '../internal/validate.js';
 import { DictProxy, ListProxy, LockProxy, QueueProxy, ValueProxy, type ProxyRef } from './manager-proxies.js';
 import { MpError } from '../errors.js';
+import { rejecting } from '../internal/rejecting.js';
 
 let counter = 0;
 
@@ -43,31 +44,35 @@ export class Manager {
 
   /** A dictionary, optionally filled from `entries`. */
   dict<K = unknown, V = unknown>(entries?: Iterable<[K, V]>): Promise<DictProxy<K, V>> {
-    return Promise.resolve(new DictProxy<K, V>(this.#make('dict', entries)));
+    return rejecting(() => Promise.resolve(new DictProxy<K, V>(this.#make('dict', entries))));
   }
 
   /** A list, optionally filled from `items`. */
   list<T = unknown>(items?: Iterable<T>): Promise<ListProxy<T>> {
-    return Promise.resolve(new ListProxy<T>(this.#make('list', items)));
+    return rejecting(() => Promise.resolve(new ListProxy<T>(this.#make('list', items))));
   }
 
   /** A FIFO queue; `maxsize` 0 means unbounded. */
   Queue<T = unknown>(options?: { maxsize?: number }): Promise<QueueProxy<T>> {
-    const o = checkOptions('options', options);
-    const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
-    return Promise.resolve(new QueueProxy<T>(this.#make('Queue', maxsize)));
+    return rejecting(() => {
+      const o = checkOptions('options', options);
+      const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
+      return Promise.resolve(new QueueProxy<T>(this.#make('Queue', maxsize)));
+    });
   }
 
   /** A lock. */
   Lock(): Promise<LockProxy> {
-    return Promise.resolve(new LockProxy(this.#make('Lock', undefined)));
+    return rejecting(() => Promise.resolve(new LockProxy(this.#make('Lock', undefined))));
   }
 
   /** A number (or a bigint for 64-bit types). */
   Value<T extends TypeSpec>(type: T, initial?: ValueOf<T>): Promise<ValueProxy<T>> {
-    const t = elementType(type);
-    const value = initial === undefined ? (t.big ? 0n : 0) : checkElement(t, initial, 'initial');
-    return Promise.resolve(new ValueProxy<T>(this.#make('Value', { type, initial: value })));
+    return rejecting(() => {
+      const t = elementType(type);
+      const value = initial === undefined ? (t.big ? 0n : 0) : checkElement(t, initial, 'initial');
+      return Promise.resolve(new ValueProxy<T>(this.#make('Value', { type, initial: value })));
+    });
   }
 
   /** Stops the manager: its proxies reject from now on, and calls waiting in it reject. */
