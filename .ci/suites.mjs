@@ -22,5 +22,6 @@ export const SUITES = [
   '@mp/browser-demo#test',
   '@mp/bench#test',
   '@mp/nats#test',
+  '@mp/docs#test',
   ...NODE_VERSIONS.map((v) => `@mp/node#test:node-versions > node ${v}`),
 ];

@@ -15,6 +15,7 @@ export interface OutputLine {
   text: string;
 }
 
+/** A function `onOutput` calls with each line a worker printed. */
 export type OutputListener = (line: OutputLine) => void;
 
 const listeners = new Set<OutputListener>();

@@ -82,6 +82,7 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents): Worker
   };
 }
 
+/** The browser's `Runtime` (module Web Workers), for adapter authors and tests; programs use `Pool` and `Process`. */
 export const browserRuntime: Runtime = {
   name: 'browser',
   contexts: ['thread'],

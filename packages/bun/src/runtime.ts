@@ -5,7 +5,11 @@ import { spawnProcess } from './process-worker.ts';
 
 const { navigator } = globalThis as unknown as { navigator: { hardwareConcurrency: number } };
 
-export const bunRuntime: Runtime & { sharesMemory(context: string): boolean } = {
+/** Bun's `Runtime` (Workers and child processes), for adapter authors and tests; programs use `Pool` and `Process`. */
+export const bunRuntime: Runtime & {
+  /** Whether workers of `context` share memory with this one: threads do, child processes do not. */
+  sharesMemory(context: string): boolean;
+} = {
   name: 'bun',
   contexts: ['thread', 'process'],
   spawn: (request, events) => (request.context === 'process' ? spawnProcess(request, events) : spawnThread(request, events)),

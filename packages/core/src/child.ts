@@ -5,8 +5,17 @@
  * exits, as Python kills daemonic children. `onExit` registers the runtime's exit hook; it is
  * called once, when the first child is added.
  */
-export function childReaper<C extends { kill(signal: 'SIGKILL'): unknown }>(onExit: (killAll: () => void) => void): {
+export function childReaper<
+  C extends {
+    /** Ends the child at once. */
+    kill(signal: 'SIGKILL'): unknown;
+  },
+>(
+  onExit: (killAll: () => void) => void,
+): {
+  /** Tracks a child that is running. */
   add(child: C): void;
+  /** Stops tracking a child that has ended. */
   delete(child: C): void;
 } {
   const children = new Set<C>();

@@ -94,9 +94,19 @@ export interface PoolStats {
   /** Tasks (jobs) that failed. */
   failed: number;
   /** Time from handing a task to a worker until its result arrived. */
-  runTime: { mean: number; max: number };
+  runTime: {
+    /** Mean, in ms. */
+    mean: number;
+    /** Longest, in ms. */
+    max: number;
+  };
   /** Time a task waited for a worker. */
-  waitTime: { mean: number; max: number };
+  waitTime: {
+    /** Mean, in ms. */
+    mean: number;
+    /** Longest, in ms. */
+    max: number;
+  };
   /** Only for a context whose workers run on other machines (a cluster): the hosts that have run this pool's work. */
   hosts?: string[];
 }

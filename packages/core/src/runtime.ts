@@ -11,9 +11,13 @@ export type TransferItem = object;
 
 /** Limits a runtime may apply to a worker's heap. Runtimes that cannot apply them refuse them by name. */
 export interface ResourceLimits {
+  /** The main heap's maximum size, in MB (Node's `resourceLimits.maxOldGenerationSizeMb`, `--max-old-space-size`). */
   maxOldGenerationSizeMb?: number;
+  /** The young generation's maximum size, in MB (`--max-semi-space-size` for processes). */
   maxYoungGenerationSizeMb?: number;
+  /** The size of the pre-allocated code range, in MB. */
   codeRangeSizeMb?: number;
+  /** The thread's maximum stack size, in MB. */
   stackSizeMb?: number;
 }
 
@@ -29,6 +33,7 @@ export interface SpawnRequest {
 
 /** What a runtime reports back about a worker it started. Each callback is called on the parent's event loop. */
 export interface WorkerEvents {
+  /** A message the worker sent, in the order sent. */
   onMessage(message: unknown): void;
   /** An error the worker did not handle (an uncaught exception, running out of memory). `onExit` follows. */
   onError(error: unknown): void;
@@ -96,6 +101,7 @@ export interface ContextProvider {
 
 /** The worker side of a runtime adapter: the channel to the parent, and how to end. */
 export interface WorkerPort {
+  /** Sends one message to the parent; `transfer` lists what to move instead of copy. */
   postMessage(message: unknown, transfer?: readonly TransferItem[]): void;
   /** Registers the single handler for messages from the parent. */
   onMessage(handler: (message: unknown) => void): void;

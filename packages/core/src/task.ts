@@ -14,6 +14,7 @@ const TASK = Symbol.for('mp.task');
  * is typed.
  */
 export interface TaskHandle<A extends unknown[] = unknown[], R = unknown> {
+  /** Marks a task handle (see `isTaskHandle`). */
   readonly [TASK]: true;
   /** The module's absolute URL. */
   readonly module: string;
@@ -56,6 +57,7 @@ function moduleHref(moduleUrl: unknown): string {
  * A handle to `exportName` of the module at `moduleUrl`, to pass wherever a
  * function is accepted. Each worker imports the module once.
  *
+ * @typeParam F - the exported function's type, so that calls through the handle are typed.
  * @example
  * const squ = task<typeof import('./tasks.js').squ>(new URL('./tasks.js', import.meta.url), 'squ');
  * await pool.map(squ, [1, 2, 3]);

@@ -88,6 +88,7 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permiss
   };
 }
 
+/** Deno's `Runtime` (module Web Workers), for adapter authors and tests; programs use `Pool` and `Process`. */
 export const denoRuntime: Runtime = {
   name: 'deno',
   contexts: ['thread'],

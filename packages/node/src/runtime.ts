@@ -4,6 +4,7 @@ import type { Runtime } from '@mp/core';
 import { spawnThread } from './thread-worker.js';
 import { spawnProcess } from './process-worker.js';
 
+/** Node's `Runtime` (`worker_threads` and child processes), for adapter authors and tests; programs use `Pool` and `Process`. */
 export const nodeRuntime: Runtime = {
   name: 'node',
   contexts: ['thread', 'process'],

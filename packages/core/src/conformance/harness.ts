@@ -9,12 +9,19 @@ import type * as Fixtures from './fixtures.js';
 
 /** The public API every adapter exports (the parts the suite drives). */
 export interface AdapterApi {
+  /** The adapter's `Pool`. */
   Pool: new (options?: PoolOptions) => Pool;
+  /** The adapter's `Process`. */
   Process: new <A extends unknown[]>(options: ProcessOptions<A>) => Process<A>;
+  /** The adapter's `cpuCount()`. */
   cpuCount(): number;
+  /** The adapter's `currentProcess()`. */
   currentProcess(): ProcessInfo;
+  /** The adapter's `parentProcess()`. */
   parentProcess(): ProcessInfo | null;
+  /** The adapter's `activeChildren()`. */
   activeChildren(): Process[];
+  /** The adapter's `isMainThread`. */
   isMainThread: boolean;
 }
 
@@ -54,14 +61,19 @@ export interface Features {
   mainThreadBlocks?: boolean;
 }
 
+/** What an adapter's test file passes to `runConformance`: its runtime, context, API, features and test runner. */
 export interface Harness {
   /** e.g. `'node'`. */
   runtime: string;
   /** The context under test, passed to every Pool and Process: a context's name, or a context object (a cluster). */
   context: string | ContextProvider;
+  /** The adapter's exports. */
   api: AdapterApi;
+  /** What the runtime and context can do. */
   features: Features;
+  /** The test runner's `describe`. */
   describe(name: string, body: () => void): void;
+  /** The test runner's `it`/`test`, with a timeout in ms. */
   it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
   /** Registers a test the runtime cannot run, with the reason. */
   skip(name: string, reason: string): void;

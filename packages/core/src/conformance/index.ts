@@ -41,6 +41,20 @@ const SUITES: Record<SuiteName, (h: Harness) => void> = {
   wire: wireSuite,
 };
 
+/**
+ * Registers the whole conformance suite with the adapter's test runner: every behaviour of API.md, the same in
+ * every runtime. Tests a runtime cannot run are registered as skipped, with the reason.
+ *
+ * @example
+ * import { describe, it } from 'vitest';
+ * import { runConformance } from '@mp/core/conformance';
+ * import * as api from '@mp/node';
+ * runConformance({
+ *   runtime: 'node', context: 'thread', api, describe, it,
+ *   skip: (name, why) => it.skip(`${name} (${why})`, () => {}),
+ *   features: { resourceLimits: true, transferMoves: true },
+ * });
+ */
 export function runConformance(h: Harness): void {
   const exclude = h.exclude ?? {};
   const harness: Harness = Object.keys(exclude).length === 0 ? h : {

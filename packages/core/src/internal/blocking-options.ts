@@ -2,6 +2,7 @@
 import { checkOptions, checkTimeout, show } from './validate.js';
 import { deadlineOf } from './wait.js';
 
+/** How long a blocking call may wait: `{ timeout }` in ms and, where it applies, `{ blocking: false }` for not at all. */
 export interface BlockingOptions {
   /** Give up after this many milliseconds. */
   timeout?: number;

@@ -22,7 +22,9 @@ export type JobMode =
 
 /** The identity of a process or worker, as `currentProcess()` reports it. */
 export interface ProcessInfo {
+  /** `'MainProcess'` in the main program, else the `Process`'s or pool worker's name (`'PoolWorker-1'`). */
   name: string;
+  /** The OS process id in process contexts; the runtime's worker id in thread contexts (0 for a browser page). */
   pid: number;
 }
 

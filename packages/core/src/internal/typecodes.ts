@@ -4,8 +4,11 @@
  */
 import { show } from './validate.js';
 
+/** mp's element type names: signed and unsigned integers of 8 to 64 bits, 32- and 64-bit floats. */
 export type TypeName = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'f32' | 'f64';
+/** Python's `array` typecodes, accepted as the same types (`'i'` is `'i32'`, `'d'` is `'f64'`, …). */
 export type Typecode = 'b' | 'B' | 'h' | 'H' | 'i' | 'I' | 'q' | 'Q' | 'f' | 'd';
+/** An element type for `Value` and `SharedArray`: mp's name or Python's typecode. */
 export type TypeSpec = TypeName | Typecode;
 
 /** The JavaScript value a type holds: `bigint` for 64-bit integers, else `number`. */

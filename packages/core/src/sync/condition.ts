@@ -38,14 +38,17 @@ export class Condition {
     this.#cells = cells ?? sharedCells(1, 'Condition');
   }
 
+  /** Acquires the condition's lock; resolves `false` if `timeout` ms passed. */
   acquire(options?: BlockingOptions): Promise<boolean> {
     return this.#lock.acquire(options);
   }
 
+  /** Acquires the condition's lock, blocking this thread; `false` on timeout. Throws where a thread may not block. */
   acquireSync(options?: BlockingOptions): boolean {
     return this.#lock.acquireSync(options);
   }
 
+  /** Releases the condition's lock. */
   release(): void {
     this.#lock.release();
   }

@@ -40,32 +40,41 @@ abstract class ManagedProxy {
 
 /** A dictionary held by a manager. */
 export class DictProxy<K = unknown, V = unknown> extends ManagedProxy {
+  /** The value under `key`, or `fallback` (default `undefined`) when there is none, like Python's `d.get(key, fallback)`. */
   get(key: K): Promise<V | undefined>;
   get(key: K, fallback: V): Promise<V>;
   get(key: K, fallback?: V): Promise<V | undefined> {
     return this.call('get', key, fallback);
   }
+  /** Stores `value` under `key` (`d[key] = value`). */
   set(key: K, value: V): Promise<void> {
     return this.call('set', key, value);
   }
+  /** Whether `key` is in the dict (`key in d`). */
   has(key: K): Promise<boolean> {
     return this.call('has', key);
   }
+  /** Removes `key`; resolves `true` if it was there. */
   delete(key: K): Promise<boolean> {
     return this.call('delete', key);
   }
+  /** A copy of the keys, in insertion order. */
   keys(): Promise<K[]> {
     return this.call('keys');
   }
+  /** A copy of the values, in insertion order. */
   values(): Promise<V[]> {
     return this.call('values');
   }
+  /** A copy of the `[key, value]` pairs, in insertion order. */
   entries(): Promise<[K, V][]> {
     return this.call('entries');
   }
+  /** How many keys the dict holds (`len(d)`). */
   size(): Promise<number> {
     return this.call('size');
   }
+  /** Removes every key. */
   clear(): Promise<void> {
     return this.call('clear');
   }
@@ -73,24 +82,31 @@ export class DictProxy<K = unknown, V = unknown> extends ManagedProxy {
 
 /** A list held by a manager. Negative indexes count from the end, as in Python. */
 export class ListProxy<T = unknown> extends ManagedProxy {
+  /** Adds `value` at the end. */
   append(value: T): Promise<void> {
     return this.call('append', value);
   }
+  /** Adds every item of `values` at the end, in order. */
   extend(values: T[]): Promise<void> {
     return this.call('extend', values);
   }
+  /** The item at `index` (negative counts from the end); rejects with `RangeError` outside the list. */
   get(index: number): Promise<T> {
     return this.call('get', index);
   }
+  /** Replaces the item at `index` (negative counts from the end); rejects with `RangeError` outside the list. */
   set(index: number, value: T): Promise<void> {
     return this.call('set', index, value);
   }
+  /** Removes and returns the last item; rejects with `RangeError` on an empty list. */
   pop(): Promise<T> {
     return this.call('pop');
   }
+  /** How many items the list holds (`len(l)`). */
   length(): Promise<number> {
     return this.call('length');
   }
+  /** A copy of the whole list. */
   toArray(): Promise<T[]> {
     return this.call('toArray');
   }
@@ -98,24 +114,31 @@ export class ListProxy<T = unknown> extends ManagedProxy {
 
 /** A queue held by a manager: `get` rejects with `Empty`, `put` with `Full`, after `timeout` ms. */
 export class QueueProxy<T = unknown> extends ManagedProxy {
+  /** Adds `item`, waiting for room; rejects with `Full` after `timeout` ms (or at once with `blocking: false`). */
   put(item: T, options?: BlockingOptions): Promise<void> {
     return this.call('put', item, options);
   }
+  /** Adds `item` only if there is room now; rejects with `Full` otherwise. */
   putNowait(item: T): Promise<void> {
     return this.call('putNowait', item);
   }
+  /** Takes the next item, waiting for one; rejects with `Empty` after `timeout` ms (or at once with `blocking: false`). */
   get(options?: BlockingOptions): Promise<T> {
     return this.call('get', options);
   }
+  /** Takes the next item only if there is one now; rejects with `Empty` otherwise. */
   getNowait(): Promise<T> {
     return this.call('getNowait');
   }
+  /** How many items are waiting. */
   qsize(): Promise<number> {
     return this.call('qsize');
   }
+  /** Whether no item is waiting. */
   empty(): Promise<boolean> {
     return this.call('empty');
   }
+  /** Whether the queue holds `maxsize` items. */
   full(): Promise<boolean> {
     return this.call('full');
   }
@@ -127,9 +150,11 @@ export class LockProxy extends ManagedProxy {
   acquire(options?: BlockingOptions): Promise<boolean> {
     return this.call('acquire', options);
   }
+  /** Frees the lock; rejects if it is not held. */
   release(): Promise<void> {
     return this.call('release');
   }
+  /** Whether someone holds the lock now. */
   locked(): Promise<boolean> {
     return this.call('locked');
   }
@@ -141,18 +166,23 @@ export class LockProxy extends ManagedProxy {
 
 /** A number (or bigint) held by a manager; `add`, `sub` and `compareExchange` return the previous value. */
 export class ValueProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
+  /** The current value. */
   get(): Promise<ValueOf<T>> {
     return this.call('get');
   }
+  /** Stores `value`. */
   set(value: ValueOf<T>): Promise<void> {
     return this.call('set', value);
   }
+  /** Adds `n` atomically and returns the previous value (integer types). */
   add(n: ValueOf<T>): Promise<ValueOf<T>> {
     return this.call('add', n);
   }
+  /** Subtracts `n` atomically and returns the previous value (integer types). */
   sub(n: ValueOf<T>): Promise<ValueOf<T>> {
     return this.call('sub', n);
   }
+  /** Stores `replacement` if the value is `expected`; returns the previous value either way. */
   compareExchange(expected: ValueOf<T>, replacement: ValueOf<T>): Promise<ValueOf<T>> {
     return this.call('compareExchange', expected, replacement);
   }

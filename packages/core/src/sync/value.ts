@@ -68,6 +68,7 @@ export class Value<T extends TypeSpec = TypeSpec> {
     return (this.#t.integer ? Atomics.load(this.#cell as Int32Array, 0) : this.#cell[0]) as ValueOf<T>;
   }
 
+  /** Stores `v` (an atomic store for integer types). */
   set value(v: ValueOf<T>) {
     const checked = checkElement(this.#t, v, 'value');
     if (this.#t.integer) Atomics.store(this.#cell as Int32Array, 0, checked as number);
