@@ -30,6 +30,9 @@ const browser = () => ({
   }),
   instances: [{ browser: 'chromium' as const }],
   screenshotFailures: false,
+  // Vitest's default of 30 s to reach the page ran out on a loaded CI machine (transform and import of the
+  // suite took 100 s there): the whole project then ran nothing.
+  connectTimeout: 180_000,
 });
 
 export default defineConfig({

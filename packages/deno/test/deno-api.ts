@@ -13,7 +13,7 @@ export interface DenoTestApi {
   execPath(): string;
   Command: new (
     command: string,
-    options: { args: string[]; cwd: string; stdout: 'piped'; stderr: 'piped' },
+    options: { args: string[]; cwd: string; stdout: 'piped'; stderr: 'piped'; signal?: AbortSignal | undefined },
   ) => { output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }> };
 }
 

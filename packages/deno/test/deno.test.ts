@@ -17,9 +17,10 @@ const deepEqual = (actual: unknown, expected: unknown, message = ''): void =>
 
 const packageDir = new URL('..', import.meta.url).pathname;
 
-async function run(fixture: string, flags: string[] = ['-A']): Promise<{ code: number; lines: string[]; stderr: string }> {
+async function run(fixture: string, flags: string[] = ['-A'], timeoutMs?: number): Promise<{ code: number; lines: string[]; stderr: string }> {
   const args = ['run', '--no-prompt', '--no-check', ...flags, `test/fixtures/${fixture}`];
-  const out = await new Deno.Command(Deno.execPath(), { args, cwd: packageDir, stdout: 'piped', stderr: 'piped' }).output();
+  const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const out = await new Deno.Command(Deno.execPath(), { args, cwd: packageDir, stdout: 'piped', stderr: 'piped', signal }).output();
   const text = new TextDecoder().decode(out.stdout);
   return { code: out.code, lines: text.trim().split('\n'), stderr: new TextDecoder().decode(out.stderr) };
 }
@@ -31,6 +32,14 @@ test("the child's output reaches stdout before join() resolves (seed Q3)", async
   const { code, lines } = await run('print-order.ts');
   equal(code, 0);
   deepEqual(lines, [0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]));
+});
+
+test('a running child keeps the program alive until it ends; then the program ends by itself', async () => {
+  // The non-daemon child's line, printed after the program's own last line, shows the program lived on
+  // until that child was done; a program that did not end then would hit the time limit.
+  const { code, lines, stderr } = await run('lifetime.ts', ['-A'], 60_000);
+  equal(code, 0, stderr);
+  deepEqual(lines, ['[2,3,4]', 'main done true', 'child finished']);
 });
 
 test('Deno.exit(n) and self.close() in a child are noticed', async () => {

@@ -246,9 +246,9 @@ export function syncSuite(h: Harness): void {
         ok(await lock.acquire({ timeout: 10_000 }), "the Condition's lock is the one given");
         cond.notify(2);
         lock.release();
-        await until(() => woken.value === 2, 20_000, 'two waiters woken');
+        await until(() => woken.value >= 2, 20_000, 'waiters woken by notify(2)');
         // The third is still waiting: it needs a notify of its own.
-        ok(await cond.withLock(() => woken.value === 2), 'notify(2) woke exactly two');
+        equal(await cond.withLock(() => woken.value), 2, 'waiters woken by notify(2)');
         equal(await cond.withLock(() => waiting.value), 3);
         await cond.withLock(() => cond.notifyAll());
         deepEqual(await Promise.all(waits), [true, true, true]);

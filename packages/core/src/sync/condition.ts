@@ -2,8 +2,11 @@
  * `Condition`: wait until notified, holding a lock around the check, as
  * Python's `multiprocessing.Condition`. The lock (an `RLock` by default) guards
  * the shared state; waiters sleep on a generation cell that `notify` bumps.
- * As with any condition variable, a woken waiter re-checks its predicate
- * (`waitFor` does that for you).
+ * `notify(n)` also hands out at most `n` grants (never more than there are
+ * waiters): a waiter returns only with a grant, so no more than `n` return,
+ * even one that had released the lock but not yet gone to sleep when the
+ * notify came. As with any condition variable, a woken waiter re-checks its
+ * predicate (`waitFor` does that for you).
  */
 import { MpError } from '../errors.js';
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
@@ -14,6 +17,13 @@ import type { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
 type WaitOptions = Omit<BlockingOptions, 'blocking'>;
+
+/** The cells: the generation waiters sleep on, the grants left to take, the waiters inside `wait`. */
+const GENERATION = 0;
+const GRANTS = 1;
+const WAITERS = 2;
+/** What `notifyAll` grants (clamped to the waiters, like any notify). */
+const ALL = 0x3fffffff;
 
 function isRLock(lock: Lock | RLock): lock is RLock {
   return typeof (lock as Partial<RLock>).isOwned === 'function';
@@ -35,7 +45,7 @@ export class Condition {
       throw new TypeError(`lock must be a Lock or an RLock, got ${show(lock)}`);
     }
     this.#lock = lock ?? new RLock();
-    this.#cells = cells ?? sharedCells(1, 'Condition');
+    this.#cells = cells ?? sharedCells(3, 'Condition');
   }
 
   /** Acquires the condition's lock; resolves `false` if `timeout` ms passed. */
@@ -75,21 +85,53 @@ export class Condition {
   }
 
   *#sleep(generation: number, deadline: number): Steps<boolean> {
-    if (Atomics.load(this.#cells, 0) !== generation) return true;
-    if (remaining(deadline) === 0) return false;
-    const r = yield { cells: this.#cells, index: 0, expected: generation, deadline };
-    return r !== 'timed-out' || Atomics.load(this.#cells, 0) !== generation;
+    const c = this.#cells;
+    for (;;) {
+      const now = Atomics.load(c, GENERATION);
+      if (now !== generation) {
+        if (this.#takeGrant()) return true;
+        // That notify's grants went to other waiters: wait for the next one.
+        generation = now;
+        continue;
+      }
+      if (remaining(deadline) === 0) return false;
+      const r = yield { cells: c, index: GENERATION, expected: generation, deadline };
+      if (r === 'timed-out' && Atomics.load(c, GENERATION) === generation) return false;
+    }
+  }
+
+  #takeGrant(): boolean {
+    const c = this.#cells;
+    for (let g = Atomics.load(c, GRANTS); g > 0; g = Atomics.load(c, GRANTS)) {
+      if (Atomics.compareExchange(c, GRANTS, g, g - 1) === g) return true;
+    }
+    return false;
+  }
+
+  /** Hands out up to `n` more grants, no more than there are waiters, and wakes that many sleepers. */
+  #grant(n: number): void {
+    const c = this.#cells;
+    // Held lock: no waiter can register meanwhile; one leaving on a timeout only lowers the count.
+    for (;;) {
+      const g = Atomics.load(c, GRANTS);
+      const next = Math.min(g + n, Atomics.load(c, WAITERS));
+      if (Atomics.compareExchange(c, GRANTS, g, Math.max(next, 0)) === g) break;
+    }
+    Atomics.add(c, GENERATION, 1);
+    notify(c, GENERATION, n);
   }
 
   /** Releases the lock, waits for a notify (or `timeout` ms), takes the lock back; `false` on timeout. */
   async wait(options?: WaitOptions): Promise<boolean> {
     this.#checkHeld('wait');
     const deadline = deadlineFrom(options, false);
-    const generation = Atomics.load(this.#cells, 0);
+    const generation = Atomics.load(this.#cells, GENERATION);
+    Atomics.add(this.#cells, WAITERS, 1);
     const depth = this.#releaseFully();
     try {
       return await runAsync(this.#sleep(generation, deadline));
     } finally {
+      Atomics.sub(this.#cells, WAITERS, 1);
       await this.#lock.acquire();
       this.#restore(depth);
     }
@@ -99,11 +141,13 @@ export class Condition {
   waitSync(options?: WaitOptions): boolean {
     this.#checkHeld('wait');
     const deadline = deadlineFrom(options, false);
-    const generation = Atomics.load(this.#cells, 0);
+    const generation = Atomics.load(this.#cells, GENERATION);
+    Atomics.add(this.#cells, WAITERS, 1);
     const depth = this.#releaseFully();
     try {
       return runSync(this.#sleep(generation, deadline), 'condition.wait');
     } finally {
+      Atomics.sub(this.#cells, WAITERS, 1);
       this.#lock.acquireSync();
       this.#restore(depth);
     }
@@ -139,15 +183,13 @@ export class Condition {
   notify(n = 1): void {
     checkInteger('n', n, 0);
     this.#checkHeld('notify');
-    Atomics.add(this.#cells, 0, 1);
-    notify(this.#cells, 0, n);
+    if (n > 0) this.#grant(n);
   }
 
   /** Wakes every waiter. The lock must be held. */
   notifyAll(): void {
     this.#checkHeld('notifyAll');
-    Atomics.add(this.#cells, 0, 1);
-    notify(this.#cells, 0);
+    this.#grant(ALL);
   }
 
   /** @internal */
