@@ -223,6 +223,9 @@ function slope(xs, ys) {
 }
 
 /**
+ * Runs at least `tasks` tasks — per round a map of 50,000 items, an imapUnordered of 5,000 and
+ * 5,000 applies (1,000 at a time) — and every 5 rounds samples the RSS and, after a full GC where
+ * `--expose-gc` allows it, the heap. The trend is the least-squares slope over the second half.
  * @param {{ Pool: any, task: any }} api
  * @param {{ root: URL, tasks?: number, log?: (s: string) => void }} o
  */
@@ -235,36 +238,54 @@ export async function soak(api, o) {
   const samples = [];
   const t0 = Date.now();
   let done = 0;
+  let applies = 0;
   let rounds = 0;
-  const items = Array.from({ length: 100_000 }, (_, i) => i);
+  const items = Array.from({ length: 50_000 }, (_, i) => i);
+  const gc = globalThis.gc;
+  const sample = () => {
+    gc?.();
+    const m = process.memoryUsage();
+    samples.push({ s: (Date.now() - t0) / 1000, tasks: done, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 });
+  };
   while (done < target) {
     const r = await pool.map(squ, items);
-    if (r.length !== items.length || r[99_999] !== 99_999 ** 2) throw new Error(`soak: wrong map result in round ${rounds}`);
+    if (r.length !== items.length || r[49_999] !== 49_999 ** 2) throw new Error(`soak: wrong map result in round ${rounds}`);
     done += items.length;
     let k = 0;
-    for await (const v of pool.imapUnordered(squ, items.slice(0, 2_000), { chunksize: 50 })) k += v >= 0 ? 1 : 0;
+    for await (const v of pool.imapUnordered(squ, items.slice(0, 5_000), { chunksize: 50 })) k += v >= 0 ? 1 : 0;
+    if (k !== 5_000) throw new Error(`soak: imapUnordered gave ${k} of 5000 in round ${rounds}`);
     done += k;
-    const applies = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.apply(squ, [i])));
-    done += applies.length;
+    for (let b = 0; b < 5; b++) {
+      const got = await Promise.all(Array.from({ length: 1_000 }, (_, i) => pool.apply(squ, [i])));
+      if (got[999] !== 999 ** 2) throw new Error(`soak: wrong apply result in round ${rounds}`);
+      done += got.length;
+      applies += got.length;
+    }
     rounds++;
     if (rounds % 5 === 0) {
-      samples.push({ s: (Date.now() - t0) / 1000, tasks: done, rssMb: process.memoryUsage().rss / 2 ** 20 });
-      if (rounds % 50 === 0) o.log?.(`soak: ${done.toLocaleString('en-US')} tasks, RSS ${samples.at(-1).rssMb.toFixed(1)} MB`);
+      sample();
+      if (rounds % 50 === 0) o.log?.(`soak: ${done.toLocaleString('en-US')} tasks, RSS ${samples.at(-1).rssMb.toFixed(1)} MB, heap ${samples.at(-1).heapMb.toFixed(1)} MB`);
     }
   }
+  sample();
   await pool.terminate();
   const second = samples.slice(Math.floor(samples.length / 2));
-  const perMillion = slope(
+  const per = (key) => slope(
     second.map((x) => x.tasks / 1e6),
-    second.map((x) => x.rssMb),
+    second.map((x) => x[key]),
   );
   return {
     tasks: done,
+    applies,
     seconds: (Date.now() - t0) / 1000,
+    gc: typeof gc === 'function',
     samples,
-    rssFirstMb: samples[0]?.rssMb,
-    rssLastMb: samples.at(-1)?.rssMb,
+    rssFirstMb: samples[0].rssMb,
+    rssLastMb: samples.at(-1).rssMb,
     rssMaxMb: Math.max(...samples.map((x) => x.rssMb)),
-    mbPerMillionSecondHalf: perMillion,
+    heapFirstMb: samples[0].heapMb,
+    heapLastMb: samples.at(-1).heapMb,
+    rssPerMillion: per('rssMb'),
+    heapPerMillion: per('heapMb'),
   };
 }

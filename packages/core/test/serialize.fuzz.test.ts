@@ -22,6 +22,8 @@ import { fuzzSettings } from '../src/conformance/model-suite.ts';
 
 const settings = fuzzSettings(200);
 const params = { seed: settings.seed, numRuns: settings.runs, ...(settings.path ? { path: settings.path } : {}) };
+/** A test's time limit, grown with the number of runs (`pnpm fuzz` asks for many). */
+const limit = 30_000 + settings.runs * 200;
 
 // ---- values ----
 
@@ -249,7 +251,7 @@ describe('serializer fuzz: values round-trip like structuredClone', () => {
       }),
       params,
     );
-  });
+  }, limit);
 
   it(`through a Queue (${params.numRuns} values)`, async () => {
     const q = new Queue<unknown>({ bufferSize: 1 << 22 });
@@ -261,7 +263,7 @@ describe('serializer fuzz: values round-trip like structuredClone', () => {
       }),
       params,
     );
-  });
+  }, limit);
 
   it(`through a Pipe (${params.numRuns} values)`, async () => {
     const [a, b] = Pipe<unknown>({ bufferSize: 1 << 22 });
@@ -273,7 +275,7 @@ describe('serializer fuzz: values round-trip like structuredClone', () => {
       }),
       params,
     );
-  });
+  }, limit);
 });
 
 // ---- bytes ----
@@ -299,7 +301,7 @@ describe('serializer fuzz: bytes the reader is given', () => {
   it(`random byte strings end in a value or a clear TypeError (${params.numRuns * 5})`, () => {
     const tagged = fc.tuple(fc.integer({ min: 0, max: 20 }), fc.uint8Array({ maxLength: 64 })).map(([tag, rest]) => Uint8Array.of(tag, ...rest));
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 256 }), tagged), (bytes) => read(bytes)), { ...params, numRuns: params.numRuns * 5 });
-  });
+  }, limit);
 
   it(`every truncation and single-byte change of a valid encoding is refused clearly (${params.numRuns} values)`, () => {
     fc.assert(
@@ -324,7 +326,7 @@ describe('serializer fuzz: bytes the reader is given', () => {
       }),
       params,
     );
-  });
+  }, limit);
 
   it('lengths that claim more than the input holds are refused before anything is allocated', () => {
     const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];

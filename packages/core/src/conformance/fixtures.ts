@@ -392,7 +392,11 @@ export async function postRaw(messages: unknown[]): Promise<string> {
   };
   let post: (m: unknown) => void;
   let via: string;
-  if (typeof g.process?.send === 'function') {
+  if (g.Deno !== undefined && typeof g.postMessage === 'function') {
+    // Deno has a process.send that throws in workers.
+    post = (m) => g.postMessage!(m);
+    via = 'postMessage';
+  } else if (typeof g.process?.send === 'function') {
     post = (m) => g.process!.send!(m);
     via = 'process.send';
   } else if (typeof g.postMessage === 'function' && (g.Deno !== undefined || g.process?.versions?.bun !== undefined || g.process === undefined)) {

@@ -52,7 +52,7 @@ function callArb(timeoutMs: number): fc.Arbitrary<CallSpec> {
       ),
       shape: fc.constantFrom('array', 'gen', 'agen' as const),
       chunksize: fc.option(fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 700 })), { nil: undefined }),
-      specials: fc.array(fc.tuple(fc.nat(), itemArb), { maxLength: 3 }),
+      specials: fc.array(fc.tuple(fc.nat(), itemArb), { maxLength: 5 }),
       inputFails: fc.option(fc.nat(), { nil: undefined }),
       timeout: fc.boolean(),
       abort: fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 250 })), { nil: undefined }),
