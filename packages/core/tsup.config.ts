@@ -6,6 +6,7 @@ export default defineConfig({
     worker: 'src/worker.ts',
     'conformance/index': 'src/conformance/index.ts',
     'conformance/fixtures': 'src/conformance/fixtures.ts',
+    'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
   },
   format: ['esm'],
   target: 'es2022',

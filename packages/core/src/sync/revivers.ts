@@ -12,7 +12,7 @@ import { RLock } from './rlock.js';
 import { BoundedSemaphore, Semaphore } from './semaphore.js';
 import { SharedArray, type SharedArrayState } from './shared-array.js';
 import { Value, type ValueState } from './value.js';
-import { reviveProxy } from './manager-proxies.js';
+import { reviveProxy } from './revive-proxy.js';
 import type { ChannelState } from '../internal/channel.js';
 import { reviveQueue } from './queue.js';
 import { reviveJoinableQueue } from './joinable-queue.js';

@@ -1,0 +1,92 @@
+/**
+ * Task functions for the round-2 parity suites (the rest of the Manager,
+ * `register`, `wait`, `SharedMemory`), sent by reference. Test code only.
+ */
+import type { RemoteError } from '../errors.js';
+import type { ValueProxy } from '../sync/manager-proxies.js';
+import type { BarrierProxy, ConditionProxy, EventProxy, RLockProxy, SemaphoreProxy } from '../sync/manager-sync-proxies.js';
+import type { ArrayProxy, JoinableQueueProxy, NamespaceProxy } from '../sync/manager-data-proxies.js';
+
+const T = 30_000;
+
+/** Waits for `ready`, then records `key` in `ns`; returns what the wait returned. */
+export async function awaitManagedEvent(ready: EventProxy, ns: NamespaceProxy, key: string): Promise<boolean> {
+  const set = await ready.wait({ timeout: T });
+  await ns.set(key, set);
+  return set;
+}
+
+/** One party of a managed barrier: its arrival index. */
+export function managedBarrierParty(barrier: BarrierProxy): Promise<number> {
+  return barrier.wait({ timeout: T });
+}
+
+/** Holds the semaphore while bumping `inside`, recording the most ever inside at once in `most`. */
+export async function managedCrowd(sem: SemaphoreProxy, inside: ValueProxy<'i32'>, most: ValueProxy<'i32'>, rounds: number): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await sem.withLock(async () => {
+      const now = (await inside.add(1)) + 1;
+      for (let seen = await most.get(); now > seen; seen = await most.get()) {
+        if ((await most.compareExchange(seen, now)) === seen) break;
+      }
+      await new Promise((r) => setTimeout(r, 1));
+      await inside.sub(1);
+    });
+  }
+}
+
+/** Waits on a managed condition until `ns.ready` is true; says it entered first (`ns.entered`). */
+export async function managedConditionWaiter(cond: ConditionProxy, ns: NamespaceProxy): Promise<string> {
+  await cond.acquire({ timeout: T });
+  try {
+    await ns.set('entered', true);
+    const ok = await cond.waitFor(async () => (await ns.get('ready')) === true, { timeout: T });
+    return ok ? 'woke' : 'timed out';
+  } finally {
+    await cond.release();
+  }
+}
+
+/** Re-enters an RLock held by no one, then tries to release one the parent holds. */
+export async function managedRLockChecks(mine: RLockProxy, theirs: RLockProxy): Promise<{ depth2: boolean; foreign: string }> {
+  await mine.acquire();
+  const depth2 = await mine.acquire({ timeout: 1_000 });
+  await mine.release();
+  await mine.release();
+  const foreign = await theirs.release().then(
+    () => 'released',
+    (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`,
+  );
+  return { depth2, foreign };
+}
+
+/** Takes `count` items off a managed JoinableQueue, marking each done; returns their sum. */
+export async function managedJoinableConsumer(q: JoinableQueueProxy<number>, count: number): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    sum += await q.get({ timeout: T });
+    await q.taskDone();
+  }
+  return sum;
+}
+
+/** Writes `i * factor` into the managed array at each of `indexes`. */
+export async function fillManagedArray(array: ArrayProxy<'f64'>, indexes: number[], factor: number): Promise<number> {
+  for (const i of indexes) await array.set(i, i * factor);
+  return indexes.length;
+}
+
+/** A registered counter, reached anywhere inside the arguments: `n` increments. */
+export async function bumpRegistered(holder: { deep: [{ inc(by?: number): Promise<number> }] }, n: number): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < n; i++) last = await holder.deep[0].inc(1);
+  return last;
+}
+
+/** What a registered proxy's errors look like in a worker. */
+export async function registeredErrors(c: Record<string, (...args: unknown[]) => Promise<unknown>>): Promise<string[]> {
+  const out: string[] = [];
+  await c.boom!().catch((e: unknown) => out.push(`${(e as Error).name}/${(e as RemoteError).remoteName}: ${(e as Error).message}`));
+  await c.secret!().catch((e: unknown) => out.push(`${(e as Error).name}: ${(e as Error).message}`));
+  return out;
+}

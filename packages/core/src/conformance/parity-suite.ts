@@ -1,0 +1,7 @@
+/** Conformance for Python parity, round 2 (API.md section 5c): every suite of it, in the order they run. */
+import type { Harness } from './harness.js';
+import { parityManagerSuite } from './parity-manager-suite.js';
+
+export function paritySuite(h: Harness): void {
+  parityManagerSuite(h);
+}
