@@ -90,3 +90,34 @@ export async function registeredErrors(c: Record<string, (...args: unknown[]) =>
   await c.secret!().catch((e: unknown) => out.push(`${(e as Error).name}: ${(e as Error).message}`));
   return out;
 }
+
+// ---- shared memory (parity-shm-suite) ----
+import type { SharedMemory } from '../sync/shared-memory.js';
+import type { ShareableList, ShareableValue } from '../sync/shareable-list.js';
+
+/** Fills bytes `from`..`to` of the block with `value`; returns the size this side sees. */
+export function shmFill(shm: SharedMemory, from: number, to: number, value: number): number {
+  shm.buf.fill(value, from, to);
+  return shm.size;
+}
+
+/** The sum of the block's bytes, as this side sees them. */
+export function shmSum(shm: SharedMemory): number {
+  let sum = 0;
+  for (const b of shm.buf) sum += b;
+  return sum;
+}
+
+/** Reads the list, writes slot 0 and 1, and tries a value too long for slot 1. */
+export function editShareableList(sl: ShareableList): { seen: ShareableValue[]; refused: string } {
+  const seen = sl.toArray();
+  sl.set(0, (sl.get(0) as number) + 1);
+  sl.set(1, 'worker!');
+  let refused = '';
+  try {
+    sl.set(1, 'x'.repeat(64));
+  } catch (error) {
+    refused = `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  return { seen, refused };
+}
