@@ -43,6 +43,9 @@ export { DictProxy, ListProxy, QueueProxy, LockProxy, ValueProxy } from './sync/
 export { EventProxy, RLockProxy, ConditionProxy, SemaphoreProxy, BoundedSemaphoreProxy, BarrierProxy } from './sync/manager-sync-proxies.js';
 export { JoinableQueueProxy, ArrayProxy, NamespaceProxy } from './sync/manager-data-proxies.js';
 export type { RegisterOptions, Factory, RegisteredProxy, PublicMethods } from './sync/manager.js';
+// multiprocessing.connection.wait (API.md section 5c).
+export { wait, waitSync } from './sync/wait-objects.js';
+export type { Waitable, WaitOptions } from './sync/wait-objects.js';
 // multiprocessing.shared_memory (API.md section 5c).
 export { SharedMemory } from './sync/shared-memory.js';
 export { ShareableList } from './sync/shareable-list.js';

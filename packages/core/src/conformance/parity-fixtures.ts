@@ -121,3 +121,32 @@ export function editShareableList(sl: ShareableList): { seen: ShareableValue[]; 
   }
   return { seen, refused };
 }
+
+// ---- wait (parity-wait-suite) ----
+import type { Connection } from '../sync/pipe.js';
+import type { Event } from '../sync/event.js';
+import { waitSync } from '../sync/wait-objects.js';
+
+/**
+ * Says hello (`-1 - id`), then each round waits for a go on `go`, spins up to 0.5 ms (so the sends
+ * land at scattered moments of the receiver's `wait`), and sends `id * 1000 + round` on `out`.
+ */
+export function sendOnGo(go: Connection<number>, out: Connection<number>, id: number, rounds: number): number {
+  out.sendSync(-1 - id, { timeout: T });
+  for (let r = 0; r < rounds; r++) {
+    go.recvSync({ timeout: T });
+    const until = performance.now() + Math.random() * 0.5;
+    while (performance.now() < until) {
+      // scatter the sends
+    }
+    out.sendSync(id * 1000 + r, { timeout: T });
+  }
+  return rounds;
+}
+
+/** Says it started, then `waitSync`s on `conns`; returns the indexes of the ready ones and what they carried. */
+export function waitSyncIndexes(conns: Connection[], started: Event, timeout: number): { ready: number[]; got: unknown[] } {
+  started.set();
+  const ready = waitSync(conns, { timeout });
+  return { ready: ready.map((c) => conns.indexOf(c)), got: ready.map((c) => c.recvSync()) };
+}

@@ -2,8 +2,10 @@
 import type { Harness } from './harness.js';
 import { parityManagerSuite } from './parity-manager-suite.js';
 import { parityShmSuite } from './parity-shm-suite.js';
+import { parityWaitSuite } from './parity-wait-suite.js';
 
 export function paritySuite(h: Harness): void {
   parityManagerSuite(h);
   parityShmSuite(h);
+  parityWaitSuite(h);
 }
