@@ -15,8 +15,8 @@ describe('wait', () => {
     const [a, a2] = Pipe();
     const [b, b2] = Pipe();
     const q = new Queue<number>();
-    b2.send('b first');
-    a2.send('a second');
+    await b2.send('b first');
+    await a2.send('a second');
     expect(await wait([q, a, b])).toEqual([a, b]);
     q.putNowait(1);
     expect(await wait([b, q, a])).toEqual([b, q, a]);

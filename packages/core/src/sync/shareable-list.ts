@@ -11,7 +11,7 @@
  */
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
-import { SharedMemory, reviveSharedMemory, type SharedMemoryState } from './shared-memory.js';
+import { SharedMemory } from './shared-memory.js';
 
 /** What a slot may hold. */
 export type ShareableValue = number | bigint | boolean | string | Uint8Array | null;
