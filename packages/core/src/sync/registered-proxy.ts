@@ -19,8 +19,12 @@ export type RegisteredProxy<T, E extends string = PublicMethods<T>> = {
 
 /** Read through to the target (never a remote call): what JavaScript itself asks of an object. */
 const LOCAL = new Set(['constructor', 'toString', 'valueOf', 'toLocaleString']);
-/** Answered `undefined`: `then` would make the proxy look like a promise to `await`. */
-const ABSENT = new Set(['then', 'toJSON']);
+/**
+ * Answered `undefined` unless exposed: names that tools probe for to decide what an object is (`then`
+ * would make the proxy look like a promise to `await`, and can never be exposed; test matchers and
+ * serializers ask for the others).
+ */
+const ABSENT = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType', 'inspect']);
 
 
 /** @internal Builds the proxy for `ref` (here, or in a worker that received one). */
@@ -45,8 +49,9 @@ export function makeRegisteredProxy(ref: ProxyRef): object {
         const v: unknown = Reflect.get(t, prop, t);
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       }
-      if (ABSENT.has(prop)) return undefined;
-      return methods.get(prop) ?? refuse(prop);
+      const method = methods.get(prop);
+      if (method) return method;
+      return ABSENT.has(prop) ? undefined : refuse(prop);
     },
     has: (_t, prop) => typeof prop === 'string' && methods.has(prop),
     set(_t, prop) {
