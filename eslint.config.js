@@ -13,7 +13,7 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '.ci/*.mjs'],
+          allowDefaultProject: ['*.js', '.ci/*.mjs', 'tools/*.d.mts'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

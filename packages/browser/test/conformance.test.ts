@@ -16,7 +16,7 @@ runConformance({
   runtime: 'browser',
   context: 'thread',
   api,
-  features: { resourceLimits: false, transferMoves: true, sharedMemory: true, exitCodes: false, mainThreadBlocks: false },
+  features: { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false },
   describe,
   it: (name, body, timeout) => it(name, body, timeout),
   skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),

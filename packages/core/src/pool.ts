@@ -182,6 +182,16 @@ export class Pool {
    * await pool.apply((a: number, b: number) => a + b, [1, 2]); // 3
    */
   apply<A extends unknown[], R>(fn: TaskFn<A, R>, args?: A, options?: ApplyOptions): Promise<Awaited<R>> {
+    // A method that returns a promise never throws (API.md 7): every failure is a rejection.
+    try {
+      return this.#apply<Awaited<R>>(fn, args, options);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the error as it was raised
+      return Promise.reject(error);
+    }
+  }
+
+  #apply<R>(fn: unknown, args: unknown, options: unknown): Promise<R> {
     this.#open('apply');
     const ref = this.#fn(fn);
     const list = args ?? [];
@@ -207,16 +217,59 @@ export class Pool {
     // Only objects can be or hold shared objects: the common case of plain values skips the walk.
     const sharing = { found: false };
     const sent = objects ? (encodeShared(data, this.#to, 'args', sharing) as unknown[]) : data;
-    return new ApplyCall<Awaited<R>>(this.#engine, { fn: ref, timeout, signal }, sent, transfer, sharing.found).promise;
+    return new ApplyCall<R>(this.#engine, { fn: ref, timeout, signal }, sent, transfer, sharing.found).promise;
   }
 
+  /** `map`/`starmap`: every failure, from bad arguments to an input that throws, is a rejection. */
   #mapCall<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean): Promise<R[]> {
+    try {
+      this.#open(method);
+      if (!isIterable(iterable) && isAsyncIterable(iterable)) return this.#mapAsyncInput<R>(method, fn, iterable, options, star);
+      return this.#mapList<R>(method, fn, iterable, options, star);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the error as it was raised
+      return Promise.reject(error);
+    }
+  }
+
+  /** `map` over an async iterable: its items are read first (the call's signal stops the reading), then mapped as a list. */
+  async #mapAsyncInput<R>(method: string, fn: unknown, iterable: AsyncIterable<unknown>, options: unknown, star: boolean): Promise<R[]> {
+    this.#fn(fn);
+    const { signal } = this.#common(options, MAP_OPTIONS);
+    const items: unknown[] = [];
+    const it = iterable[Symbol.asyncIterator]();
+    // An abort settles the call at once, even while the input is still waiting to yield.
+    let onAbort: (() => void) | undefined;
+    const aborted = signal
+      ? new Promise<never>((_, reject) => {
+          onAbort = () => reject(signal.reason as Error);
+          signal.addEventListener('abort', onAbort, { once: true });
+        })
+      : undefined;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const r = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+        if (r.done) break;
+        items.push(r.value);
+      }
+    } catch (error) {
+      // Stop a source that is still open (an abort); one that threw has ended itself.
+      if (signal?.aborted) void Promise.resolve(it.return?.()).catch(() => undefined);
+      throw error;
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+    return this.#mapList<R>(method, fn, items, options, star);
+  }
+
+  #mapList<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean): Promise<R[]> {
     this.#open(method);
     const ref = this.#fn(fn);
     if (!isIterable(iterable)) {
-      throw new TypeError(`iterable must be an iterable (an array, a Set, a generator…), got ${show(iterable)}`);
+      throw new TypeError(`iterable must be an iterable or async iterable (an array, a Set, a generator…), got ${show(iterable)}`);
     }
-    const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,onProgress,');
+    const { o, timeout, signal } = this.#common(options, MAP_OPTIONS);
     let items: unknown[] = Array.isArray(iterable) ? iterable : [...iterable];
     let copied = !Array.isArray(iterable);
     const sharing = { found: false };
@@ -255,12 +308,13 @@ export class Pool {
 
   /**
    * Calls `fn(item)` for every item, in parallel; resolves to the results in input order.
-   * Rejects on the first error and hands out none of the rest of the call's work.
+   * Rejects on the first error and hands out none of the rest of the call's work. The input may be
+   * an iterable or an async iterable (read to its end first; use `imap` to read lazily).
    *
    * @example
    * await pool.map((n: number) => n ** 2, [1, 2, 3]); // [1, 4, 9]
    */
-  map<A, R>(fn: TaskFn<[A], R>, iterable: Iterable<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+  map<A, R>(fn: TaskFn<[A], R>, iterable: Items<A>, options?: MapOptions): Promise<Awaited<R>[]> {
     return this.#mapCall<Awaited<R>>('map', fn, iterable, options, false);
   }
 
@@ -270,17 +324,26 @@ export class Pool {
    * @example
    * await pool.starmap((a: number, b: number) => a * b, [[1, 2], [3, 4]]); // [2, 12]
    */
-  starmap<A extends unknown[], R>(fn: TaskFn<A, R>, iterable: Iterable<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+  starmap<A extends unknown[], R>(fn: TaskFn<A, R>, iterable: Items<A>, options?: MapOptions): Promise<Awaited<R>[]> {
     return this.#mapCall<Awaited<R>>('starmap', fn, iterable, options, true);
   }
 
+  /** `imap`/`imapUnordered`: a failure at the call (bad arguments, a closed pool) is the iteration's first result. */
   #iter<R>(method: string, fn: unknown, iterable: unknown, options: unknown, ordered: boolean): AsyncIterableIterator<R> {
+    try {
+      return this.#iterCall<R>(method, fn, iterable, options, ordered);
+    } catch (error) {
+      return failedIteration<R>(error);
+    }
+  }
+
+  #iterCall<R>(method: string, fn: unknown, iterable: unknown, options: unknown, ordered: boolean): AsyncIterableIterator<R> {
     this.#open(method);
     const ref = this.#fn(fn);
     if (!isIterable(iterable) && !isAsyncIterable(iterable)) {
       throw new TypeError(`iterable must be an iterable or async iterable, got ${show(iterable)}`);
     }
-    const { o, timeout, signal } = this.#common(options, ',signal,timeout,chunksize,');
+    const { o, timeout, signal } = this.#common(options, ITER_OPTIONS);
     const chunksize = o.chunksize === undefined ? 1 : checkInteger('chunksize', o.chunksize, 1);
     const window = Math.max(4, this.#processes * 4);
     const settings = { fn: ref, timeout, signal, chunksize, window, ordered, to: this.#to };
@@ -353,6 +416,31 @@ function firstNonPrimitive(items: readonly unknown[], from: number): number {
     if (t === 'object' ? item !== null : t === 'function' || t === 'symbol') return i;
   }
   return -1;
+}
+
+const MAP_OPTIONS = ',signal,timeout,chunksize,onProgress,';
+const ITER_OPTIONS = ',signal,timeout,chunksize,';
+
+/** An iteration whose first `next()` rejects with `error`, then ends: how `imap` reports a failure at the call. */
+function failedIteration<R>(error: unknown): AsyncIterableIterator<R> {
+  let failure: { error: unknown } | undefined = { error };
+  const it: AsyncIterableIterator<R> = {
+    next() {
+      const f = failure;
+      failure = undefined;
+      // The error is passed through exactly as it was raised.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return f ? Promise.reject(f.error) : Promise.resolve({ done: true, value: undefined });
+    },
+    return() {
+      failure = undefined;
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
 }
 
 /** The most items one map task carries when a chunk may be split (see #mapCall). */

@@ -13,6 +13,7 @@ import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
 import { serveWorker } from './internal/rpc.js';
+import { rejecting } from './internal/rejecting.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -178,6 +179,10 @@ export class Process<A extends unknown[] = unknown[]> {
    * resolves with the child still alive, as Python's `join(timeout)`).
    */
   join(timeout?: number): Promise<void> {
+    return rejecting(() => this.#join(timeout));
+  }
+
+  #join(timeout: number | undefined): Promise<void> {
     if (!this.#handle) throw new MpError(`process '${this.#name}' cannot be joined before start()`);
     if (timeout === undefined) return this.#exited;
     checkTimeout('timeout', timeout);

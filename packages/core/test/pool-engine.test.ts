@@ -212,15 +212,26 @@ describe('scheduling over an in-memory runtime', () => {
   it('ordered imap waits for earlier results; unordered does not', async () => {
     const rt = fakeRuntime();
     const pool = new Pool({ processes: 2 }, rt);
-    const slowFirst = async (ms: number) => {
-      await new Promise((r) => setTimeout(r, ms));
-      return ms;
+    // Item 40 finishes only after item 1 has run (a handshake, not a race of timers: CI load cannot reorder it).
+    const slowFirst = async (x: number) => {
+      const g = globalThis as { __gate?: { opened: Promise<void>; open: () => void } };
+      if (!g.__gate) {
+        let open!: () => void;
+        const opened = new Promise<void>((resolve) => (open = resolve));
+        g.__gate = { opened, open };
+      }
+      if (x === 40) await g.__gate.opened;
+      else g.__gate.open();
+      return x;
     };
+    const gate = globalThis as { __gate?: unknown };
     const ordered: number[] = [];
     for await (const v of pool.imap(slowFirst, [40, 1, 2])) ordered.push(v);
     expect(ordered).toEqual([40, 1, 2]);
+    delete gate.__gate;
     const unordered: number[] = [];
     for await (const v of pool.imapUnordered(slowFirst, [40, 1])) unordered.push(v);
+    delete gate.__gate;
     expect(unordered).toEqual([1, 40]);
     await pool.terminate();
   });

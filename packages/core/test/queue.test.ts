@@ -17,14 +17,18 @@ function acrossWorker<T>(value: T): T {
   return (decodeShared(structuredClone(sent), revivers) as T[])[0]!;
 }
 
-async function elapsed(fn: () => unknown): Promise<number> {
+/** How long `fn` took to fail with `Cls` (sync throw or rejection); fails the test if it did anything else. */
+async function elapsedUntil(Cls: abstract new (...args: never[]) => Error, fn: () => unknown): Promise<number> {
   const t0 = performance.now();
+  let caught: unknown;
   try {
     await fn();
-  } catch {
-    // timing only
+  } catch (error) {
+    caught = error;
   }
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  expect(caught, `expected ${Cls.name}`).toBeInstanceOf(Cls);
+  return ms;
 }
 
 describe('Queue', () => {
@@ -49,8 +53,8 @@ describe('Queue', () => {
     expect(q.full()).toBe(true);
     expect(() => q.putNowait(3)).toThrow(Full);
     await expect(q.put(3, { blocking: false })).rejects.toBeInstanceOf(Full);
-    expect(await elapsed(() => expect(q.put(3, { timeout: 40 })).rejects.toBeInstanceOf(Full))).toBeGreaterThanOrEqual(40);
-    expect(await elapsed(() => q.putSync(3, { timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(await elapsedUntil(Full, () => q.put(3, { timeout: 40 }))).toBeGreaterThanOrEqual(40);
+    expect(await elapsedUntil(Full, () => q.putSync(3, { timeout: 30 }))).toBeGreaterThanOrEqual(30);
     expect(() => q.putSync(3, { timeout: 0 })).toThrow(Full);
     expect(q.qsize()).toBe(2);
   });
@@ -59,8 +63,8 @@ describe('Queue', () => {
     const q = new Queue();
     expect(() => q.getNowait()).toThrow(Empty);
     await expect(q.get({ blocking: false })).rejects.toBeInstanceOf(Empty);
-    expect(await elapsed(() => expect(q.get({ timeout: 40 })).rejects.toBeInstanceOf(Empty))).toBeGreaterThanOrEqual(40);
-    expect(await elapsed(() => q.getSync({ timeout: 30 }))).toBeGreaterThanOrEqual(30);
+    expect(await elapsedUntil(Empty, () => q.get({ timeout: 40 }))).toBeGreaterThanOrEqual(40);
+    expect(await elapsedUntil(Empty, () => q.getSync({ timeout: 30 }))).toBeGreaterThanOrEqual(30);
     expect(() => q.getSync({ timeout: 1 })).toThrow(Empty);
   });
 
@@ -107,13 +111,13 @@ describe('Queue', () => {
     expect(q.empty()).toBe(true);
   });
 
-  it('refuses an item larger than the buffer, naming both sizes, and stays usable', () => {
+  it('refuses an item larger than the buffer, naming both sizes, and stays usable', async () => {
     const q = new Queue({ bufferSize: 1024 });
     expect(() => q.putNowait('y'.repeat(5000))).toThrow(RangeError);
     expect(() => q.putNowait('y'.repeat(5000))).toThrow(
       /^item is 5005 bytes serialized, more than this Queue's buffer of 1024 bytes can carry \(1020 per item\); give it a larger buffer: new Queue\(\{ bufferSize: 8192 \}\)$/,
     );
-    expect(() => q.put('y'.repeat(5000))).toThrow(RangeError);
+    await expect(q.put('y'.repeat(5000))).rejects.toThrow(RangeError);
     q.putNowait('fine');
     expect(q.getNowait()).toBe('fine');
     expect(q.empty()).toBe(true);
@@ -136,7 +140,7 @@ describe('Queue', () => {
     expect(() => q.getSync()).toThrow(/closed Queue/);
   });
 
-  it('refuses bad options and items at the call site', () => {
+  it('refuses bad options and items at the call site', async () => {
     expect(() => new Queue({ maxsize: -1 })).toThrow(new RangeError('maxsize must be an integer >= 0, got -1'));
     expect(() => new Queue({ maxsize: 1.5 })).toThrow(RangeError);
     expect(() => new Queue({ maxsize: '3' as unknown as number })).toThrow(new TypeError('maxsize must be an integer >= 0, got "3" (string)'));
@@ -144,10 +148,10 @@ describe('Queue', () => {
     expect(() => new Queue({ maxSize: 3 } as never)).toThrow(/unknown option "maxSize" for Queue; the options are maxsize, bufferSize/);
     expect(() => new Queue(5 as never)).toThrow(TypeError);
     const q = new Queue();
-    expect(() => q.put(1, { timeout: -1 })).toThrow(RangeError);
-    expect(() => q.get({ blocking: 'no' as never })).toThrow(/blocking must be a boolean/);
+    await expect(q.put(1, { timeout: -1 })).rejects.toThrow(RangeError);
+    await expect(q.get({ blocking: 'no' as never })).rejects.toThrow(/blocking must be a boolean/);
     expect(() => q.putNowait({ f: () => 1 })).toThrow(new TypeError('item.f could not be cloned (function)'));
-    expect(() => q.put([Symbol('s')])).toThrow('item[0] could not be cloned (symbol)');
+    await expect(q.put([Symbol('s')])).rejects.toThrow('item[0] could not be cloned (symbol)');
     expect(() => q.putNowait({ q })).toThrow(/item\.q could not be cloned \(Queue: mp's shared objects/);
     expect(q.empty()).toBe(true);
   });
@@ -201,7 +205,7 @@ describe('JoinableQueue', () => {
     expect(await joined).toBe(true);
     expect(q.joinSync()).toBe(true);
     expect(() => q.taskDone()).toThrow(/taskDone\(\) called more times than there were items put/);
-    expect(() => q.join({ blocking: false } as never)).toThrow(/blocking is not an option/);
+    await expect(q.join({ blocking: false } as never)).rejects.toThrow(/blocking is not an option/);
   });
 
   it('crosses to a worker as a JoinableQueue over the same counts', () => {
@@ -256,17 +260,17 @@ describe('Pipe', () => {
     expect(await later).toBe(true);
     expect(await b.poll()).toBe(true);
     expect(await b.recv()).toBe('x');
-    expect(() => b.poll(-1)).toThrow(RangeError);
-    expect(() => b.poll('1' as never)).toThrow(TypeError);
+    await expect(b.poll(-1)).rejects.toThrow(RangeError);
+    await expect(b.poll('1' as never)).rejects.toThrow(TypeError);
   });
 
   it('one-way: the first end only receives, the second only sends', async () => {
     const [reader, writer] = Pipe<number>({ duplex: false });
     expect(reader.writable).toBe(false);
     expect(writer.readable).toBe(false);
-    expect(() => reader.send(1)).toThrow(/send\(\) on the reading end of a one-way Pipe/);
-    expect(() => writer.recv()).toThrow(/recv\(\) on the writing end of a one-way Pipe/);
-    expect(() => writer.poll()).toThrow(MpError);
+    await expect(reader.send(1)).rejects.toThrow(/send\(\) on the reading end of a one-way Pipe/);
+    await expect(writer.recv()).rejects.toThrow(/recv\(\) on the writing end of a one-way Pipe/);
+    await expect(writer.poll()).rejects.toThrow(MpError);
     await writer.send(5);
     expect(reader.recvSync()).toBe(5);
   });
@@ -285,7 +289,7 @@ describe('Pipe', () => {
     expect(() => b.recvSync()).toThrow('the other end of the pipe was closed');
     await expect(b.send('anyone?')).rejects.toThrow('the other end of the pipe was closed');
     await expect(a.send('again')).rejects.toThrow('send() on a closed Connection');
-    expect(() => a.recv()).toThrow('recv() on a closed Connection');
+    await expect(a.recv()).rejects.toThrow('recv() on a closed Connection');
   });
 
   it('a waiting recv wakes when the other end closes', async () => {
@@ -305,7 +309,7 @@ describe('Pipe', () => {
     await Promise.all(sends);
     expect(got).toEqual(['a', 'b', 'c', 'd']);
     await expect(b.recv({ timeout: 20 })).rejects.toBeInstanceOf(TimeoutError);
-    expect(() => a.send('z'.repeat(100))).toThrow(/value is 105 bytes serialized, more than this Pipe's buffer of 64 bytes/);
+    await expect(a.send('z'.repeat(100))).rejects.toThrow(/value is 105 bytes serialized, more than this Pipe's buffer of 64 bytes/);
   });
 
   it('refuses bad options and crosses to a worker as the same end', () => {

@@ -4,7 +4,7 @@
  * itself with Deno.exit or self.close is noticed, and `permissions` narrows
  * what workers may do.
  */
-import { Pool, Process } from '../src/index.ts';
+import { Pool, Process, isMainThread, task } from '../src/index.ts';
 import { Deno } from './deno-api.ts';
 
 function ok(value: unknown, message = 'expected a truthy value'): asserts value {
@@ -76,4 +76,15 @@ test('bad Deno options throw at the call site, naming the option', async () => {
   }
   ok(caught instanceof TypeError && /resourceLimits is not supported on deno/.test(caught.message), String(caught));
   await Promise.resolve();
+});
+
+test('isMainThread is true in the main program and false inside a worker', async () => {
+  equal(isMainThread, true);
+  const check = task<() => boolean>(new URL('./fixtures/is-main.ts', import.meta.url), 'check');
+  const pool = new Pool({ processes: 1 });
+  try {
+    equal(await pool.apply(check, []), false, 'in a worker');
+  } finally {
+    await pool.terminate();
+  }
 });

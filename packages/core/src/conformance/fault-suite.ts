@@ -8,6 +8,8 @@ import { fixturesUrl, fx } from './harness.js';
 import { task } from '../task.js';
 import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../errors.js';
 import { deepEqual, equal, ok, rejects, settlesWithin } from './assert.js';
+import { until } from './assert.js';
+import { Manager } from '../sync/manager.js';
 
 export function faultSuite(h: Harness): void {
   const { Pool } = h.api;
@@ -82,32 +84,58 @@ export function faultSuite(h: Harness): void {
       h.skip('running out of memory under resourceLimits fails the task', `${h.runtime} has no per-worker heap limits`);
     }
 
-    h.it('timeout stops a runaway synchronous task; the pool goes on', () =>
-      withPool({}, async (pool) => {
+    h.it('timeout stops a runaway synchronous task; the pool goes on', async () => {
+      await using manager = await Manager.start();
+      await withPool({ processes: 1 }, async (pool) => {
         const t0 = Date.now();
         await rejects(pool.apply(fx.spin, [], { timeout: 200 }), TimeoutError, /200 ms/);
         ok(Date.now() - t0 < 5_000, 'rejected promptly');
-        equal(await pool.apply(fx.squ, [5]), 25);
+        equal(pool.stats().busy, 0, 'no worker busy once the task timed out');
+        // One worker, whose task never ends: only if that task was stopped can the pool answer.
+        const next = await settlesWithin(pool.apply(fx.squ, [5]), 10_000, 'the next task on a one-worker pool');
+        deepEqual(next, { status: 'fulfilled', value: 25 });
+        // A runaway that marks a Value after 1 s: stopped at 200 ms, it never does (nor one left running
+        // beside a replacement). The replacement sleeps past that second, then the mark is read.
+        const mark = await manager.Value('i32', 0);
+        await rejects(pool.apply(fx.spinThenMark, [1_000, mark], { timeout: 200 }), TimeoutError);
+        equal(await pool.apply(fx.sleep, [1_500]), 1_500);
+        equal(await mark.get(), 0, 'the stopped task never reached its end');
         await rejects(pool.map(fx.sleep, [10, 5_000], { timeout: 300, chunksize: 1 }), TimeoutError);
         deepEqual(await pool.map(fx.squ, [1, 2], { timeout: 5_000 }), [1, 4]);
-      }),
-    );
+      });
+    });
 
-    h.it('signal aborts a map promptly: queued work dropped, running work stopped', () =>
-      withPool({}, async (pool) => {
+    h.it('signal aborts a map promptly: queued work dropped, running work stopped', async () => {
+      await using manager = await Manager.start();
+      await withPool({ processes: 1 }, async (pool) => {
+        const started = await manager.Value('i32', 0);
+        const finished = await manager.Value('i32', 0);
         const controller = new AbortController();
-        const items = Array.from({ length: 50 }, () => 10_000);
-        const work = pool.map(fx.sleep, items, { chunksize: 1, signal: controller.signal });
-        setTimeout(() => controller.abort(new Error('user cancelled')), 50);
+        const items = Array.from({ length: 20 }, () => [started, finished, 60_000] as [typeof started, typeof finished, number]);
+        const work = pool.starmap(fx.markedSleep, items, { chunksize: 1, signal: controller.signal });
+        await until(async () => (await started.get()) === 1, 10_000, 'the first task started');
         const t0 = Date.now();
+        controller.abort(new Error('user cancelled'));
         const r = await settlesWithin(work, 5_000, 'aborted map');
         ok(Date.now() - t0 < 3_000, 'promptly');
         equal(r.status, 'rejected');
         equal(((r as PromiseRejectedResult).reason as Error).message, 'user cancelled');
-        equal(await pool.apply(fx.squ, [7]), 49, 'pool goes on');
-        equal(pool.stats().workers, 2);
-      }),
-    );
+        equal(pool.stats().busy, 0, 'no worker busy once the map was aborted');
+        // One worker, whose task sleeps a minute: only if that task was stopped can the pool answer.
+        const next = await settlesWithin(pool.apply(fx.squ, [7]), 10_000, 'the next task on a one-worker pool');
+        deepEqual(next, { status: 'fulfilled', value: 49 }, 'pool goes on');
+        equal(await started.get(), 1, 'the queued tasks never started');
+        // A task of 500 ms, aborted while it runs: the replacement sleeps past its end; it never finished.
+        const again = new AbortController();
+        const short = pool.apply(fx.markedSleep, [started, finished, 500], { signal: again.signal });
+        await until(async () => (await started.get()) === 2, 10_000, 'the short task started');
+        again.abort(new Error('stop'));
+        await rejects(short, Error, /^stop$/);
+        equal(await pool.apply(fx.sleep, [1_000]), 1_000);
+        equal(await finished.get(), 0, 'no stopped task reached its end');
+        equal(pool.stats().workers, 1);
+      });
+    });
 
     h.it('an already-aborted signal rejects at once with its reason', () =>
       withPool({}, async (pool) => {

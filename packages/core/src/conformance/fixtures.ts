@@ -70,6 +70,32 @@ export function whoami(): { self: unknown; parent: unknown } {
   return { self: id?.self ?? null, parent: id?.parent ?? null };
 }
 
+/**
+ * A `Process` target: writes what `currentProcess()` and `parentProcess()` say inside the child (the
+ * adapters' helpers return exactly this identity in a worker) into a managed dict.
+ */
+export async function whoamiInto(into: DictProxy<string, unknown>): Promise<void> {
+  const id = workerIdentity();
+  await into.set('self', id?.self ?? null);
+  await into.set('parent', id?.parent ?? null);
+}
+
+/** Spins for `ms`, then adds 1 to `mark`: a runaway whose end leaves a trace, if it is ever reached. */
+export async function spinThenMark(ms: number, mark: ValueProxy<'i32'>): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // a runaway synchronous task
+  }
+  await mark.add(1);
+}
+
+/** Adds 1 to `started`, waits `ms`, then adds 1 to `finished`. */
+export async function markedSleep(started: ValueProxy<'i32'>, finished: ValueProxy<'i32'>, ms: number): Promise<void> {
+  await started.add(1);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await finished.add(1);
+}
+
 let initValue: unknown;
 
 export function init(value: unknown): void {
@@ -146,20 +172,43 @@ export function crowd(sem: Semaphore, inside: Value<'i32'>, most: Value<'i32'>, 
   }
 }
 
-export async function awaitEvent(event: Event, timeout: number): Promise<boolean> {
+/** Adds 1 to `waiting` (when given) just before it waits on `event`. */
+export async function awaitEvent(event: Event, timeout: number, waiting?: Value<'i32'>): Promise<boolean> {
+  waiting?.add(1);
   return event.wait({ timeout });
 }
 
-export function awaitEventSync(event: Event, timeout: number): boolean {
+export function awaitEventSync(event: Event, timeout: number, waiting?: Value<'i32'>): boolean {
+  waiting?.add(1);
   return event.waitSync({ timeout });
 }
 
-/** Waits on `cond` until `flag` is 1; returns the flag. */
-export function awaitCondition(cond: Condition, flag: Value<'i32'>): number {
+/**
+ * Waits on `cond` until `flag` is 1; returns the flag. Adds 1 to `waiting` (when given) while holding
+ * the lock, before it waits: whoever takes the lock after that finds this worker inside the wait.
+ */
+export function awaitCondition(cond: Condition, flag: Value<'i32'>, waiting?: Value<'i32'>): number {
   cond.acquireSync();
   try {
+    waiting?.add(1);
     cond.waitForSync(() => flag.value === 1, { timeout: 20_000 });
     return flag.value;
+  } finally {
+    cond.release();
+  }
+}
+
+/**
+ * Takes `cond`'s lock, adds 1 to `waiting`, then waits (`wait()`, the awaitable form) once for a
+ * notify; adds 1 to `woken` when it returns. Resolves to what `wait()` gave.
+ */
+export async function conditionWaiter(cond: Condition, waiting: Value<'i32'>, woken: Value<'i32'>, timeout: number): Promise<boolean> {
+  await cond.acquire();
+  try {
+    waiting.add(1);
+    const notified = await cond.wait({ timeout });
+    woken.add(1);
+    return notified;
   } finally {
     cond.release();
   }

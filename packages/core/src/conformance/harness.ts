@@ -29,6 +29,18 @@ export interface Features {
    */
   sharedMemory?: boolean;
   /**
+   * This page or program has SharedArrayBuffer, so Lock, Value, Queue, Pipe and the other
+   * shared-memory objects can be made at all (a browser page without cross-origin isolation has
+   * none: their tests are skipped, everything else runs).
+   * @default true
+   */
+  sharedArrayBuffer?: boolean;
+  /**
+   * A function sent by value can `await import('node:…')` built-in modules (Node, Deno, Bun; not a browser).
+   * @default true
+   */
+  builtinModules?: boolean;
+  /**
    * A worker can end itself with an exit code (`process.exit(n)`, `Deno.exit(n)`); in a Web Worker,
    * `self.close()` has none and reports 0.
    * @default true

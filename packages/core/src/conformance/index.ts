@@ -18,6 +18,7 @@ import { inputSuite } from './input-suite.js';
 import { syncSuite } from './sync-suite.js';
 import { managerSuite } from './manager-suite.js';
 import { queueSuite } from './queue-suite.js';
+import { settleSuite } from './settle-suite.js';
 import { paritySuite } from './parity-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
@@ -32,6 +33,7 @@ export function runConformance(h: Harness): void {
     syncSuite(h);
     managerSuite(h);
     queueSuite(h);
+    settleSuite(h);
     paritySuite(h);
   });
 }

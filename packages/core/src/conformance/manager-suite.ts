@@ -6,7 +6,7 @@ import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { Empty, Full, MpError } from '../errors.js';
 import { Manager } from '../sync/manager.js';
-import { delay, deepEqual, equal, ok, rejects, throws } from './assert.js';
+import { delay, deepEqual, equal, ok, rejects, rejectsAtCall } from './assert.js';
 
 export function managerSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -47,7 +47,7 @@ export function managerSuite(h: Harness): void {
         equal(await v.add(2n), 5n);
         equal(await v.get(), 7n);
         await rejects(v.set(1 as never), TypeError, /bigint/);
-        throws(() => manager.Queue({ maxsize: -1 }), RangeError, /maxsize/);
+        await rejectsAtCall(() => manager.Queue({ maxsize: -1 }), RangeError, /maxsize/);
       } finally {
         await manager.shutdown();
       }

@@ -2,7 +2,8 @@
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { RemoteError } from '../errors.js';
-import { deepEqual, equal, ok, rejects, settlesWithin, throws, delay } from './assert.js';
+import { Manager } from '../sync/manager.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, throws, delay, rejectsAtCall } from './assert.js';
 
 export function processSuite(h: Harness): void {
   const { Process } = h.api;
@@ -80,7 +81,9 @@ export function processSuite(h: Harness): void {
     });
 
     h.it('name, daemon and currentProcess()/parentProcess() inside the child', async () => {
-      const p = new Process({ target: fx.whoami, name: 'worker-7', daemon: true, context });
+      await using manager = await Manager.start();
+      const seen = await manager.dict<string, { name: string; pid: number } | null>();
+      const p = new Process({ target: fx.whoamiInto, args: [seen], name: 'worker-7', daemon: true, context });
       equal(p.name, 'worker-7');
       equal(p.daemon, true);
       equal(new Process({ target: fx.squ, context }).daemon, false);
@@ -92,14 +95,24 @@ export function processSuite(h: Harness): void {
       equal(main.name, 'MainProcess');
       equal(h.api.parentProcess(), null);
       equal(h.api.isMainThread, true);
+      // What the child's own currentProcess() and parentProcess() said.
+      const self = await seen.get('self');
+      const parent = await seen.get('parent');
+      equal(self?.name, 'worker-7', "the child's currentProcess().name");
+      equal(self?.pid, p.pid, "the child's currentProcess().pid");
+      equal(parent?.name, 'MainProcess', "the child's parentProcess().name");
+      equal(parent?.pid, main.pid, "the child's parentProcess().pid");
+      if (context === 'process') ok(self?.pid !== main.pid, `a 'process' child is another OS process (pid ${self?.pid}, parent ${main.pid})`);
     });
 
     h.it('a child reports its own name and its parent to the code it runs', async () => {
       const pool = new h.api.Pool({ processes: 1, context });
       try {
-        const who = (await pool.apply(fx.whoami, [])) as { self: { name: string }; parent: { name: string } };
+        const who = (await pool.apply(fx.whoami, [])) as { self: { name: string; pid: number }; parent: { name: string; pid: number } };
         ok(/^PoolWorker-\d+$/.test(who.self.name), `pool worker name, got ${who.self.name}`);
         equal(who.parent.name, 'MainProcess');
+        equal(who.parent.pid, h.api.currentProcess().pid);
+        if (context === 'process') ok(who.self.pid !== who.parent.pid, `a 'process' pool worker is another OS process (pid ${who.self.pid})`);
       } finally {
         await pool.terminate();
       }
@@ -123,9 +136,9 @@ export function processSuite(h: Harness): void {
       ok(p.error.message.includes('task('), `points to task(): ${p.error.message}`);
     });
 
-    h.it('start() twice and join() before start() throw at the call site', async () => {
+    h.it('start() twice throws; join() before start() rejects', async () => {
       const p = new Process({ target: fx.squ, args: [2], context });
-      throws(() => p.join(), Error, /before start/);
+      await rejectsAtCall(() => p.join(), Error, /before start/);
       p.start();
       throws(() => p.start(), Error, /already started/);
       await p.join();

@@ -14,7 +14,8 @@ import { RLock } from '../sync/rlock.js';
 import { BoundedSemaphore, Semaphore } from '../sync/semaphore.js';
 import { SharedArray } from '../sync/shared-array.js';
 import { Value } from '../sync/value.js';
-import { delay, deepEqual, equal, ok, rejects, throws } from './assert.js';
+import { delay, deepEqual, equal, ok, rejects, throws, rejectsAtCall } from './assert.js';
+import { until } from './assert.js';
 
 export function syncSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -27,6 +28,11 @@ export function syncSuite(h: Harness): void {
       await pool.terminate();
     }
   };
+
+  if (!(h.features.sharedArrayBuffer ?? true)) {
+    h.skip('shared state: Lock, RLock, Semaphore, Event, Condition, Barrier, Value and SharedArray', 'no SharedArrayBuffer here: they cannot be made (the page is not cross-origin isolated)');
+    return;
+  }
 
   h.describe('shared state: single-thread behaviour and bad input', () => {
     h.it('Lock: acquire, timeout returns false, release of an unheld lock throws, withLock always releases', async () => {
@@ -94,7 +100,7 @@ export function syncSuite(h: Harness): void {
       equal(c.value, 2);
     });
 
-    h.it('bad input throws at the call site', async () => {
+    h.it('bad input: constructors throw, promise methods reject, each naming the argument', async () => {
       throws(() => new Semaphore(-1), RangeError, /^value must be an integer >= 0, got -1$/);
       throws(() => new Barrier(0), RangeError, /^parties must be an integer >= 1, got 0$/);
       throws(() => new Value('x' as never, 0 as never), TypeError, /^type must be one of .* got "x" \(string\)$/);
@@ -103,8 +109,8 @@ export function syncSuite(h: Harness): void {
       throws(() => new Value('i32', 1n as never), TypeError, /must be a number/);
       throws(() => new Condition({} as never), TypeError, /lock must be a Lock or an RLock/);
       throws(() => new Barrier(2, { action: 'x' as never }), TypeError, /action must be a function/);
-      throws(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
-      throws(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
+      await rejectsAtCall(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
+      await rejectsAtCall(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
       await Promise.resolve();
     });
 
@@ -131,8 +137,8 @@ export function syncSuite(h: Harness): void {
     h.it('passing a shared-memory object to this context is refused, naming Manager', async () => {
       const pool = new Pool({ processes: 1, context });
       try {
-        throws(() => pool.apply(fx.echo, [new Lock()]), TypeError, /^args\[0\] is a Lock, .* Manager/);
-        throws(() => pool.map(fx.echo, [1, { v: new Value('i32', 1) }]), TypeError, /^iterable\[1\]\.v is a Value/);
+        await rejectsAtCall(() => pool.apply(fx.echo, [new Lock()]), TypeError, /^args\[0\] is a Lock, .* Manager/);
+        await rejectsAtCall(() => pool.map(fx.echo, [1, { v: new Value('i32', 1) }]), TypeError, /^iterable\[1\]\.v is a Value/);
         throws(() => new Process({ target: fx.echo, args: [new Event()], context }), TypeError, /Manager/);
         throws(() => new Pool({ processes: 1, context, initargs: [new Semaphore(1)] }), TypeError, /^initargs\[0\] is a Semaphore/);
       } finally {
@@ -194,8 +200,15 @@ export function syncSuite(h: Harness): void {
     h.it('an Event set in the parent wakes waiters in workers; a timed-out wait returns false', () =>
       withPool(3, async (pool) => {
         const event = new Event();
-        const waits = [pool.apply(fx.awaitEvent, [event, 20_000]), pool.apply(fx.awaitEventSync, [event, 20_000]), pool.apply(fx.awaitEvent, [event, 20_000])];
-        await delay(100);
+        const waiting = new Value('i32', 0);
+        const waits = [
+          pool.apply(fx.awaitEvent, [event, 20_000, waiting]),
+          pool.apply(fx.awaitEventSync, [event, 20_000, waiting]),
+          pool.apply(fx.awaitEvent, [event, 20_000, waiting]),
+        ];
+        // Handshake: each worker counts itself just before it waits.
+        await until(() => waiting.value === 3, 20_000, 'three workers about to wait');
+        equal(event.isSet(), false);
         event.set();
         deepEqual(await Promise.all(waits), [true, true, true]);
         event.clear();
@@ -207,13 +220,40 @@ export function syncSuite(h: Harness): void {
       withPool(2, async (pool) => {
         const cond = new Condition();
         const flag = new Value('i32', 0);
-        const waiting = [pool.apply(fx.awaitCondition, [cond, flag]), pool.apply(fx.awaitCondition, [cond, flag])];
-        await delay(100);
+        const inside = new Value('i32', 0);
+        const waiting = [pool.apply(fx.awaitCondition, [cond, flag, inside]), pool.apply(fx.awaitCondition, [cond, flag, inside])];
+        // Handshake: a worker counts itself holding the lock and then waits, which releases it; so once
+        // the lock is ours with the count at 2, both are inside their wait.
+        await until(() => cond.withLock(() => inside.value === 2), 20_000, 'both workers waiting');
         await cond.withLock(() => {
           flag.value = 1;
           cond.notifyAll();
         });
         deepEqual(await Promise.all(waiting), [1, 1]);
+      }),
+    );
+
+    h.it('Condition(lock): wait() in workers, notify(n) wakes n of them, notifyAll() the rest', () =>
+      withPool(3, async (pool) => {
+        const lock = new Lock();
+        const cond = new Condition(lock);
+        const waiting = new Value('i32', 0);
+        const woken = new Value('i32', 0);
+        const waits = [0, 1, 2].map(() => pool.apply(fx.conditionWaiter, [cond, waiting, woken, 30_000]));
+        // Each waiter counts itself holding the lock, then wait() releases it: with the lock ours and the
+        // count at 3, all three are waiting. The Condition works over the Lock it was given.
+        await until(() => cond.withLock(() => waiting.value === 3), 20_000, 'three workers in wait()');
+        ok(await lock.acquire({ timeout: 10_000 }), "the Condition's lock is the one given");
+        cond.notify(2);
+        lock.release();
+        await until(() => woken.value === 2, 20_000, 'two waiters woken');
+        // The third is still waiting: it needs a notify of its own.
+        ok(await cond.withLock(() => woken.value === 2), 'notify(2) woke exactly two');
+        equal(await cond.withLock(() => waiting.value), 3);
+        await cond.withLock(() => cond.notifyAll());
+        deepEqual(await Promise.all(waits), [true, true, true]);
+        equal(woken.value, 3);
+        equal(lock.locked(), false);
       }),
     );
 

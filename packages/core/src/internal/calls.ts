@@ -247,6 +247,7 @@ type Outcome = { ok: true; values: unknown[] } | { ok: false; error: unknown };
  * and yields results one at a time, in order or as they complete.
  */
 export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
+  readonly lazy = true;
   readonly #source: Iterator<unknown> | AsyncIterator<unknown>;
   readonly #isAsync: boolean;
   readonly #mode: JobMode;
@@ -326,6 +327,9 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     if (job) {
       this.#produced++;
       if (!this.exhausted) this.#inQueue = true;
+    } else if (this.#sourceDone) {
+      // The input ended with nothing more to run (an empty input, say): a waiting consumer learns it now.
+      this.#deliver();
     }
     return job;
   }
@@ -395,7 +399,11 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
         this.#fetching = false;
       }
       if (this.#prefetched) this.#requeue();
-      else this.#deliver();
+      else {
+        this.#deliver();
+        // The input has ended: a closed pool waiting only for this call may now finish.
+        this.scheduler.schedule();
+      }
     })();
   }
 
@@ -492,6 +500,8 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     if (!this.done) {
       this.finish();
       this.#closeSource();
+      // A closed pool waiting only for this call may now finish.
+      this.scheduler.schedule();
     }
     this.#error = { error: undefined };
     return Promise.resolve({ done: true, value: undefined });

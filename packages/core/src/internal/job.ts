@@ -43,6 +43,8 @@ export interface Call {
   readonly done: boolean;
   /** True when the call will never produce another job. */
   readonly exhausted: boolean;
+  /** A lazy call (imap) may leave the scheduler's queue while it still has work to produce. */
+  readonly lazy?: boolean;
   /** The next job, if the call can produce one now; if not (and not exhausted) it re-enqueues itself later. */
   take(): Job | undefined;
   /** How many jobs are known to be waiting in this call. */

@@ -70,6 +70,12 @@ export class PoolEngine {
   readonly #slots = new Set<Slot>();
   readonly #retry: Job[] = [];
   #sources: Call[] = [];
+  /**
+   * Calls that were enqueued and may still produce work: a lazy call (imap) leaves the queue while it
+   * waits for its input or its consumer, and must still keep a closed pool's workers and fail on terminate.
+   * Only lazy calls are kept here (apply and map are always in the queue or in a worker while they have work).
+   */
+  readonly #lazy = new Set<Call>();
   #head = 0;
   #scheduled = false;
   #state: 'running' | 'closed' | 'terminated' = 'running';
@@ -132,7 +138,13 @@ export class PoolEngine {
       call.fail(this.#broken);
       return;
     }
+    if (this.#state === 'terminated') {
+      // A lazy call that comes back for more after terminate() (its async input yielded late) ends here.
+      call.fail(new PoolClosedError('the pool was terminated before this work finished'));
+      return;
+    }
     this.#sources.push(call);
+    if (call.lazy) this.#lazy.add(call);
     this.schedule();
   }
 
@@ -162,6 +174,8 @@ export class PoolEngine {
     // (up to MAX_BATCHES each): a worker then finds its next batch waiting when it ends one.
     for (let sent = true; sent; ) {
       for (;;) {
+        // A job left pending when its call settled (aborted, timed out, failed) is dropped, not run.
+        if (this.#pending?.call.done) this.#pending = undefined;
         const job = this.#pending ?? this.#take();
         if (!job) break;
         const slot = this.#slotFor(job);
@@ -525,6 +539,10 @@ export class PoolEngine {
 
   #hasWork(): boolean {
     if (this.#pending || this.#retry.length > 0) return true;
+    for (const call of this.#lazy) {
+      if (!call.done && !call.exhausted) return true;
+      this.#lazy.delete(call);
+    }
     for (let i = this.#head; i < this.#sources.length; i++) if (!this.#sources[i]!.exhausted) return true;
     for (const s of this.#slots) if (s.inflight.size > 0 || s.outgoing.length > 0) return true;
     return false;
@@ -552,6 +570,8 @@ export class PoolEngine {
     this.#retry.length = 0;
     for (let i = this.#head; i < this.#sources.length; i++) calls.add(this.#sources[i]!);
     this.#sources = [];
+    for (const call of this.#lazy) calls.add(call);
+    this.#lazy.clear();
     this.#head = 0;
     for (const slot of this.#slots) {
       for (const job of slot.inflight.values()) {

@@ -11,6 +11,7 @@ import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkInteger, checkOptions, checkTimeout } from '../internal/validate.js';
 import { deadlineOf, notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
 import { toFnSpec } from '../task.js';
+import { rejecting } from '../internal/rejecting.js';
 
 const ARRIVED = 0;
 const GENERATION = 1;
@@ -125,7 +126,7 @@ export class Barrier {
 
   /** Waits for every party; resolves to this party's arrival index (0 … parties-1). */
   wait(options?: Omit<BlockingOptions, 'blocking'>): Promise<number> {
-    return runAsync(this.#wait(this.#deadline(options)));
+    return rejecting(() => runAsync(this.#wait(this.#deadline(options))));
   }
 
   /** The blocking form of `wait`. */

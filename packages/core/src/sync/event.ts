@@ -5,6 +5,7 @@
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { rejecting } from '../internal/rejecting.js';
 
 function* waitSteps(cells: Int32Array, deadline: number): Steps<boolean> {
   for (;;) {
@@ -44,7 +45,7 @@ export class Event {
 
   /** Resolves `true` once the flag is set, `false` if `timeout` ms pass first. */
   wait(options?: Omit<BlockingOptions, 'blocking'>): Promise<boolean> {
-    return runAsync(waitSteps(this.#cells, deadlineFrom(options, false)));
+    return rejecting(() => runAsync(waitSteps(this.#cells, deadlineFrom(options, false))));
   }
 
   /** Blocks this thread until the flag is set; `false` on timeout. */

@@ -9,6 +9,7 @@ import { drive, type ChannelState } from '../internal/channel.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { runAsync } from '../internal/wait.js';
 import { FROM_STATE, JOINABLE, Queue, type QueueInit } from './queue.js';
+import { rejecting } from '../internal/rejecting.js';
 
 /**
  * A `Queue` with `taskDone()` and `join()`: each `get` is matched by a
@@ -34,7 +35,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
 
   /** Resolves `true` once every item put has been marked done, or `false` after `timeout` ms. */
   join(options?: Omit<BlockingOptions, 'blocking'>): Promise<boolean> {
-    return runAsync(this.channel.join(deadlineFrom(options, false)));
+    return rejecting(() => runAsync(this.channel.join(deadlineFrom(options, false))));
   }
 
   /** Blocks this thread until every item put has been marked done; `false` after `timeout` ms. */

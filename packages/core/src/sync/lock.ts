@@ -8,6 +8,7 @@ import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { withHeld } from './with-lock.js';
 import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { rejecting } from '../internal/rejecting.js';
 
 export type { BlockingOptions } from '../internal/blocking-options.js';
 
@@ -44,7 +45,7 @@ export class Lock {
 
   /** Waits for the lock; resolves `false` if `timeout` ms passed (or at once with `blocking: false`). */
   acquire(options?: BlockingOptions): Promise<boolean> {
-    return runAsync(acquireCell(this.#cells, 0, deadlineFrom(options)));
+    return rejecting(() => runAsync(acquireCell(this.#cells, 0, deadlineFrom(options))));
   }
 
   /** Blocks this thread until the lock is free; `false` on timeout. Throws where a thread may not block. */

@@ -19,6 +19,7 @@ import { BarrierProxy, BoundedSemaphoreProxy, ConditionProxy, EventProxy, RLockP
 import { ArrayProxy, JoinableQueueProxy, NamespaceProxy } from './manager-data-proxies.js';
 import { makeRegisteredProxy, type PublicMethods, type RegisteredProxy } from './registered-proxy.js';
 import { MpError } from '../errors.js';
+import { rejecting } from '../internal/rejecting.js';
 
 export type { PublicMethods, RegisteredProxy } from './registered-proxy.js';
 
@@ -72,69 +73,62 @@ export class Manager {
     return { manager: this.#id, object: this.#server.create(kind, init), kind };
   }
 
-  /** Runs `make` and settles with what it returns or throws: a method that returns a promise never throws. */
-  #settle<P>(make: () => P): Promise<P> {
-    try {
-      return Promise.resolve(make());
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
   /** A dictionary, optionally filled from `entries`. */
   dict<K = unknown, V = unknown>(entries?: Iterable<[K, V]>): Promise<DictProxy<K, V>> {
-    return Promise.resolve(new DictProxy<K, V>(this.#ref('dict', entries)));
+    return rejecting(() => Promise.resolve(new DictProxy<K, V>(this.#ref('dict', entries))));
   }
 
   /** A list, optionally filled from `items`. */
   list<T = unknown>(items?: Iterable<T>): Promise<ListProxy<T>> {
-    return Promise.resolve(new ListProxy<T>(this.#ref('list', items)));
+    return rejecting(() => Promise.resolve(new ListProxy<T>(this.#ref('list', items))));
   }
 
   /** A FIFO queue; `maxsize` 0 means unbounded. */
   Queue<T = unknown>(options?: { maxsize?: number }): Promise<QueueProxy<T>> {
-    const o = checkOptions('options', options);
-    const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
-    return Promise.resolve(new QueueProxy<T>(this.#ref('Queue', maxsize)));
+    return rejecting(() => {
+      const o = checkOptions('options', options);
+      const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
+      return Promise.resolve(new QueueProxy<T>(this.#ref('Queue', maxsize)));
+    });
   }
 
   /** A FIFO queue with `taskDone()` and `join()`, as Python's `manager.JoinableQueue()`. */
   JoinableQueue<T = unknown>(options?: { maxsize?: number }): Promise<JoinableQueueProxy<T>> {
-    return this.#settle(() => {
+    return rejecting(() => {
       const o = checkOptions('options', options);
       const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
-      return new JoinableQueueProxy<T>(this.#ref('JoinableQueue', maxsize));
+      return Promise.resolve(new JoinableQueueProxy<T>(this.#ref('JoinableQueue', maxsize)));
     });
   }
 
   /** A lock. */
   Lock(): Promise<LockProxy> {
-    return Promise.resolve(new LockProxy(this.#ref('Lock', undefined)));
+    return rejecting(() => Promise.resolve(new LockProxy(this.#ref('Lock', undefined))));
   }
 
   /** A re-entrant lock, owned by the thread that acquires it. */
   RLock(): Promise<RLockProxy> {
-    return this.#settle(() => new RLockProxy(this.#ref('RLock', undefined)));
+    return rejecting(() => Promise.resolve(new RLockProxy(this.#ref('RLock', undefined))));
   }
 
   /** A condition variable with a re-entrant lock of its own. */
   Condition(): Promise<ConditionProxy> {
-    return this.#settle(() => new ConditionProxy(this.#ref('Condition', undefined)));
+    return rejecting(() => Promise.resolve(new ConditionProxy(this.#ref('Condition', undefined))));
   }
 
   /** A flag that workers wait on. */
   Event(): Promise<EventProxy> {
-    return this.#settle(() => new EventProxy(this.#ref('Event', undefined)));
+    return rejecting(() => Promise.resolve(new EventProxy(this.#ref('Event', undefined))));
   }
 
   /** A counting semaphore starting at `value`. @default 1 */
   Semaphore(value = 1): Promise<SemaphoreProxy> {
-    return this.#settle(() => new SemaphoreProxy(this.#ref('Semaphore', checkInteger('value', value, 0))));
+    return rejecting(() => Promise.resolve(new SemaphoreProxy(this.#ref('Semaphore', checkInteger('value', value, 0)))));
   }
 
   /** A semaphore that refuses to be released above `value`. @default 1 */
   BoundedSemaphore(value = 1): Promise<BoundedSemaphoreProxy> {
-    return this.#settle(() => new BoundedSemaphoreProxy(this.#ref('BoundedSemaphore', checkInteger('value', value, 0))));
+    return rejecting(() => Promise.resolve(new BoundedSemaphoreProxy(this.#ref('BoundedSemaphore', checkInteger('value', value, 0)))));
   }
 
   /**
@@ -142,27 +136,29 @@ export class Manager {
    * `timeout` is the default of `wait()`, in ms.
    */
   Barrier(parties: number, options?: { action?: () => unknown; timeout?: number }): Promise<BarrierProxy> {
-    return this.#settle(() => {
+    return rejecting(() => {
       const o = checkOptions('options', options);
       const init: BarrierInit = {
         parties: checkInteger('parties', parties, 1),
         action: checkFunctionOption('action', o.action),
         timeout: o.timeout === undefined ? undefined : checkTimeout('timeout', o.timeout),
       };
-      return new BarrierProxy(this.#ref('Barrier', init));
+      return Promise.resolve(new BarrierProxy(this.#ref('Barrier', init)));
     });
   }
 
   /** A number (or a bigint for 64-bit types). */
   Value<T extends TypeSpec>(type: T, initial?: ValueOf<T>): Promise<ValueProxy<T>> {
-    const t = elementType(type);
-    const value = initial === undefined ? (t.big ? 0n : 0) : checkElement(t, initial, 'initial');
-    return Promise.resolve(new ValueProxy<T>(this.#ref('Value', { type, initial: value })));
+    return rejecting(() => {
+      const t = elementType(type);
+      const value = initial === undefined ? (t.big ? 0n : 0) : checkElement(t, initial, 'initial');
+      return Promise.resolve(new ValueProxy<T>(this.#ref('Value', { type, initial: value })));
+    });
   }
 
   /** A fixed-length array of `type`, zero-filled from a size or filled from values, as Python's `manager.Array`. */
   Array<T extends TypeSpec>(type: T, sizeOrValues: number | Iterable<ValueOf<T>>): Promise<ArrayProxy<T>> {
-    return this.#settle(() => {
+    return rejecting(() => {
       const t = elementType(type);
       let init: ArrayInit;
       if (typeof sizeOrValues === 'number') {
@@ -173,13 +169,13 @@ export class Manager {
       } else {
         throw new TypeError(`sizeOrValues must be a size or an iterable of values, got ${show(sizeOrValues)}`);
       }
-      return new ArrayProxy<T>(this.#ref('Array', init));
+      return Promise.resolve(new ArrayProxy<T>(this.#ref('Array', init)));
     });
   }
 
   /** Named values, read with `await ns.get('x')` and written with `await ns.set('x', v)`; optionally filled from `initial`. */
   Namespace<T extends Record<string, unknown> = Record<string, unknown>>(initial?: Partial<T>): Promise<NamespaceProxy<T>> {
-    return this.#settle(() => new NamespaceProxy<T>(this.#ref('Namespace', { ...checkOptions('initial', initial) })));
+    return rejecting(() => Promise.resolve(new NamespaceProxy<T>(this.#ref('Namespace', { ...checkOptions('initial', initial) }))));
   }
 
   /**

@@ -20,6 +20,7 @@ import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
 import { deadlineOf, runAsync } from '../internal/wait.js';
 import { suggestSize } from './queue.js';
+import { rejecting } from '../internal/rejecting.js';
 
 /** Options of `Pipe()`. */
 export interface PipeOptions {
@@ -93,14 +94,16 @@ export class Connection<T = unknown> {
   /**
    * Sends `value` to the other end. It is written at once when the buffer has room (so
    * `conn.send(v)` without `await` is fine); otherwise the promise settles once it is written, or
-   * rejects with a `TimeoutError` after `timeout` ms. Throws at once for a value that cannot be
-   * cloned or is larger than the buffer.
+   * rejects with a `TimeoutError` after `timeout` ms. A value that cannot be cloned or is larger
+   * than the buffer rejects it at once (the method never throws; `sendSync` does).
    */
   send(value: T, options?: TimeoutOptions): Promise<void> {
-    const out = this.#sender('send');
-    const deadline = deadlineFrom(options, false);
-    const bytes = this.#encode(out, value);
-    return this.#order.run(bytes, (b) => out.put(b, deadline, false)).then((r) => sent(r, options?.timeout));
+    return rejecting(() => {
+      const out = this.#sender('send');
+      const deadline = deadlineFrom(options, false);
+      const bytes = this.#encode(out, value);
+      return this.#order.run(bytes, (b) => out.put(b, deadline, false)).then((r) => sent(r, options?.timeout));
+    });
   }
 
   /** Blocks this thread until `value` is written (a `TimeoutError` after `timeout` ms of a full buffer). */
@@ -115,9 +118,11 @@ export class Connection<T = unknown> {
    * `MpError` once the other end is closed and everything it sent was received.
    */
   recv(options?: TimeoutOptions): Promise<T> {
-    const input = this.#receiver('recv');
-    const deadline = deadlineFrom(options, false);
-    return runAsync(input.get(deadline)).then((r) => received<T>(r, options?.timeout));
+    return rejecting(() => {
+      const input = this.#receiver('recv');
+      const deadline = deadlineFrom(options, false);
+      return runAsync(input.get(deadline)).then((r) => received<T>(r, options?.timeout));
+    });
   }
 
   /** Blocks this thread for the next value; see `recv`. Not on a browser's main thread. */
@@ -132,8 +137,7 @@ export class Connection<T = unknown> {
    * `Infinity` waits as long as it takes).
    */
   poll(timeout?: number): Promise<boolean> {
-    const input = this.#receiver('poll');
-    return runAsync(input.poll(pollDeadline(timeout)));
+    return rejecting(() => runAsync(this.#receiver('poll').poll(pollDeadline(timeout))));
   }
 
   /** The blocking form of `poll`. Not on a browser's main thread. */

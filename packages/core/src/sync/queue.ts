@@ -20,6 +20,7 @@ import { deserialize, encode } from '../internal/serialize.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkInteger } from '../internal/validate.js';
 import { runAsync } from '../internal/wait.js';
+import { rejecting } from '../internal/rejecting.js';
 
 export type { BlockingOptions } from '../internal/blocking-options.js';
 
@@ -89,9 +90,11 @@ export class Queue<T = unknown> {
 
   /** Puts `item`, waiting for room up to `timeout` ms (none with `blocking: false`); rejects with `Full` then. */
   put(item: T, options?: BlockingOptions): Promise<void> {
-    const deadline = deadlineFrom(options);
-    const bytes = this.#encode(item);
-    return this.#order.run(bytes, (b) => this.#channel.put(b, deadline, false)).then((r) => this.#putDone(r));
+    return rejecting(() => {
+      const deadline = deadlineFrom(options);
+      const bytes = this.#encode(item);
+      return this.#order.run(bytes, (b) => this.#channel.put(b, deadline, false)).then((r) => this.#putDone(r));
+    });
   }
 
   /** Puts `item` now or throws `Full`. */
@@ -107,7 +110,7 @@ export class Queue<T = unknown> {
 
   /** Takes the oldest item, waiting up to `timeout` ms (none with `blocking: false`); rejects with `Empty` then. */
   get(options?: BlockingOptions): Promise<T> {
-    return runAsync(this.#channel.get(deadlineFrom(options))).then((r) => this.#getDone(r));
+    return rejecting(() => runAsync(this.#channel.get(deadlineFrom(options)))).then((r) => this.#getDone(r));
   }
 
   /** Takes an item now or throws `Empty`. */

@@ -9,6 +9,7 @@ import { runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js'
 import { withHeld } from './with-lock.js';
 import { acquireCell, releaseCell } from './lock.js';
 import { ownerToken } from './owner.js';
+import { rejecting } from '../internal/rejecting.js';
 
 const MUTEX = 0;
 const OWNER = 1;
@@ -39,7 +40,7 @@ export class RLock {
 
   /** Waits for the lock (at once if this thread holds it); `false` on timeout. */
   acquire(options?: BlockingOptions): Promise<boolean> {
-    return runAsync(this.#acquire(deadlineFrom(options)));
+    return rejecting(() => runAsync(this.#acquire(deadlineFrom(options))));
   }
 
   /** Blocks this thread for the lock; `false` on timeout. */

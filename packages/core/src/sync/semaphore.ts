@@ -9,6 +9,7 @@ import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkInteger } from '../internal/validate.js';
 import { withHeld } from './with-lock.js';
 import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { rejecting } from '../internal/rejecting.js';
 
 const VALUE = 0;
 const BOUND = 1;
@@ -49,7 +50,7 @@ export class Semaphore {
 
   /** Takes one unit, waiting while none is left; `false` on timeout. */
   acquire(options?: BlockingOptions): Promise<boolean> {
-    return runAsync(acquireSteps(this.#cells, deadlineFrom(options)));
+    return rejecting(() => runAsync(acquireSteps(this.#cells, deadlineFrom(options))));
   }
 
   /** Blocks this thread for one unit; `false` on timeout. */

@@ -9,6 +9,7 @@
  */
 import { Channel, type ChannelState } from '../internal/channel.js';
 import { deadlineFrom } from '../internal/blocking-options.js';
+import { rejecting } from '../internal/rejecting.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
 import { remaining, waitSync as blockOn } from '../internal/wait.js';
@@ -125,13 +126,7 @@ async function waitLoop(probes: Probe[], deadline: number): Promise<unknown[]> {
  * }
  */
 export function wait<T extends Waitable>(objects: readonly T[], options?: WaitOptions): Promise<T[]> {
-  try {
-    const probes = probesOf(objects);
-    const deadline = deadlineFrom(options, false);
-    return waitLoop(probes, deadline) as Promise<T[]>;
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+  return rejecting(() => waitLoop(probesOf(objects), deadlineFrom(options, false)) as Promise<T[]>);
 }
 
 /**
