@@ -14,6 +14,7 @@ import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
 import { serveWorker } from './internal/rpc.js';
 import { rejecting } from './internal/rejecting.js';
+import { checkFromWorker } from './internal/wire-check.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -155,6 +156,8 @@ export class Process<A extends unknown[] = unknown[]> {
   #rpc: ((data: unknown) => void) | undefined;
 
   #onMessage(message: FromWorker): void {
+    // A target's own messages on the same port, or malformed ones, are not acted on.
+    if (checkFromWorker(message) !== undefined) return;
     if (message.type === 'targetDone' && message.error) this.#error = toRemoteError(message.error);
     else if (message.type === 'uncaught') this.#error ??= toRemoteError(message.error);
     else if (message.type === 'rpc') {

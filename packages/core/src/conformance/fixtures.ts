@@ -346,3 +346,103 @@ export function pipePollSync(conn: Connection, ms: number): boolean {
 export function bumpInitValue(): number {
   return (initValue as Value<'i32'>).add(1);
 }
+
+// ---- model-based tests (model-suite) ----
+
+/**
+ * What one item of a model program asks its task to do: a number `n` returns `2n + 1`; otherwise
+ * `['throw', k]` throws `RangeError('model k')`, `['exit', code]` ends the worker, `['slow', ms, n]`
+ * returns `2n + 1` after `ms`, `['hang']` waits a minute (only sent with a `timeout`).
+ */
+export type ModelItem = number | ['throw', number] | ['exit', number] | ['slow', number, number] | ['hang'];
+
+export function act(item: ModelItem): number | Promise<number> {
+  if (typeof item === 'number') return item * 2 + 1;
+  switch (item[0]) {
+    case 'throw':
+      throw Object.assign(new RangeError(`model ${item[1]}`), { k: item[1] });
+    case 'exit':
+      exitWith(item[1]);
+      return new Promise(() => {});
+    case 'slow': {
+      const n = item[2];
+      return new Promise((resolve) => setTimeout(() => resolve(n * 2 + 1), item[1]));
+    }
+    case 'hang':
+      return new Promise((resolve) => setTimeout(() => resolve(-1), 60_000));
+  }
+}
+
+/** `act(item) + k`, for starmap. */
+export async function actPlus(item: ModelItem, k: number): Promise<number> {
+  return (await act(item)) + k;
+}
+
+// ---- the wire between worker and pool (wire-suite) ----
+
+/**
+ * Posts `messages` to the parent port as the worker runtime itself would: a task that forges
+ * protocol messages. Test code only: it looks for the port each runtime has.
+ */
+export async function postRaw(messages: unknown[]): Promise<string> {
+  const g = globalThis as unknown as {
+    process?: { send?: (m: unknown) => void; versions?: { node?: string; bun?: string } };
+    postMessage?: (m: unknown) => void;
+    Deno?: unknown;
+  };
+  let post: (m: unknown) => void;
+  let via: string;
+  if (typeof g.process?.send === 'function') {
+    post = (m) => g.process!.send!(m);
+    via = 'process.send';
+  } else if (typeof g.postMessage === 'function' && (g.Deno !== undefined || g.process?.versions?.bun !== undefined || g.process === undefined)) {
+    post = (m) => g.postMessage!(m);
+    via = 'postMessage';
+  } else {
+    // A specifier in a variable: a bundler serving this module to a browser leaves it alone.
+    const specifier = 'node:worker_threads';
+    const wt = (await import(specifier)) as { parentPort: { postMessage(m: unknown): void } | null };
+    post = (m) => wt.parentPort!.postMessage(m);
+    via = 'parentPort';
+  }
+  for (const m of messages) post(m);
+  // Give the messages time to arrive before this task's own result.
+  await new Promise((r) => setTimeout(r, 20));
+  return via;
+}
+
+/** Throws an error whose properties try `__proto__`, `constructor`, a getter and a throwing getter. */
+export function throwHostile(): never {
+  const e = new Error('hostile');
+  Object.defineProperty(e, 'constructor', { value: { name: 'Evil' }, enumerable: true });
+  Object.defineProperty(e, '__proto__', { value: { polluted: true }, enumerable: true });
+  Object.defineProperty(e, 'prototype', { value: { polluted: true }, enumerable: true });
+  Object.defineProperty(e, 'lazy', { get: () => 'computed', enumerable: true });
+  Object.defineProperty(e, 'boom', { get: () => { throw new Error('getter threw'); }, enumerable: true });
+  Object.defineProperty(e, 'name', { get: () => { throw new Error('name getter threw'); } });
+  (e as Error & { remoteName?: unknown; exitCode?: unknown }).remoteName = { toString: null };
+  (e as Error & { then?: unknown }).then = 'not a thenable';
+  throw e;
+}
+
+/** Throws a value that is not an Error and cannot be cloned. */
+export function throwUncloneable(): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw { message: 'not an error', name: 'Weird', fn: () => 1, sym: Symbol('s') };
+}
+
+/** Returns a value that cannot be cloned, deep inside. */
+export function returnUncloneable(kind: string): unknown {
+  if (kind === 'symbol') return { ok: [1, { s: Symbol('x') }] };
+  if (kind === 'class') return { ok: new (class Custom { x = 1; m() {} })() };
+  if (kind === 'weakmap') return [new WeakMap()];
+  return { deep: { fn: () => 1 } };
+}
+
+// ---- chaos runs (tools/chaos-lib.mjs) ----
+
+/** Waits `ms` (if any), then returns `[2n + 1, the OS process id it ran in]`. */
+export async function chaosTask(n: number, ms: number): Promise<[number, number]> {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  return [n * 2 + 1, (env.process as { pid?: number } | undefined)?.pid ?? 0];
+}

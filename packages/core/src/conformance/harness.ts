@@ -64,6 +64,11 @@ export interface Harness {
   it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
   /** Registers a test the runtime cannot run, with the reason. */
   skip(name: string, reason: string): void;
+  /**
+   * How many random programs the model-based tests run (`MP_FUZZ_RUNS` overrides it).
+   * @default 4 in a thread context, 3 in a process context
+   */
+  modelRuns?: number;
 }
 
 /** The URL of the fixtures module, `.ts` when the suite runs from source. */

@@ -19,6 +19,9 @@ import { syncSuite } from './sync-suite.js';
 import { managerSuite } from './manager-suite.js';
 import { queueSuite } from './queue-suite.js';
 import { settleSuite } from './settle-suite.js';
+import { modelSuite } from './model-suite.js';
+import { regressionSuite } from './regression-suite.js';
+import { wireSuite } from './wire-suite.js';
 import { paritySuite } from './parity-suite.js';
 
 export type { Harness, AdapterApi, Features } from './harness.js';
@@ -34,6 +37,9 @@ export function runConformance(h: Harness): void {
     managerSuite(h);
     queueSuite(h);
     settleSuite(h);
+    modelSuite(h);
+    regressionSuite(h);
+    wireSuite(h);
     paritySuite(h);
   });
 }

@@ -46,9 +46,33 @@ function cloneable(value: unknown): boolean {
   }
 }
 
-/** Reduces any thrown value to data. Never throws. */
+/** What `read` gives when a getter throws. */
+const UNREADABLE = Symbol('unreadable');
+
+/** Reads one part of a thrown value; a getter that throws (or a hostile proxy) gives `UNREADABLE`. */
+function read(get: () => unknown): unknown {
+  try {
+    return get();
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * Reduces any thrown value to data. Never throws: every part is read on its own, so a getter that
+ * throws (on `name`, `message`, a property) loses that part only, not the worker.
+ */
 export function serializeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error) && !(typeof error === 'object' && error !== null && 'message' in error && 'name' in error)) {
+  try {
+    return serializeParts(error, depth);
+  } catch {
+    return { name: 'Error', message: 'a value was thrown that could not be read' };
+  }
+}
+
+function serializeParts(error: unknown, depth: number): SerializedError {
+  const looksLikeError = read(() => error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error && 'name' in error));
+  if (looksLikeError !== true) {
     return {
       name: 'Error',
       message: `a non-Error value was thrown: ${describe(error)}`,
@@ -56,17 +80,25 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     };
   }
   const e = error as Error & Record<string, unknown>;
-  const out: SerializedError = { name: String(e.name), message: String(e.message) };
-  if (typeof e.stack === 'string') out.stack = e.stack;
+  const name = read(() => String(e.name));
+  const message = read(() => String(e.message));
+  const out: SerializedError = {
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : '(the error\'s message could not be read)',
+  };
+  const stack = read(() => e.stack);
+  if (typeof stack === 'string') out.stack = stack;
   let props: Record<string, unknown> | undefined;
-  for (const key of Object.keys(e)) {
+  const keys = read(() => Object.keys(e));
+  for (const key of Array.isArray(keys) ? (keys as string[]) : []) {
     if (SKIPPED.has(key) || FORBIDDEN.has(key) || typeof key !== 'string') continue;
-    const value = e[key];
-    if (!cloneable(value)) continue;
+    const value = read(() => e[key]);
+    if (value === UNREADABLE || !cloneable(value)) continue;
     (props ??= {})[key] = value;
   }
   if (props) out.props = props;
-  if (e.cause !== undefined && depth < 8) out.cause = serializeError(e.cause, depth + 1);
+  const cause = read(() => e.cause);
+  if (cause !== undefined && cause !== UNREADABLE && depth < 8) out.cause = serializeError(cause, depth + 1);
   return out;
 }
 

@@ -12,6 +12,7 @@ import { serializeError, toRemoteError } from './error-wire.js';
 import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
+import { checkFromWorker } from './wire-check.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 256;
@@ -52,6 +53,8 @@ interface Slot {
   exclusive: boolean;
   ref: boolean;
   lastError: unknown;
+  /** It sent a malformed message: nothing more it sends is trusted, and it is being ended. */
+  condemned: boolean;
   /** Serves this worker's manager calls, once it makes one. */
   rpc?: (data: unknown) => void;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
@@ -174,10 +177,13 @@ export class PoolEngine {
     // (up to MAX_BATCHES each): a worker then finds its next batch waiting when it ends one.
     for (let sent = true; sent; ) {
       for (;;) {
-        // A job left pending when its call settled (aborted, timed out, failed) is dropped, not run.
-        if (this.#pending?.call.done) this.#pending = undefined;
         const job = this.#pending ?? this.#take();
         if (!job) break;
+        if (job.call.done) {
+          // Its call settled (aborted, timed out, failed) while the job waited for a worker: drop it, never run it.
+          this.#pending = undefined;
+          continue;
+        }
         const slot = this.#slotFor(job);
         if (!slot) {
           this.#pending = job;
@@ -320,12 +326,20 @@ export class PoolEngine {
     for (const job of jobs) {
       job.startedAt = now;
       slot.inflight.set(job.id, job);
-      if (job.call.timeout !== undefined) {
-        const ms = job.call.timeout;
-        job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
-      }
+      if (slot.ready) this.#startTimer(slot, job);
     }
     this.#setRef(slot, true);
+  }
+
+  /**
+   * A task's timeout counts from when it can start running (API.md 3): not while its worker is still
+   * starting, which on a loaded machine can take longer than the timeout — every task sent to a fresh
+   * worker would then time out, and its replacement start just as slowly.
+   */
+  #startTimer(slot: Slot, job: Job): void {
+    const ms = job.call.timeout;
+    if (ms === undefined || job.timer !== undefined) return;
+    job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
   }
 
   /**
@@ -364,6 +378,11 @@ export class PoolEngine {
   }
 
   #onMessage(slot: Slot, message: FromWorker): void {
+    if (slot.condemned) return;
+    const problem = checkFromWorker(message);
+    if (problem === 'foreign') return; // a task's own message on the same port: not mp's business
+    if (problem !== undefined) return this.#violation(slot, problem);
+    if (message.type === 'initFailed' && slot.ready) return this.#violation(slot, `'initFailed' message after the worker was ready`);
     switch (message.type) {
       case 'done':
         this.#onDone(slot, message.results, message.ms);
@@ -371,6 +390,7 @@ export class PoolEngine {
       case 'ready':
         slot.ready = true;
         this.#earlyDeaths = 0;
+        for (const job of slot.inflight.values()) this.#startTimer(slot, job);
         return;
       case 'initFailed': {
         const error = toRemoteError(message.error);
@@ -391,6 +411,18 @@ export class PoolEngine {
         (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data })))(message.data);
         return;
     }
+  }
+
+  /**
+   * The worker sent something that claims to be mp's and is not well formed (a task posting to the
+   * port mp uses): its state cannot be trusted. It is ended as if it had crashed, so the task it ran
+   * fails with a `WorkerExitError` that names the message, and a replacement starts.
+   */
+  #violation(slot: Slot, problem: string): void {
+    if (slot.stopping || slot.condemned) return;
+    slot.condemned = true;
+    slot.lastError ??= new TypeError(`worker ${slot.name} sent a malformed ${problem}`);
+    slot.handle.terminate('SIGKILL');
   }
 
   #onDone(slot: Slot, results: WireResult[], ms: number): void {
@@ -487,6 +519,7 @@ export class PoolEngine {
       exclusive: false,
       ref: true,
       lastError: undefined,
+      condemned: false,
       sent: [],
     };
     slot.handle = this.#runtime.spawn(

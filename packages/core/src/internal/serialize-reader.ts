@@ -26,11 +26,24 @@ export class Reader {
     return n;
   }
 
+  /**
+   * A count of things each at least `size` bytes long, refused when the bytes left cannot hold them:
+   * a corrupt length then never sizes an allocation (`new Array(n)` of a length read from the data).
+   */
+  count(size: number, what: string): number {
+    const at = this.pos;
+    const n = this.u32();
+    if (n * size > this.bytes.length - this.pos) {
+      throw new TypeError(`corrupt serialized data: ${what} of ${n} at byte ${at}, with ${this.bytes.length - this.pos} bytes left`);
+    }
+    return n;
+  }
+
   string(): string {
     const tag = this.bytes[this.pos++];
     let n: number;
     if (tag === STRING8) n = this.bytes[this.pos++]!;
-    else if (tag === STRING32) n = this.u32();
+    else if (tag === STRING32) n = this.count(1, 'a string');
     else throw new TypeError(`corrupt serialized data: expected a string at byte ${this.pos - 1}`);
     return this.utf8(n);
   }
@@ -38,6 +51,7 @@ export class Reader {
   utf8(n: number): string {
     const b = this.bytes;
     const start = this.pos;
+    if (n > b.length - start) throw new TypeError(`corrupt serialized data: a string of ${n} bytes at byte ${start}, with ${b.length - start} bytes left`);
     this.pos += n;
     if (n <= 32) {
       let s = '';
@@ -74,7 +88,7 @@ export class Reader {
       }
       case BIGINT: {
         const negative = this.bytes[this.pos++] === 1;
-        const count = this.u32();
+        const count = this.count(8, 'a bigint');
         let v = 0n;
         for (let i = 0; i < count; i++) {
           v |= this.view.getBigUint64(this.pos, true) << BigInt(64 * i);
@@ -85,16 +99,16 @@ export class Reader {
       case STRING8:
         return this.utf8(this.bytes[this.pos++]!);
       case STRING32:
-        return this.utf8(this.u32());
+        return this.utf8(this.count(1, 'a string'));
       case ARRAY: {
-        const n = this.u32();
+        const n = this.count(1, 'an array');
         const a = new Array<unknown>(n);
         this.refs.push(a);
         for (let i = 0; i < n; i++) a[i] = this.value();
         return a;
       }
       case OBJECT: {
-        const n = this.u32();
+        const n = this.count(3, 'an object');
         const o: Record<string, unknown> = {};
         this.refs.push(o);
         for (let i = 0; i < n; i++) {
@@ -112,7 +126,7 @@ export class Reader {
         return d;
       }
       case MAP: {
-        const n = this.u32();
+        const n = this.count(2, 'a map');
         const m = new Map<unknown, unknown>();
         this.refs.push(m);
         for (let i = 0; i < n; i++) {
@@ -122,7 +136,7 @@ export class Reader {
         return m;
       }
       case SET: {
-        const n = this.u32();
+        const n = this.count(1, 'a set');
         const s = new Set<unknown>();
         this.refs.push(s);
         for (let i = 0; i < n; i++) s.add(this.value());
@@ -136,7 +150,7 @@ export class Reader {
       case ERROR:
         return this.error();
       case ARRAY_BUFFER: {
-        const n = this.u32();
+        const n = this.count(1, 'an array buffer');
         const buffer = this.bytes.slice(this.pos, this.pos + n).buffer;
         this.pos += n;
         this.refs.push(buffer);
@@ -171,7 +185,7 @@ export class Reader {
     const error = reviveError({ name, message, stack: typeof stack === 'string' ? stack : undefined });
     if (stack === undefined) delete (error as { stack?: string }).stack;
     this.refs.push(error);
-    const n = this.u32();
+    const n = this.count(3, 'error properties');
     for (let i = 0; i < n; i++) {
       const key = this.string();
       const v = this.value();

@@ -42,6 +42,12 @@ function describeUncloneable(value: object): string {
 }
 
 
+/** A Map key for an error's path: primitives as written, objects by kind (never by calling their toString). */
+function showKey(key: unknown): string {
+  if (typeof key === 'object' && key !== null) return Array.isArray(key) ? '[…]' : '{…}';
+  return typeof key === 'symbol' ? key.toString() : String(key);
+}
+
 export class Writer {
   bytes = new Uint8Array(4096);
   view = new DataView(this.bytes.buffer);
@@ -239,16 +245,19 @@ export class Writer {
   map(m: Map<unknown, unknown>): void {
     this.byte(MAP);
     this.u32(m.size);
-    let segment = '';
+    // The path segment is made only on failure: String(key) throws for a null-prototype object key.
+    let key: unknown;
+    let inKey = false;
     try {
       for (const [k, v] of m) {
-        segment = '.<key>';
+        key = k;
+        inKey = true;
         this.value(k);
-        segment = `.get(${String(k)})`;
+        inKey = false;
         this.value(v);
       }
     } catch (error) {
-      throw along(error, segment);
+      throw along(error, inKey ? '.<key>' : `.get(${showKey(key)})`);
     }
   }
 

@@ -66,7 +66,14 @@ export function serialize(value: unknown, label = 'value'): Uint8Array {
  */
 export function deserialize(bytes: Uint8Array): unknown {
   const r = new Reader(bytes);
-  const v = r.value();
+  let v: unknown;
+  try {
+    v = r.value();
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('corrupt serialized data')) throw error;
+    // Bytes cut short or changed end in a DataView bounds error, a bad RegExp, a too-deep nesting…: all one kind of failure.
+    throw new TypeError(`corrupt serialized data: ${(error as Error)?.message ?? String(error)} (at byte ${r.pos} of ${bytes.length})`, { cause: error });
+  }
   if (r.pos !== bytes.length) throw new TypeError(`corrupt serialized data: ${bytes.length - r.pos} bytes left over`);
   return v;
 }
