@@ -48,3 +48,14 @@ test('permissionFlags: the flags each setting gives the child, and an unknown pe
   ok(caught instanceof TypeError && /^permissions\.hrtime is not a Deno permission; the permissions are read, write/.test(caught.message), String(caught));
   await Promise.resolve();
 });
+
+test('isMainThread is false inside a child process', async () => {
+  const { Pool, task } = await import('../src/index.ts');
+  const check = task<() => boolean>(new URL('./fixtures/is-main.ts', import.meta.url), 'check');
+  const pool = new Pool({ processes: 1, context: 'process' });
+  try {
+    ok((await pool.apply(check, [])) === false, 'isMainThread in a child process');
+  } finally {
+    await pool.terminate();
+  }
+});
