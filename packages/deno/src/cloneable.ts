@@ -1,25 +1,39 @@
 /**
  * A synchronous "can this be sent?" check for the `'process'` context. Deno's
- * `ChildProcess.send` finds an uncloneable value (a function, a symbol) only
- * after it has started writing, and the channel is then broken for good; Node
- * throws at once. Walking the message first keeps Node's behaviour: `send`
- * throws, and core names the argument's position.
+ * `ChildProcess.send` (and `process.send` in the child) finds an uncloneable
+ * value (a function, a symbol, a WeakMap…) only after it has started writing,
+ * and the channel is then broken for good; Node throws at once. Checking the
+ * message first keeps Node's behaviour: `send` throws, and core names the
+ * position. Plain data is walked without copying; any other object is tried
+ * with `structuredClone`.
  */
 export function assertCloneable(value: unknown, seen = new Set<object>()): void {
   const t = typeof value;
   if (t === 'function' || t === 'symbol') throw new TypeError(`a ${t} could not be cloned`);
   if (t !== 'object' || value === null || seen.has(value as object)) return;
-  seen.add(value as object);
-  if (Array.isArray(value)) {
-    for (const item of value) assertCloneable(item, seen);
-  } else if (value instanceof Map) {
-    for (const [k, v] of value) {
+  const o = value as object;
+  seen.add(o);
+  if (Array.isArray(o)) {
+    for (const item of o) assertCloneable(item, seen);
+    return;
+  }
+  if (o instanceof Map) {
+    for (const [k, v] of o) {
       assertCloneable(k, seen);
       assertCloneable(v, seen);
     }
-  } else if (value instanceof Set) {
-    for (const v of value) assertCloneable(v, seen);
-  } else if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(value instanceof Date) && !(value instanceof RegExp)) {
-    for (const key of Object.keys(value as object)) assertCloneable((value as Record<string, unknown>)[key], seen);
+    return;
   }
+  if (o instanceof Set) {
+    for (const v of o) assertCloneable(v, seen);
+    return;
+  }
+  if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || o instanceof Date || o instanceof RegExp) return;
+  const proto = Object.getPrototypeOf(o) as object | null;
+  if (proto === Object.prototype || proto === null || o instanceof Error) {
+    for (const key of Object.keys(o)) assertCloneable((o as Record<string, unknown>)[key], seen);
+    return;
+  }
+  // Anything else (a class instance, a WeakMap, a Promise…): let the platform say.
+  structuredClone(o);
 }

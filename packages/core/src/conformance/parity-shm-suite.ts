@@ -8,7 +8,7 @@ import type { Harness } from './harness.js';
 import { px } from './parity-harness.js';
 import { ShareableList } from '../sync/shareable-list.js';
 import { SharedMemory } from '../sync/shared-memory.js';
-import { deepEqual, equal, ok, throws } from './assert.js';
+import { deepEqual, equal, ok, rejects, throws } from './assert.js';
 
 export function parityShmSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -19,7 +19,7 @@ export function parityShmSuite(h: Harness): void {
       h.it('passing either to this context is refused, naming Manager', async () => {
         const pool = new Pool({ processes: 1, context });
         try {
-          throws(() => pool.apply(px.shmSum, [new SharedMemory(8)]), TypeError, /^args\[0\] is a SharedMemory, .*Manager.*Array\('u8', size\)/);
+          await rejects(pool.apply(px.shmSum, [new SharedMemory(8)]), TypeError, /^args\[0\] is a SharedMemory, .*Manager.*Array\('u8', size\)/);
           throws(() => new Process({ target: px.editShareableList, args: [{ l: new ShareableList([1]) } as never], context }), TypeError, /^args\[0\]\.l is a ShareableList, .*manager\.list/);
         } finally {
           await pool.terminate();
