@@ -7,6 +7,7 @@ export default defineConfig({
     wire: 'src/wire.ts',
     'conformance/index': 'src/conformance/index.ts',
     'conformance/fixtures': 'src/conformance/fixtures.ts',
+    'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
   },
   format: ['esm'],
   target: 'es2022',

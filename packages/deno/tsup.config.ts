@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     worker: 'src/worker.ts',
+    'process-entry': 'src/process-entry.ts',
   },
   format: ['esm'],
   platform: 'neutral',

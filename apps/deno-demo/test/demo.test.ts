@@ -13,7 +13,7 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const cwd = new URL('..', import.meta.url).pathname;
-    const problems = await demoProblems({ command: process.execPath, args: ['run', '-A', '--no-prompt', 'src/main.ts'], cwd, processes: false });
+    const problems = await demoProblems({ command: process.execPath, args: ['run', '-A', '--no-prompt', 'src/main.ts'], cwd, processes: true });
     if (problems.length > 0) throw new Error(`the demo's output is not as expected:\n${problems.join('\n')}`);
   },
 });

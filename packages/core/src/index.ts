@@ -39,6 +39,17 @@ export type { TypeName, Typecode, TypeSpec, ValueOf } from './internal/typecodes
 // Manager: shared objects without shared memory (API.md section 5b).
 export { Manager } from './sync/manager.js';
 export { DictProxy, ListProxy, QueueProxy, LockProxy, ValueProxy } from './sync/manager-proxies.js';
+// The rest of Python's SyncManager, and BaseManager.register (API.md section 5c).
+export { EventProxy, RLockProxy, ConditionProxy, SemaphoreProxy, BoundedSemaphoreProxy, BarrierProxy } from './sync/manager-sync-proxies.js';
+export { JoinableQueueProxy, ArrayProxy, NamespaceProxy } from './sync/manager-data-proxies.js';
+export type { RegisterOptions, Factory, RegisteredProxy, PublicMethods } from './sync/manager.js';
+// multiprocessing.connection.wait (API.md section 5c).
+export { wait, waitSync } from './sync/wait-objects.js';
+export type { Waitable, WaitOptions } from './sync/wait-objects.js';
+// multiprocessing.shared_memory (API.md section 5c).
+export { SharedMemory } from './sync/shared-memory.js';
+export { ShareableList } from './sync/shareable-list.js';
+export type { ShareableValue } from './sync/shareable-list.js';
 // Queues and pipes over shared memory (API.md section 4).
 export { Queue } from './sync/queue.js';
 export type { QueueOptions } from './sync/queue.js';

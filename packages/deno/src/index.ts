@@ -1,6 +1,6 @@
 /**
  * `@mp/deno`: Python's multiprocessing on Deno. Workers are module Web Workers
- * (`context: 'thread'`, the only one Deno offers).
+ * (`context: 'thread'`, the default) or child `deno` processes (`context: 'process'`).
  *
  * @example
  * import { Pool } from '@mp/deno'; // or 'npm:@mp/deno'
@@ -16,7 +16,8 @@ import {
   type ProcessOptions,
   type Runtime,
 } from '@mp/core';
-import { denoRuntime, spawnWorker, type DenoPermissions } from './runtime.ts';
+import { denoRuntime, spawnDeno, type DenoPermissions } from './runtime.ts';
+import { permissionFlags } from './process-worker.ts';
 
 export * from '@mp/core';
 export type { DenoPermissions };
@@ -24,7 +25,9 @@ export type { DenoPermissions };
 /** Options only Deno has. */
 export interface DenoOptions {
   /**
-   * Narrows what the workers may do, with Deno's worker permission options. Needs Deno's
+   * Narrows what the workers may do, with Deno's worker permission options. In `context: 'process'`
+   * they become the child's `--allow-*` flags (`'inherit'`, the default there, passes on each
+   * permission this program holds in full). For threads it needs Deno's
    * `--unstable-worker-options` flag (or `"unstable": ["worker-options"]` in deno.json):
    * without it Deno 2.9.6 ends the program (exit code 70) when the first worker starts.
    * @default undefined (workers have the program's permissions)
@@ -43,7 +46,8 @@ function withDeno<O>(options: O): [O, Runtime] {
   if (permissions !== 'inherit' && permissions !== 'none' && (typeof permissions !== 'object' || permissions === null)) {
     throw new TypeError(`permissions must be 'inherit', 'none' or an object of Deno permissions, got ${String(permissions)}`);
   }
-  return [rest as O, { ...denoRuntime, spawn: (request, events) => spawnWorker(request, events, permissions) }];
+  permissionFlags(permissions); // names an unknown permission now, not when a worker starts
+  return [rest as O, { ...denoRuntime, spawn: (request, events) => spawnDeno(request, events, permissions) }];
 }
 
 /** A pool of Deno Web Workers. */
@@ -71,6 +75,6 @@ export function currentProcess(): ProcessInfo {
 }
 
 /** True in the main program, false inside a worker: the analog of `__name__ == '__main__'`. */
-export const isMainThread: boolean = !('WorkerGlobalScope' in globalThis);
+export const isMainThread: boolean = !('WorkerGlobalScope' in globalThis) && (globalThis as Record<symbol, unknown>)[Symbol.for('mp.deno.child')] !== true;
 
 export { denoRuntime };

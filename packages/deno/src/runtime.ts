@@ -8,6 +8,7 @@
  */
 import type { Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { isExitMessage } from './exit-message.ts';
+import { spawnProcess } from './process-worker.ts';
 
 /**
  * What `permissions` accepts: Deno's own worker permission options. `'none'`,
@@ -88,11 +89,18 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permiss
   };
 }
 
-/** Deno's `Runtime` (module Web Workers), for adapter authors and tests; programs use `Pool` and `Process`. */
+/** Starts a worker of `request.context`: a Web Worker (`'thread'`) or a child `deno` process (`'process'`). */
+export function spawnDeno(request: SpawnRequest, events: WorkerEvents, permissions?: DenoPermissions): WorkerHandle {
+  return request.context === 'process' ? spawnProcess(request, events, permissions) : spawnWorker(request, events, permissions);
+}
+
+/** Deno's `Runtime` (module Web Workers and child `deno` processes), for adapter authors and tests; programs use `Pool` and `Process`. */
 export const denoRuntime: Runtime = {
   name: 'deno',
-  contexts: ['thread'],
-  spawn: (request, events) => spawnWorker(request, events),
+  contexts: ['thread', 'process'],
+  spawn: (request, events) => spawnDeno(request, events),
+  // Child processes have their own memory: no SharedArrayBuffer crosses to them.
+  sharesMemory: (context) => context !== 'process',
   cpuCount: () => Math.max(1, g.navigator.hardwareConcurrency || 1),
   pid: () => g.Deno.pid,
 };

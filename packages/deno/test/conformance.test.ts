@@ -1,5 +1,6 @@
 /**
- * The conformance suite, run by `deno test`. Deno.test has no describe and no
+ * The conformance suite, run by `deno test`, in both contexts (Web Workers and child `deno`
+ * processes). Deno.test has no describe and no
  * per-test timeout: names carry their describe path, and each body races a timer.
  * Workers end on a later turn than terminate() returns, so the op and resource
  * sanitizers are off.
@@ -25,11 +26,11 @@ function withTimeout(body: () => Promise<void>, ms: number, test: string): () =>
   };
 }
 
-runConformance({
+for (const context of ['thread', 'process'] as const) runConformance({
   runtime: 'deno',
-  context: 'thread',
+  context,
   api,
-  features: { resourceLimits: false, transferMoves: true },
+  features: { resourceLimits: false, transferMoves: context === 'thread', sharedMemory: context === 'thread' },
   describe: (group, body) => {
     path.push(group);
     try {

@@ -93,7 +93,7 @@ export interface Harness {
 }
 
 export type SuiteName =
-  | 'process' | 'pool' | 'fault' | 'input' | 'sync' | 'manager' | 'queue' | 'settle' | 'model' | 'regression' | 'wire';
+  | 'process' | 'pool' | 'fault' | 'input' | 'sync' | 'manager' | 'queue' | 'settle' | 'model' | 'regression' | 'wire' | 'parity';
 
 /** The URL of the fixtures module, `.ts` when the suite runs from source. */
 export const fixturesUrl = new URL(import.meta.url.endsWith('.ts') ? './fixtures.ts' : './fixtures.js', import.meta.url);

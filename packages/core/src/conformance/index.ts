@@ -22,6 +22,7 @@ import { settleSuite } from './settle-suite.js';
 import { modelSuite } from './model-suite.js';
 import { regressionSuite } from './regression-suite.js';
 import { wireSuite } from './wire-suite.js';
+import { paritySuite } from './parity-suite.js';
 
 export type { Harness, AdapterApi, Features, SuiteName } from './harness.js';
 import type { SuiteName } from './harness.js';
@@ -39,6 +40,7 @@ const SUITES: Record<SuiteName, (h: Harness) => void> = {
   model: modelSuite,
   regression: regressionSuite,
   wire: wireSuite,
+  parity: paritySuite,
 };
 
 /**

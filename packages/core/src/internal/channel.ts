@@ -232,6 +232,17 @@ export class Channel {
     }
   }
 
+  /**
+   * For `wait()`: whether a get would not wait now (a message, or a close), and if not, the cell
+   * to park on. The counter is read before the state, so a put in between is never missed.
+   */
+  readiness(): { ready: true } | { ready: false; cells: Int32Array; index: number; expected: number } {
+    const c = this.#cells;
+    const seq = Atomics.load(c, PUT_SEQ);
+    if (Atomics.load(c, ITEMS) > 0 || Atomics.load(c, WRITER_CLOSED) !== 0 || Atomics.load(c, READER_CLOSED) !== 0) return { ready: true };
+    return { ready: false, cells: c, index: PUT_SEQ, expected: seq };
+  }
+
   /** Marks one message as processed (`JoinableQueue.taskDone`); false if none was outstanding. */
   taskDone(): boolean {
     const c = this.#cells;

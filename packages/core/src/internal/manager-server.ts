@@ -5,48 +5,37 @@
  */
 import { Empty, Full, MpError } from '../errors.js';
 import { checkElement, elementType, type TypeSpec } from './typecodes.js';
+import { park, rejectAll, timeoutOf, wake, type Waiter } from './manager-waiters.js';
 
-export type ObjectKind = 'dict' | 'list' | 'Queue' | 'Lock' | 'Value';
+export type ObjectKind =
+  | 'dict' | 'list' | 'Queue' | 'Lock' | 'Value'
+  | 'Event' | 'RLock' | 'Condition' | 'Semaphore' | 'BoundedSemaphore' | 'Barrier'
+  | 'JoinableQueue' | 'Array' | 'Namespace' | 'registered';
 
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+/** How a manager makes, serves and shuts down one kind of object. */
+export interface ManagedKind {
+  create(init: unknown): unknown;
+  call(target: unknown, method: string, args: unknown[]): unknown;
+  /** The callers parked on `target`, rejected at shutdown. */
+  waiters?(target: unknown): Waiter[];
 }
 
-function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const w: Waiter = { resolve, reject, timer: undefined };
-    if (typeof timeout === 'number') {
-      w.timer = setTimeout(() => {
-        list.splice(list.indexOf(w), 1);
-        try {
-          resolve(onTimeout());
-        } catch (error) {
-          // onTimeout throws mp's Empty or Full.
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          reject(error);
-        }
-      }, timeout);
-    }
-    list.push(w);
-  });
+type Operation = (target: never, ...args: never[]) => unknown;
+
+/** A kind whose methods are a fixed table: nothing outside it can be called. */
+export function tableKind(name: string, create: (init: unknown) => unknown, table: Record<string, Operation>, waiters?: (target: never) => Waiter[]): ManagedKind {
+  return {
+    create,
+    call(target, method, args) {
+      const op = Object.prototype.hasOwnProperty.call(table, method) ? table[method] : undefined;
+      if (!op) throw new TypeError(`a managed ${name} has no method ${method}()`);
+      return (op as (target: unknown, ...a: unknown[]) => unknown)(target, ...args);
+    },
+    ...(waiters ? { waiters } : {}),
+  };
 }
 
-function wake(list: Waiter[], value: unknown): boolean {
-  const w = list.shift();
-  if (!w) return false;
-  if (w.timer !== undefined) clearTimeout(w.timer);
-  w.resolve(value);
-  return true;
-}
-
-function timeoutOf(options: unknown): number | undefined {
-  const t = (options as { timeout?: unknown } | undefined)?.timeout;
-  return typeof t === 'number' ? t : undefined;
-}
-
-class ManagedQueue {
+export class ManagedQueue {
   readonly items: unknown[] = [];
   readonly getters: Waiter[] = [];
   readonly putters: Waiter[] = [];
@@ -58,10 +47,17 @@ class ManagedQueue {
     return this.maxsize > 0 && this.items.length >= this.maxsize;
   }
 
+  /** Called each time an item enters the queue (or goes straight to a waiting get). */
+  protected entered(): void {}
+
   put(item: unknown, options?: unknown): unknown {
-    if (wake(this.getters, item)) return undefined;
+    if (wake(this.getters, item)) {
+      this.entered();
+      return undefined;
+    }
     if (!this.full()) {
       this.items.push(item);
+      this.entered();
       return undefined;
     }
     if ((options as { blocking?: boolean } | undefined)?.blocking === false) throw new Full('the queue is full');
@@ -87,6 +83,7 @@ class ManagedQueue {
       if (putter) {
         this.items.push(this.pending.get(putter));
         this.pending.delete(putter);
+        this.entered();
         wake(this.putters, undefined);
       }
       return item;
@@ -124,9 +121,7 @@ class ManagedValue {
   ) {}
 }
 
-type Operation = (target: never, ...args: never[]) => unknown;
-
-const operations: Record<ObjectKind, Record<string, Operation>> = {
+const operations = {
   dict: {
     get: (m: Map<unknown, unknown>, key: unknown, fallback?: unknown) => (m.has(key) ? m.get(key) : fallback),
     set: (m: Map<unknown, unknown>, key: unknown, value: unknown) => void m.set(key, value),
@@ -191,23 +186,36 @@ const operations: Record<ObjectKind, Record<string, Operation>> = {
       return prev;
     },
   },
+} satisfies Record<string, Record<string, Operation>>;
+
+export const queueOperations: Record<string, Operation> = operations.Queue;
+
+/** The kinds of section 5b; `manager-kinds.ts` adds the rest. */
+export const baseKinds: Partial<Record<ObjectKind, ManagedKind>> = {
+  dict: tableKind('dict', (init) => new Map(init as Iterable<[unknown, unknown]> | undefined), operations.dict),
+  list: tableKind('list', (init) => [...((init as Iterable<unknown> | undefined) ?? [])], operations.list),
+  Queue: tableKind('Queue', (init) => new ManagedQueue(init as number), operations.Queue, (q: ManagedQueue) => [...q.getters, ...q.putters]),
+  Lock: tableKind('Lock', () => new ManagedLock(), operations.Lock, (l: ManagedLock) => l.waiters),
+  Value: tableKind('Value', (init) => {
+    const { type, initial } = init as { type: TypeSpec; initial: number | bigint };
+    return new ManagedValue(type, initial);
+  }, operations.Value),
 };
 
 /** The state behind one manager: its objects by id. */
 export class ManagerServer {
-  readonly #objects = new Map<number, { kind: ObjectKind; target: unknown }>();
+  readonly #objects = new Map<number, { kind: ManagedKind; target: unknown }>();
+  readonly #kinds: Partial<Record<ObjectKind, ManagedKind>>;
   #next = 1;
 
-  create(kind: ObjectKind, init: unknown): number {
-    let target: unknown;
-    if (kind === 'dict') target = new Map(init as Iterable<[unknown, unknown]> | undefined);
-    else if (kind === 'list') target = [...((init as Iterable<unknown> | undefined) ?? [])];
-    else if (kind === 'Queue') target = new ManagedQueue(init as number);
-    else if (kind === 'Lock') target = new ManagedLock();
-    else {
-      const { type, initial } = init as { type: TypeSpec; initial: number | bigint };
-      target = new ManagedValue(type, initial);
-    }
+  constructor(kinds: Partial<Record<ObjectKind, ManagedKind>> = baseKinds) {
+    this.#kinds = kinds;
+  }
+
+  create(name: ObjectKind, init: unknown): number {
+    const kind = this.#kinds[name];
+    if (!kind) throw new TypeError(`this manager cannot make a ${name}`);
+    const target = kind.create(init);
     const id = this.#next++;
     this.#objects.set(id, { kind, target });
     return id;
@@ -216,21 +224,14 @@ export class ManagerServer {
   call(object: number, method: string, args: unknown[]): unknown {
     const entry = this.#objects.get(object);
     if (!entry) throw new Error(`the manager holds no object ${object}`);
-    const table = operations[entry.kind];
-    const op = Object.prototype.hasOwnProperty.call(table, method) ? table[method] : undefined;
-    if (!op) throw new TypeError(`a managed ${entry.kind} has no method ${method}()`);
-    return (op as (target: unknown, ...a: unknown[]) => unknown)(entry.target, ...args);
+    return entry.kind.call(entry.target, method, args);
   }
 
   /** Rejects everything still waiting; the manager is going away. */
   shutdown(): void {
-    for (const { target } of this.#objects.values()) {
-      const waiters =
-        target instanceof ManagedQueue ? [...target.getters, ...target.putters] : target instanceof ManagedLock ? target.waiters : [];
-      for (const w of waiters) {
-        if (w.timer !== undefined) clearTimeout(w.timer);
-        w.reject(new MpError('the manager was shut down while this call waited'));
-      }
+    for (const { kind, target } of this.#objects.values()) {
+      const waiters = kind.waiters?.(target) ?? [];
+      rejectAll(waiters, new MpError('the manager was shut down while this call waited'));
     }
     this.#objects.clear();
   }

@@ -12,12 +12,19 @@ export const SHARE = Symbol.for('mp.share');
 /** The Manager method that offers the message-based twin of a shared-memory kind. */
 const MANAGED: Record<string, string> = {
   Lock: 'Lock()',
-  RLock: 'Lock()',
+  RLock: 'RLock()',
+  Semaphore: 'Semaphore(value)',
+  BoundedSemaphore: 'BoundedSemaphore(value)',
+  Event: 'Event()',
+  Condition: 'Condition()',
+  Barrier: 'Barrier(parties)',
   Value: 'Value(type, initial)',
-  SharedArray: 'list(values)',
+  SharedArray: 'Array(type, sizeOrValues)',
   Queue: 'Queue({ maxsize })',
-  JoinableQueue: 'Queue({ maxsize })',
+  JoinableQueue: 'JoinableQueue({ maxsize })',
   SimpleQueue: 'Queue()',
+  SharedMemory: "Array('u8', size)",
+  ShareableList: 'list(values)',
 };
 
 /** The property that marks a description on the wire. */
@@ -72,7 +79,7 @@ export function encodeShared(value: unknown, to: Destination, path: string, out:
       throw new TypeError(
         `${path} is a ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
           `use a Manager instead: const manager = await Manager.start(); ` +
-          (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock() and Value()'),
+          (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock(), Value() and the rest of Python\'s SyncManager'),
       );
     }
     out.found = true;

@@ -4,39 +4,12 @@
  * the main program, in worker threads and in child processes. A proxy passed to
  * a worker (anywhere inside the arguments) arrives as the same proxy.
  */
-import { reviveError } from '../internal/error-wire.js';
-import type { ObjectKind } from '../internal/manager-server.js';
-import { callManager } from '../internal/rpc.js';
-import { SHARE, type ShareDescription } from '../internal/shared.js';
 import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
 import type { BlockingOptions } from '../internal/blocking-options.js';
 import { withHeld } from './with-lock.js';
+import { ManagedProxy, type ProxyRef } from './managed-proxy.js';
 
-/** @internal Where a proxy's object lives. */
-export interface ProxyRef {
-  manager: string;
-  object: number;
-  kind: ObjectKind;
-}
-
-abstract class ManagedProxy {
-  readonly #ref: ProxyRef;
-
-  constructor(ref: ProxyRef) {
-    this.#ref = ref;
-  }
-
-  protected async call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const reply = await callManager(this.#ref.manager, this.#ref.object, method, args);
-    if (!reply.ok) throw reviveError(reply.error);
-    return reply.value as T;
-  }
-
-  /** @internal */
-  [SHARE](): ShareDescription {
-    return { kind: 'ManagerProxy', state: this.#ref, sharedMemory: false };
-  }
-}
+export { ManagedProxy, type ProxyRef };
 
 /** A dictionary held by a manager. */
 export class DictProxy<K = unknown, V = unknown> extends ManagedProxy {
@@ -185,22 +158,5 @@ export class ValueProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
   /** Stores `replacement` if the value is `expected`; returns the previous value either way. */
   compareExchange(expected: ValueOf<T>, replacement: ValueOf<T>): Promise<ValueOf<T>> {
     return this.call('compareExchange', expected, replacement);
-  }
-}
-
-/** Rebuilds a proxy of the right class from its reference. */
-export function reviveProxy(state: unknown): ManagedProxy {
-  const ref = state as ProxyRef;
-  switch (ref.kind) {
-    case 'dict':
-      return new DictProxy(ref);
-    case 'list':
-      return new ListProxy(ref);
-    case 'Queue':
-      return new QueueProxy(ref);
-    case 'Lock':
-      return new LockProxy(ref);
-    case 'Value':
-      return new ValueProxy(ref);
   }
 }

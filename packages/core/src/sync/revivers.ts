@@ -12,12 +12,15 @@ import { RLock } from './rlock.js';
 import { BoundedSemaphore, Semaphore } from './semaphore.js';
 import { SharedArray, type SharedArrayState } from './shared-array.js';
 import { Value, type ValueState } from './value.js';
-import { reviveProxy } from './manager-proxies.js';
+import { reviveProxy } from './revive-proxy.js';
 import type { ChannelState } from '../internal/channel.js';
 import { reviveQueue } from './queue.js';
 import { reviveJoinableQueue } from './joinable-queue.js';
 import { reviveSimpleQueue } from './simple-queue.js';
 import { reviveConnection, type ConnectionState } from './pipe.js';
+import { reviveSharedMemory, type SharedMemoryState } from './shared-memory.js';
+import { reviveShareableList } from './shareable-list.js';
+import type { SharedMemory } from './shared-memory.js';
 
 export const revivers: Revivers = {
   Lock: (state) => new Lock(state as Int32Array),
@@ -37,4 +40,6 @@ export const revivers: Revivers = {
   JoinableQueue: (state) => reviveJoinableQueue(state as ChannelState),
   SimpleQueue: (state) => reviveSimpleQueue(state as ChannelState),
   Connection: (state) => reviveConnection(state as ConnectionState),
+  SharedMemory: (state) => reviveSharedMemory(state as SharedMemoryState),
+  ShareableList: (state) => reviveShareableList(state as SharedMemory),
 };

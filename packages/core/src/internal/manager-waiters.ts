@@ -1,0 +1,62 @@
+/**
+ * Callers parked inside a `Manager` (a queue's `get`, a lock's `acquire`, an
+ * event's `wait`…): each is a promise its reply waits on, woken by the object
+ * or by its own timer. Shared by every kind of managed object.
+ */
+
+export interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the parked call brought along (an RLock waiter's owner, a barrier party's index). */
+  data?: unknown;
+}
+
+/** Parks a caller on `list`; after `timeout` ms (when a number) it leaves the list with what `onTimeout` returns or throws. */
+export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown, data?: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const w: Waiter = { resolve, reject, timer: undefined, data };
+    if (typeof timeout === 'number') {
+      w.timer = setTimeout(() => {
+        const at = list.indexOf(w);
+        if (at >= 0) list.splice(at, 1);
+        try {
+          resolve(onTimeout());
+        } catch (error) {
+          // onTimeout throws mp's errors (Empty, Full, BrokenBarrierError).
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(error);
+        }
+      }, timeout);
+    }
+    list.push(w);
+  });
+}
+
+/** Wakes the longest-waiting caller with `value`; false if none waits. */
+export function wake(list: Waiter[], value: unknown): boolean {
+  const w = list.shift();
+  if (!w) return false;
+  if (w.timer !== undefined) clearTimeout(w.timer);
+  w.resolve(value);
+  return true;
+}
+
+/** Rejects every caller on `list` with `error` and empties it. */
+export function rejectAll(list: Waiter[], error: unknown): void {
+  for (const w of list.splice(0)) {
+    if (w.timer !== undefined) clearTimeout(w.timer);
+    w.reject(error);
+  }
+}
+
+/** The `timeout` of a call's options, if it is a number. */
+export function timeoutOf(options: unknown): number | undefined {
+  const t = (options as { timeout?: unknown } | undefined)?.timeout;
+  return typeof t === 'number' ? t : undefined;
+}
+
+/** Whether a call's options say `blocking: false`. */
+export function nonBlocking(options: unknown): boolean {
+  return (options as { blocking?: unknown } | undefined)?.blocking === false;
+}

@@ -1,0 +1,60 @@
+/**
+ * Proxies to a manager's `JoinableQueue`, `Array` and `Namespace` (Python's
+ * `SyncManager.JoinableQueue`, `Array`, `Namespace`). Every method is awaitable.
+ */
+import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
+import { ManagedProxy } from './managed-proxy.js';
+import { QueueProxy } from './manager-proxies.js';
+
+/** A queue held by a manager that counts unfinished items, as Python's `manager.JoinableQueue()`. */
+export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
+  /** Marks one item taken with `get` as processed; rejects if more were marked than were put. */
+  taskDone(): Promise<void> {
+    return this.call('taskDone');
+  }
+  /** Resolves `true` once every item put has been marked done, `false` after `timeout` ms. */
+  async join(options?: Omit<BlockingOptions, 'blocking'>): Promise<boolean> {
+    deadlineFrom(options, false);
+    return this.call('join', options);
+  }
+}
+
+/** A fixed-length typed array held by a manager, as Python's `manager.Array(typecode, sequence)`. Negative indexes count from the end. */
+export class ArrayProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
+  get(index: number): Promise<ValueOf<T>> {
+    return this.call('get', index);
+  }
+  set(index: number, value: ValueOf<T>): Promise<void> {
+    return this.call('set', index, value);
+  }
+  length(): Promise<number> {
+    return this.call('length');
+  }
+  toArray(): Promise<ValueOf<T>[]> {
+    return this.call('toArray');
+  }
+}
+
+/**
+ * Named values held by a manager, as Python's `manager.Namespace()`: Python's `ns.x = 1` is
+ * `await ns.set('x', 1)`, `ns.x` is `await ns.get('x')` (`undefined` for a name never set).
+ */
+export class NamespaceProxy<T extends Record<string, unknown> = Record<string, unknown>> extends ManagedProxy {
+  get<K extends keyof T & string>(name: K): Promise<T[K] | undefined> {
+    return this.call('get', name);
+  }
+  set<K extends keyof T & string>(name: K, value: T[K]): Promise<void> {
+    return this.call('set', name, value);
+  }
+  has(name: keyof T & string): Promise<boolean> {
+    return this.call('has', name);
+  }
+  delete(name: keyof T & string): Promise<boolean> {
+    return this.call('delete', name);
+  }
+  /** A copy of every name and value, as a plain object. */
+  toObject(): Promise<Partial<T>> {
+    return this.call('toObject');
+  }
+}
