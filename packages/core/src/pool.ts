@@ -132,7 +132,7 @@ export class Pool {
   /** Whether a map may send a big chunk as several tasks (only where counting tasks or timing them cannot tell). */
   readonly #splitChunks: boolean;
 
-  /** @param runtime supplied by the adapter's subclass. */
+  /** @param adapter supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, adapter: Runtime) {
     const o = checkOptions('options', options);
     // A context object brings its own runtime (a cluster's workers live on other machines); everything below is the same.

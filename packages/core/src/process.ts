@@ -77,7 +77,7 @@ export class Process<A extends unknown[] = unknown[]> {
   readonly #exited: Promise<void>;
   #markExited!: () => void;
 
-  /** @param runtime supplied by the adapter's subclass. */
+  /** @param adapter supplied by the adapter's subclass. */
   constructor(options: ProcessOptions<A>, adapter: Runtime) {
     const o = checkOptions('options', options);
     const { runtime, context } = resolveContext(o.context, adapter);

@@ -57,6 +57,7 @@ async function localPool(options: PoolOptions): Promise<Pool> {
   return new mod.Pool(options);
 }
 
+/** Runs `mp-host` with command-line arguments `argv` (without the runtime and script): connects, serves, and ends on SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<void> {
   let flags: Flags;
   try {

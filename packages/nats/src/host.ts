@@ -72,11 +72,15 @@ export interface HostStats {
 
 /** A running host; `await using h = await host(…)` closes it at the end of the block. */
 export interface Host {
+  /** The cluster name this host serves. */
   readonly name: string;
+  /** This host's name, as errors and `pool.stats().hosts` show it. */
   readonly hostName: string;
+  /** What this host has run so far. */
   stats(): HostStats;
   /** Takes no more work, lets running batches finish and answer, then resolves. Closes neither the pool nor the connection. */
   close(): Promise<void>;
+  /** `await using` closes the host at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

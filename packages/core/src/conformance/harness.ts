@@ -92,6 +92,7 @@ export interface Harness {
   exclude?: Readonly<Record<string, string>>;
 }
 
+/** The parts of the conformance suite, by name, for `Harness.suites`. */
 export type SuiteName =
   | 'process' | 'pool' | 'fault' | 'input' | 'sync' | 'manager' | 'queue' | 'settle' | 'model' | 'regression' | 'wire' | 'parity';
 

@@ -11,11 +11,15 @@ import { errorClasses, MpError, RemoteError } from '../errors.js';
 
 /** An error, reduced to structured-cloneable data. */
 export interface SerializedError {
+  /** The error's `name` (its class, rebuilt by name on the other side). */
   name: string;
+  /** The error's `message`. */
   message: string;
+  /** The error's `stack`, where it had one. */
   stack?: string | undefined;
   /** The error's own enumerable properties that survived cloning. */
   props?: Record<string, unknown> | undefined;
+  /** The error's `cause`, as data. */
   cause?: SerializedError | undefined;
   /** Set when something other than an Error was thrown; holds it if it is cloneable. */
   thrown?: unknown;

@@ -8,8 +8,22 @@ import type { SerializedError } from './error-wire.js';
 
 /** How a worker finds a function: its source text, or a module export. */
 export type FnSpec =
-  | { kind: 'source'; source: string; name: string }
-  | { kind: 'module'; url: string; name: string };
+  | {
+      /** Sent by value. */
+      kind: 'source';
+      /** The function's source text, compiled in the worker. */
+      source: string;
+      /** The function's name, for messages. */
+      name: string;
+    }
+  | {
+      /** Sent by reference. */
+      kind: 'module';
+      /** The module's absolute URL. */
+      url: string;
+      /** The export's name. */
+      name: string;
+    };
 
 /** How a job's `data` is applied to its function. */
 export type JobMode =
@@ -30,48 +44,115 @@ export interface ProcessInfo {
 
 /** One unit of work inside a `run` message. `spec` rides along the first time a worker sees `fn`. */
 export interface WireJob {
+  /** The job's id, which its result carries back. */
   id: number;
+  /** The pool-wide id of the job's function. */
   fn: number;
+  /** How to find the function, the first time this worker sees `fn`. */
   spec?: FnSpec;
+  /** How `data` is applied to the function. */
   mode: JobMode;
+  /** The arguments (`apply`) or the items (`map`, `star`). */
   data: unknown;
   /** Set when `data` holds descriptions of shared objects to rebuild. */
   shared?: true;
 }
 
+/** The outcome of one job, in a `done` message. */
 export type WireResult =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: SerializedError };
+  | {
+      /** The job's id. */
+      id: number;
+      /** It returned. */
+      ok: true;
+      /** What it returned (a list of results for `map` and `star`). */
+      value: unknown;
+    }
+  | {
+      /** The job's id. */
+      id: number;
+      /** It threw. */
+      ok: false;
+      /** What it threw. */
+      error: SerializedError;
+    };
 
 /** Messages from a parent to a worker. */
 export type ToWorker =
   | {
+      /** The first message: who the worker is, and its initializer. */
       type: 'init';
+      /** The worker's own identity. */
       self: ProcessInfo;
+      /** Its parent's identity. */
       parent: ProcessInfo;
+      /** Runs once before the first job. */
       initializer?: FnSpec | undefined;
+      /** The initializer's arguments. */
       initargs?: unknown[] | undefined;
       /** Set when `initargs` holds descriptions of shared objects. */
       shared?: boolean | undefined;
     }
-  /**
-   * A batch of jobs; the worker answers with exactly one `done` for it. `linger`: a core is
-   * free, so once idle the worker may wait a moment for the next batch (WorkerPort.receiveSync).
-   */
-  | { type: 'run'; jobs: WireJob[]; linger?: boolean }
-  /** The one call a `Process` makes; the worker ends when it settles. */
-  | { type: 'target'; spec: FnSpec; args: unknown[]; shared?: boolean | undefined }
-  /** A reply from a manager (comlink's protocol), for the worker's proxies. */
-  | { type: 'rpc'; data: unknown };
+  | {
+      /** A batch of jobs; the worker answers with exactly one `done` for it. */
+      type: 'run';
+      /** The jobs, run in order. */
+      jobs: WireJob[];
+      /** A core is free, so once idle the worker may wait a moment for the next batch (WorkerPort.receiveSync). */
+      linger?: boolean;
+    }
+  | {
+      /** The one call a `Process` makes; the worker ends when it settles. */
+      type: 'target';
+      /** The target function. */
+      spec: FnSpec;
+      /** Its arguments. */
+      args: unknown[];
+      /** Set when `args` holds descriptions of shared objects. */
+      shared?: boolean | undefined;
+    }
+  | {
+      /** A reply from a manager (comlink's protocol), for the worker's proxies. */
+      type: 'rpc';
+      /** Comlink's message. */
+      data: unknown;
+    };
 
 /** Messages from a worker to its parent. */
 export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'initFailed'; error: SerializedError }
-  /** `ms`: how long the batch ran in the worker, which the scheduler uses to size later batches. */
-  | { type: 'done'; results: WireResult[]; ms: number }
-  | { type: 'targetDone'; error?: SerializedError | undefined }
-  /** An error nothing caught, about to end the worker (sent where the port offers `onUncaught`). */
-  | { type: 'uncaught'; error: SerializedError }
-  /** A call from the worker's manager proxies (comlink's protocol). */
-  | { type: 'rpc'; data: unknown };
+  | {
+      /** The initializer ran; the worker takes jobs. */
+      type: 'ready';
+    }
+  | {
+      /** The initializer threw. */
+      type: 'initFailed';
+      /** What it threw. */
+      error: SerializedError;
+    }
+  | {
+      /** The answer to one `run` batch. */
+      type: 'done';
+      /** One result per job of the batch. */
+      results: WireResult[];
+      /** How long the batch ran in the worker, which the scheduler uses to size later batches. */
+      ms: number;
+    }
+  | {
+      /** A `Process` target settled. */
+      type: 'targetDone';
+      /** What it threw, if it did. */
+      error?: SerializedError | undefined;
+    }
+  | {
+      /** An error nothing caught, about to end the worker (sent where the port offers `onUncaught`). */
+      type: 'uncaught';
+      /** The error. */
+      error: SerializedError;
+    }
+  | {
+      /** A call from the worker's manager proxies (comlink's protocol). */
+      type: 'rpc';
+      /** Comlink's message. */
+      data: unknown;
+    };

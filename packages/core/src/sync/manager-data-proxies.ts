@@ -22,15 +22,19 @@ export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
 
 /** A fixed-length typed array held by a manager, as Python's `manager.Array(typecode, sequence)`. Negative indexes count from the end. */
 export class ArrayProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
+  /** The element at `index` (negative counts from the end). */
   get(index: number): Promise<ValueOf<T>> {
     return this.call('get', index);
   }
+  /** Stores `value` at `index` (negative counts from the end). */
   set(index: number, value: ValueOf<T>): Promise<void> {
     return this.call('set', index, value);
   }
+  /** How many elements. */
   length(): Promise<number> {
     return this.call('length');
   }
+  /** A copy of every element. */
   toArray(): Promise<ValueOf<T>[]> {
     return this.call('toArray');
   }
@@ -41,15 +45,19 @@ export class ArrayProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
  * `await ns.set('x', 1)`, `ns.x` is `await ns.get('x')` (`undefined` for a name never set).
  */
 export class NamespaceProxy<T extends Record<string, unknown> = Record<string, unknown>> extends ManagedProxy {
+  /** The value of `name`, or `undefined` for a name never set. */
   get<K extends keyof T & string>(name: K): Promise<T[K] | undefined> {
     return this.call('get', name);
   }
+  /** Sets `name` to `value`. */
   set<K extends keyof T & string>(name: K, value: T[K]): Promise<void> {
     return this.call('set', name, value);
   }
+  /** Whether `name` was set. */
   has(name: keyof T & string): Promise<boolean> {
     return this.call('has', name);
   }
+  /** Removes `name`; resolves whether it was set. */
   delete(name: keyof T & string): Promise<boolean> {
     return this.call('delete', name);
   }

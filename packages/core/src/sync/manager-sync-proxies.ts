@@ -16,6 +16,7 @@ type WaitOptions = Omit<BlockingOptions, 'blocking'>;
 
 /** A flag held by a manager, as Python's `manager.Event()`. */
 export class EventProxy extends ManagedProxy {
+  /** Whether the flag is set. */
   isSet(): Promise<boolean> {
     return this.call('isSet');
   }
@@ -23,6 +24,7 @@ export class EventProxy extends ManagedProxy {
   set(): Promise<void> {
     return this.call('set');
   }
+  /** Clears the flag. */
   clear(): Promise<void> {
     return this.call('clear');
   }
@@ -44,6 +46,7 @@ export class RLockProxy extends ManagedProxy {
   release(): Promise<void> {
     return this.call('release', ownerToken());
   }
+  /** Whether some thread holds the lock. */
   locked(): Promise<boolean> {
     return this.call('locked');
   }
@@ -55,10 +58,12 @@ export class RLockProxy extends ManagedProxy {
 
 /** A condition variable held by a manager (with an RLock of its own), as Python's `manager.Condition()`. */
 export class ConditionProxy extends ManagedProxy {
+  /** Waits for the condition's lock; resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
     deadlineFrom(options);
     return this.call('acquire', ownerToken(), options);
   }
+  /** Releases one level of the condition's lock; rejects unless this thread holds it. */
   release(): Promise<void> {
     return this.call('release', ownerToken());
   }
@@ -111,6 +116,7 @@ export class SemaphoreProxy extends ManagedProxy {
     checkInteger('n', n, 1);
     return this.call('release', n);
   }
+  /** The units left now (a snapshot). */
   getValue(): Promise<number> {
     return this.call('getValue');
   }
@@ -138,12 +144,15 @@ export class BarrierProxy extends ManagedProxy {
   reset(): Promise<void> {
     return this.call('reset');
   }
+  /** How many parties each round waits for. */
   parties(): Promise<number> {
     return this.call('parties');
   }
+  /** How many parties wait in the current round. */
   nWaiting(): Promise<number> {
     return this.call('nWaiting');
   }
+  /** Whether the barrier is broken (aborted or timed out). */
   broken(): Promise<boolean> {
     return this.call('broken');
   }
