@@ -54,7 +54,7 @@ export interface PoolOptions {
 export interface CallOptions {
   /** Cancels the call: queued work is dropped, running work is stopped, the call rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Per-task limit in ms, counted from when the task is handed to its worker. */
+  /** Per-task limit in ms, counted from when its worker is ready to run it (a worker's start-up does not count). */
   timeout?: number;
 }
 
