@@ -16,7 +16,13 @@ export function parityShmSuite(h: Harness): void {
 
   h.describe('SharedMemory and ShareableList', () => {
     if (!(h.features.sharedMemory ?? true)) {
-      h.it('passing either to this context is refused, naming Manager', async () => {
+      h.it('passing either to this context is refused, naming Manager (or, without SharedArrayBuffer, making one is)', async () => {
+        if (typeof SharedArrayBuffer === 'undefined') {
+          // A page that is not cross-origin isolated: the same error as every shared-memory object.
+          throws(() => new SharedMemory(8), TypeError, /needs SharedArrayBuffer.*Cross-Origin-Opener-Policy.*Manager/);
+          throws(() => new ShareableList([1]), TypeError, /needs SharedArrayBuffer.*Manager/);
+          return;
+        }
         const pool = new Pool({ processes: 1, context });
         try {
           await rejects(pool.apply(px.shmSum, [new SharedMemory(8)]), TypeError, /^args\[0\] is a SharedMemory, .*Manager.*Array\('u8', size\)/);
