@@ -31,7 +31,7 @@ function versions() {
 }
 
 function run(args) {
-  execFileSync(deno, args, { cwd: repo, stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
+  execFileSync(deno, args, { cwd: repo, stdio: 'inherit', env: { ...withoutForceColor(process.env), NO_COLOR: '1' } });
 }
 
 const command = process.argv[2];
@@ -58,4 +58,10 @@ if (command === 'sync') {
 } else {
   console.error('usage: node tools/jsr.mjs sync|check|publish');
   process.exit(2);
+}
+
+/** Deno colours its output whenever FORCE_COLOR is set, even to 0 (as CI sets it), over NO_COLOR. */
+function withoutForceColor(env) {
+  const { FORCE_COLOR: _, ...rest } = env;
+  return rest;
 }

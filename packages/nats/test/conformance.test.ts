@@ -59,6 +59,14 @@ runConformance({
       "a cluster's workers are its hosts' pools: give each host's Pool its own initializer; a cluster refuses one with a clear error",
     'maxTasksPerChild replaces a worker after that many tasks':
       "maxTasksPerChild replaces the caller's virtual workers; the processes on a host are its own pool's (set maxTasksPerChild there)",
+    'name, daemon and currentProcess()/parentProcess() inside the child':
+      'the test reads what the child saw through a Manager proxy, which cannot cross machines (the caller, name and exit code of a remote Process are checked by the other Process tests)',
+    'a child reports its own name and its parent to the code it runs':
+      "on a cluster a task's parent is the host process that runs it, not the caller, so parent.pid cannot equal the caller's pid",
+    'timeout stops a runaway synchronous task; the pool goes on':
+      "the test counts the stopped task's side effects in Manager proxies, which cannot cross machines (faults.test.ts checks that a timeout stops remote work)",
+    'signal aborts a map promptly: queued work dropped, running work stopped':
+      "the test counts started and finished items in Manager proxies, which cannot cross machines (faults.test.ts checks that an abort stops remote work)",
   },
   describe,
   it: (name, body, timeout) => it(name, body, timeout),

@@ -168,7 +168,7 @@ describe('faults', () => {
     await using pool = new Pool({ processes: 2, context: cluster(nc, { name: 'poison' }) });
     expect(await pool.apply(slow, [1, 1])).toBe(1);
     await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
-  });
+  }, 150_000); // two hosts to freeze, each seen only after an ack wait: slow on a loaded CI machine
 
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
     await twoHosts('orphan');
