@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { environment: 'node', include: ['test/**/*.test.ts'], testTimeout: 150_000 },
+  test: { environment: 'node', include: ['test/**/*.test.ts'], testTimeout: 330_000 },
 });

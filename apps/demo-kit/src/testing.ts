@@ -33,8 +33,8 @@ export async function demoProblems(check: DemoCheck): Promise<string[]> {
 
 function run({ command, args, cwd }: DemoCheck): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, timeout: 120_000, maxBuffer: 1 << 24 }, (error, out) => {
-      if (error?.killed) reject(new Error('the program did not end in time', { cause: error }));
+    execFile(command, args, { cwd, timeout: 300_000, maxBuffer: 1 << 24 }, (error, out) => {
+      if (error?.killed) reject(new Error('the program did not end within 300 s', { cause: error }));
       // Deno colours printed numbers when FORCE_COLOR is set (CI sets FORCE_COLOR=0): compare plain text.
       // eslint-disable-next-line no-control-regex
       else resolve({ code: error ? Number(error.code) : 0, stdout: out.replace(/\u001b\[[0-9;]*m/g, '') });

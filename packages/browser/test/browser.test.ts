@@ -245,7 +245,7 @@ describe('the runtime', () => {
     expect(() => new Pool({ resourceLimits: { maxOldGenerationSizeMb: 32 } })).toThrow(
       /^resourceLimits is not supported on browser: its workers have no per-worker heap limits to set$/,
     );
-    expect(() => new Pool({ context: 'process' })).toThrow(/^context must be one of 'thread' on browser, got "process"/);
+    expect(() => new Pool({ context: 'process' })).toThrow(/^context must be one of 'thread' on browser, or a context object such as @mp\/nats's cluster\(\), got "process"/);
     expect(() => new Process({ target: () => 0, context: 'process' })).toThrow(/'thread' on browser/);
   });
 });
