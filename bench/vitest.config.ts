@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
+    testTimeout: 330_000, // the smoke runs take 60–110 s inside a full CI run on 2 cores (about a third of that alone)
     pool: 'forks',
   },
 });

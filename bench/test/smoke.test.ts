@@ -33,7 +33,7 @@ describe('pnpm bench --smoke', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp-bench-test-'));
     const out = join(dir, 'BENCHMARKS.md');
     const json = join(dir, 'records.json');
-    await promisify(execFile)(process.execPath, [run, '--smoke', '--out', out, '--json', json], { timeout: 110_000 });
+    await promisify(execFile)(process.execPath, [run, '--smoke', '--out', out, '--json', json], { timeout: 300_000 });
 
     const { records } = JSON.parse(readFileSync(json, 'utf8')) as { records: BenchRecord[] };
     const sane = (r: BenchRecord): boolean => r.error === undefined && typeof r.value === 'number' && Number.isFinite(r.value);
@@ -71,7 +71,7 @@ describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
     const json = join(dir, 'records.runtimes.json');
     const before = '# mp benchmarks\n\nthe Node report\n\n<!-- runtimes:start -->\nstale\n<!-- runtimes:end -->\n\ntail\n';
     writeFileSync(out, before);
-    await promisify(execFile)(process.execPath, [run, '--smoke', '--runtimes', otherRuntimes.join(','), '--out', out, '--runtimes-json', json], { timeout: 60_000 });
+    await promisify(execFile)(process.execPath, [run, '--smoke', '--runtimes', otherRuntimes.join(','), '--out', out, '--runtimes-json', json], { timeout: 240_000 });
 
     const { records } = JSON.parse(readFileSync(json, 'utf8')) as { records: BenchRecord[] };
     const expectedCells = ['mp-thread/apply', 'raw-unbatched/apply', 'mp-thread/map', 'raw-batched/map'];

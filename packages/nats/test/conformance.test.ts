@@ -69,6 +69,7 @@ runConformance({
       "the test counts started and finished items in Manager proxies, which cannot cross machines (faults.test.ts checks that an abort stops remote work)",
   },
   describe,
-  it: (name, body, timeout) => it(name, body, timeout),
+  // Inside a full CI run on 2 cores a cluster round trip is slow (800 awaited tasks in one test): 180 s at the least.
+  it: (name, body, timeout) => it(name, body, Math.max(timeout ?? 0, 180_000)),
   skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
 });
