@@ -62,6 +62,7 @@ if (command === 'sync') {
 
 /** Deno colours its output whenever FORCE_COLOR is set, even to 0 (as CI sets it), over NO_COLOR. */
 function withoutForceColor(env) {
-  const { FORCE_COLOR: _, ...rest } = env;
+  const rest = { ...env };
+  delete rest.FORCE_COLOR;
   return rest;
 }
