@@ -126,17 +126,21 @@ function typecheck(files: string[]): Map<string, string[]> {
   return byFile;
 }
 
-/** Compiles every TypeScript file of a page's folder to the `.js` beside it, as `tsc` would for a user. */
-function transpile(file: string): void {
-  const dir = dirname(file);
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.ts')) continue;
-    const source = ts.sys.readFile(join(dir, name)) ?? '';
+/**
+ * Compiles every written TypeScript file to the `.js` beside it, as `tsc` would for a user. It runs once,
+ * before any test: the programs run concurrently, and compiling a page's folder while another program of that
+ * page is being loaded would truncate the file under it (it then ran as an empty program, printed nothing and
+ * exited 0).
+ */
+function transpileAll(files: string[]): void {
+  for (const file of files) {
+    if (!file.endsWith('.ts')) continue;
+    const source = ts.sys.readFile(file) ?? '';
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-      fileName: name,
+      fileName: file,
     });
-    writeFileSync(join(dir, name.replace(/\.ts$/, '.js')), outputText);
+    writeFileSync(file.replace(/\.ts$/, '.js'), outputText);
   }
 }
 
@@ -157,12 +161,12 @@ async function execute(entry: Prepared): Promise<{ code: number | null; stdout: 
     case 'bun':
       return run(join(repo, 'node_modules/.bin/bun'), ['run', entry.file], cwd);
     default:
-      transpile(entry.file);
       return run(process.execPath, [entry.file.replace(/\.ts$/, '.js')], cwd);
   }
 }
 
 const prepared = prepare();
+transpileAll(prepared.filter((p) => !p.skip && p.block.runtime === 'node').map((p) => p.file));
 let diagnostics: Map<string, string[]> | undefined;
 const diagnosticsOf = (file: string): string[] => {
   diagnostics ??= typecheck(prepared.filter((p) => !p.skip).map((p) => p.file));
