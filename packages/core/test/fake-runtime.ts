@@ -29,6 +29,8 @@ export interface Traffic {
   polled: number;
   /** Batches answered by the workers. */
   done: number;
+  /** Messages that waited for the last worker to start (sent before it booted). */
+  queuedAtBoot: number;
 }
 
 export interface FakeOptions {
@@ -41,7 +43,7 @@ export interface FakeOptions {
 }
 
 export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOptions = {}): Runtime & { traffic: Traffic } {
-  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0 };
+  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0, queuedAtBoot: 0 };
   let ids = 0;
   return {
     name: 'fake',
@@ -96,6 +98,7 @@ export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOpt
         }
       };
       const boot = (): void => {
+        traffic.queuedAtBoot = queued.length;
         runWorker(port);
         booted = true;
         // What the worker did not take at start arrives now, in order.
