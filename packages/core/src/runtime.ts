@@ -55,6 +55,15 @@ export interface WorkerHandle {
   terminate(signal: 'SIGTERM' | 'SIGKILL'): void;
   /** Whether the worker keeps the parent alive (false for daemons and idle pool workers). */
   setRef(ref: boolean): void;
+  /**
+   * Optional: waits up to `timeoutMs`, blocking this thread (spinning, not sleeping), for the worker's next
+   * message, and delivers it through `WorkerEvents.onMessage` before returning `true`; `false` when none came
+   * in time. A message taken here is not delivered again. The pool calls it when it expects the answer to a
+   * small batch within microseconds and a core is free for the wait, so an awaited task's result does not
+   * wait for this thread's event loop to wake up (about 20 µs on Node). Offer it only where taking a message
+   * synchronously is cheap (Node's `receiveMessageOnPort`).
+   */
+  pollSync?(timeoutMs: number): boolean;
 }
 
 /** The parent side of a runtime adapter. */

@@ -86,7 +86,11 @@ if (parentPort) {
   // [1] the load gate (load-gate.ts).
   const bell = (workerData as { mpBell?: Int32Array } | null)?.mpBell;
   runWorker({
-    postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+    postMessage: (message, transfer) => {
+      port.postMessage(message, transfer as never);
+      // The parent may be spinning for this message (pollSync in thread-worker.ts).
+      if (bell) Atomics.add(bell, 2, 1);
+    },
     onMessage: (handler) => port.on('message', handler),
     exit: (code) => process.exit(code),
     now,

@@ -3,8 +3,8 @@ import { describe, it } from 'vitest';
 import { runConformance } from '@mp/core/conformance';
 import type * as Api from '../src/index.ts';
 
-export function runNodeConformance(api: typeof Api, runtime: string): void {
-  for (const context of ['thread', 'process'] as const) {
+export function runNodeConformance(api: typeof Api, runtime: string, contexts: readonly ('thread' | 'process')[] = ['thread', 'process']): void {
+  for (const context of contexts) {
     runConformance({
       runtime,
       context,
