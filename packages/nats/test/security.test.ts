@@ -94,6 +94,46 @@ describe('allow rules', () => {
     expect(p.error?.message).toMatch(/^host guarded refuses module/);
   });
 
+  it("a pool's initializer follows the same rules: by value or outside the roots, the pool breaks naming the host and the rule, and it never runs", async () => {
+    const file = join(dir, 'init-by-value.txt');
+    const byValue = new Pool({
+      processes: 1,
+      context: cluster(nc, { name: 'sec' }),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      initializer: (f: string) => (require('node:fs') as typeof import('node:fs')).appendFileSync(f, 'ran\n'),
+      initargs: [file],
+    });
+    try {
+      const err = await byValue.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(RemoteError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^the pool's initializer failed: on host guarded: host guarded refuses functions sent by value \(allowSource is false\)/);
+    } finally {
+      await byValue.terminate();
+    }
+    expect(await readFile(file, 'utf8').catch(() => 'absent')).toBe('absent');
+
+    const outside = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }), initializer: task(fixturesUrl, 'squ'), initargs: [2] });
+    try {
+      const err = await outside.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(RemoteError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^the pool's initializer failed: on host guarded: host guarded refuses module file:\/\/.*fixtures\.js: not under its allow roots/);
+    } finally {
+      await outside.terminate();
+    }
+
+    // An initializer under the roots runs, and the pool works.
+    const file2 = join(dir, 'init-allowed.txt');
+    await using allowed = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }), initializer: task(tasksUrl, 'initCount'), initargs: [file2, 'ok'] });
+    expect(await allowed.apply(task(tasksUrl, 'initTag'), [1])).toBe('ok:1');
+    expect((await readFile(file2, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
   it('shared-memory objects are refused at the call site, naming the cluster context', async () => {
     await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }) });
     const lock = new Lock();
