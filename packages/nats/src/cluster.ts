@@ -83,9 +83,12 @@ function writeOutput(stream: 1 | 2, text: string): void {
     while (bytes.length > 0) bytes = bytes.subarray(out.writeSync(bytes));
     return;
   }
-  const line = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (stream === 2) console.error(line);
-  else console.log(line);
+  // A console: one call per line, as a browser adapter shows a worker's lines.
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  for (const line of lines) {
+    if (stream === 2) console.error(line);
+    else console.log(line);
+  }
 }
 
 function randomId(): string {
