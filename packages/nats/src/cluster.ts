@@ -12,7 +12,7 @@ import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream
 import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureStream, namesOf, type Names } from './names.js';
-import { decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
+import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
 /** Options of `cluster()`. */
 export interface ClusterOptions {
@@ -68,6 +68,29 @@ function signalOf(e: SerializedError): string | null {
   return typeof signal === 'string' ? signal : null;
 }
 
+/** Writes what a remote Process target printed to this program's own stdout or stderr (a browser: its console). */
+function writeOutput(stream: 1 | 2, text: string): void {
+  const proc = (globalThis as { process?: { stdout?: { write?: unknown }; stderr?: { write?: unknown } } }).process;
+  const target = stream === 2 ? proc?.stderr : proc?.stdout;
+  if (typeof target?.write === 'function') {
+    (target.write as (s: string) => unknown).call(target, text);
+    return;
+  }
+  const deno = (globalThis as { Deno?: { stdout: { writeSync(b: Uint8Array): number }; stderr: { writeSync(b: Uint8Array): number } } }).Deno;
+  if (deno) {
+    const out = stream === 2 ? deno.stderr : deno.stdout;
+    let bytes = new TextEncoder().encode(text);
+    while (bytes.length > 0) bytes = bytes.subarray(out.writeSync(bytes));
+    return;
+  }
+  // A console: one call per line, as a browser adapter shows a worker's lines.
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  for (const line of lines) {
+    if (stream === 2) console.error(line);
+    else console.log(line);
+  }
+}
+
 function randomId(): string {
   const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
@@ -84,6 +107,9 @@ class ClusterState {
   readonly subs: Subscription[] = [];
   /** JetStream sequence of each batch's message, to match "delivered too often" advisories. */
   readonly bySeq = new Map<number, number>();
+  /** A key per caller pool with an initializer (its initializer and initargs, as every virtual worker gets them). */
+  readonly #initKeys = new WeakMap<object, WeakMap<object, string>>();
+  #inits = 0;
   ready: Promise<void>;
   failure: Error | undefined;
   closed = false;
@@ -105,6 +131,7 @@ class ClusterState {
         },
       }),
     );
+    this.subs.push(nc.subscribe(this.names.output(this.caller, '*'), { callback: (_e, m) => this.#onOutput(m.data) }));
     this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (_e, m) => this.#onMaxDeliveries(m.data) }));
     this.ready = ensureStream(nc, this.names, replicas).catch((error: unknown) => {
       this.failure = new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
@@ -115,6 +142,15 @@ class ClusterState {
 
   nextBatch(): number {
     return ++this.#batch;
+  }
+
+  /** The same key for every virtual worker of one pool: core hands each the pool's own initializer and initargs. */
+  initKey(initializer: object, initargs: object): string {
+    let byArgs = this.#initKeys.get(initializer);
+    if (!byArgs) this.#initKeys.set(initializer, (byArgs = new WeakMap()));
+    let key = byArgs.get(initargs);
+    if (!key) byArgs.set(initargs, (key = `${this.caller}.${++this.#inits}`));
+    return key;
   }
 
   /** On reconnect, results published while we were away are lost (core NATS): queue every pending batch again. */
@@ -207,10 +243,27 @@ class ClusterState {
     if (m.results) {
       // Only an answer to exactly this batch's jobs settles it; anything else is not for us.
       if (m.results.length !== p.ids.length || !m.results.every((r, i) => r.id === p.ids[i])) return;
-    } else if (!m.target || p.envelope.target === undefined) return;
+    } else if (m.target) {
+      if (p.envelope.target === undefined) return;
+    } else if (!m.init || p.envelope.jobs !== undefined || p.envelope.target !== undefined) return;
     this.settle(m.batch);
     this.seen.add(m.host);
     p.worker.answer(p, m);
+  }
+
+  /** What a remote Process target printed: written out before its answer arrives (the host sends it first). */
+  #onOutput(data: Uint8Array): void {
+    const m = decodeOutput(data);
+    if (!m) return;
+    const p = this.pending.get(m.batch);
+    if (!p || p.envelope.target === undefined) return;
+    for (const [stream, text] of m.out) {
+      try {
+        writeOutput(stream, text);
+      } catch {
+        // our own output is closed: nothing to do about it
+      }
+    }
   }
 
   #onMaxDeliveries(data: Uint8Array): void {
@@ -232,6 +285,10 @@ class VirtualWorker implements WorkerHandle {
   readonly pid = -++virtualPids;
   readonly #batches = new Set<number>();
   readonly #specs = new Map<number, FnSpec>();
+  /** The caller pool's initializer, sent with every batch. */
+  #init: JobEnvelope['init'];
+  /** Batches the pool sent before the initializer ran on a host: sent once it has (core starts their timers then). */
+  #held: WireJob[][] | undefined;
   #ended = false;
 
   constructor(
@@ -251,13 +308,24 @@ class VirtualWorker implements WorkerHandle {
     const m = message as ToWorker;
     switch (m.type) {
       case 'init':
-        if (m.initializer) {
-          const error = new TypeError(`initializer is not supported on cluster '${this.state.name}': each host's own pool may have one (host(nc, { pool }))`);
-          this.#emit({ type: 'initFailed', error: serializeError(error) });
-        } else this.#emit({ type: 'ready' });
+        if (!m.initializer) {
+          this.#emit({ type: 'ready' });
+          return;
+        }
+        if (m.shared) {
+          this.#emit({ type: 'initFailed', error: serializeError(this.#sharedError()) });
+          return;
+        }
+        // The initializer runs in each host worker that takes this pool's jobs, before the first of them there
+        // (runRemote). This virtual worker starts by running it once on a host: ready when it returned there,
+        // and the pool breaks, as a local one does, when it threw.
+        this.#init = { key: this.state.initKey(m.initializer, m.initargs ?? []), spec: m.initializer, args: m.initargs ?? [] };
+        this.#held = [];
+        this.#send({ v: 1, caller: this.state.caller, batch: 0, init: this.#init }, []);
         return;
       case 'run':
-        this.#run(m.jobs);
+        if (this.#held) this.#held.push(m.jobs);
+        else this.#run(m.jobs);
         return;
       case 'target':
         if (m.shared) {
@@ -297,7 +365,9 @@ class VirtualWorker implements WorkerHandle {
       return;
     }
     // Refused jobs are answered with the rest of their batch, so the batch still gets exactly one `done`.
-    this.#send({ v: 1, caller: this.state.caller, batch: 0, jobs: sent }, refused);
+    const envelope: JobEnvelope = { v: 1, caller: this.state.caller, batch: 0, jobs: sent };
+    if (this.#init) envelope.init = this.#init;
+    this.#send(envelope, refused);
   }
 
   #refused = new Map<number, WireResult[]>();
@@ -326,6 +396,19 @@ class VirtualWorker implements WorkerHandle {
     const refused = this.#refused.get(batch) ?? [];
     this.#refused.delete(batch);
     if (this.#ended) return;
+    if (!p.envelope.jobs && !p.envelope.target) {
+      // This worker's start: the initializer ran on a host, or threw there (or could not be sent).
+      const failure = m ? m.init?.error : serializeError(error);
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      if (failure) {
+        this.#emit({ type: 'initFailed', error: { ...failure, message: m ? `on host ${m.host}: ${failure.message}` : failure.message } });
+        return;
+      }
+      this.#emit({ type: 'ready' });
+      for (const jobs of held) this.#run(jobs);
+      return;
+    }
     if (p.envelope.target) {
       const failure = m ? m.target?.error : serializeError(error);
       if (failure?.name === 'WorkerExitError') {

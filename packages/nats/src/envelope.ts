@@ -14,6 +14,11 @@ export interface JobEnvelope {
   /** Every job carries its function's spec: any host may get it. */
   jobs?: WireJob[];
   target?: { spec: FnSpec; args: unknown[] };
+  /**
+   * The caller pool's initializer: with `jobs`, run once in each host worker (for `key`, the caller pool) before
+   * them; alone, a virtual worker's start, which runs it in one host worker and answers whether it threw.
+   */
+  init?: { key: string; spec: FnSpec; args: unknown[] };
 }
 
 /** A host's answer to one batch. */
@@ -24,6 +29,17 @@ export interface ResultEnvelope {
   results?: WireResult[];
   ms?: number;
   target?: { error?: SerializedError };
+  /** The answer to an envelope holding only `init`. */
+  init?: { error?: SerializedError };
+}
+
+/** What a remote Process target printed, sent on its call's output subject before the answer. */
+export interface OutputEnvelope {
+  v: 1;
+  batch: number;
+  host: string;
+  /** Chunks in the order printed: 1 for stdout, 2 for stderr. */
+  out: [1 | 2, string][];
 }
 
 export interface CancelEnvelope {
@@ -32,7 +48,7 @@ export interface CancelEnvelope {
   batches: number[];
 }
 
-export function encode(value: JobEnvelope | ResultEnvelope | CancelEnvelope): Uint8Array {
+export function encode(value: JobEnvelope | ResultEnvelope | OutputEnvelope | CancelEnvelope): Uint8Array {
   return serialize(value, 'message');
 }
 
@@ -69,15 +85,23 @@ function isJob(v: unknown): v is WireJob {
   return j.shared === undefined;
 }
 
+function isInit(v: unknown): v is JobEnvelope['init'] {
+  if (typeof v !== 'object' || v === null) return false;
+  const i = v as Record<string, unknown>;
+  return isStr(i.key, 128) && isSpec(i.spec) && Array.isArray(i.args);
+}
+
 export function decodeJob(bytes: Uint8Array): JobEnvelope | undefined {
   const m = decode(bytes);
   if (!m || !isStr(m.caller, 64) || !CALLER.test(m.caller) || !isInt(m.batch)) return undefined;
+  if (m.init !== undefined && !isInit(m.init)) return undefined;
+  if (m.init !== undefined && m.jobs === undefined && m.target === undefined) return m as unknown as JobEnvelope;
   if (m.jobs !== undefined) {
     if (!Array.isArray(m.jobs) || m.jobs.length === 0 || m.target !== undefined || !m.jobs.every(isJob)) return undefined;
     return m as unknown as JobEnvelope;
   }
   const t = m.target as Record<string, unknown> | undefined;
-  if (typeof t !== 'object' || t === null || !isSpec(t.spec) || !Array.isArray(t.args)) return undefined;
+  if (typeof t !== 'object' || t === null || !isSpec(t.spec) || !Array.isArray(t.args) || m.init !== undefined) return undefined;
   return m as unknown as JobEnvelope;
 }
 
@@ -99,9 +123,16 @@ export function decodeResult(bytes: Uint8Array): ResultEnvelope | undefined {
     if (!Array.isArray(m.results) || !m.results.every(isResult) || typeof m.ms !== 'number') return undefined;
     return m as unknown as ResultEnvelope;
   }
-  const t = m.target as Record<string, unknown> | undefined;
-  if (typeof t !== 'object' || t === null || (t.error !== undefined && !isSerializedError(t.error))) return undefined;
+  const t = (m.target ?? m.init) as Record<string, unknown> | undefined;
+  if (typeof t !== 'object' || t === null || (m.target !== undefined && m.init !== undefined) || (t.error !== undefined && !isSerializedError(t.error))) return undefined;
   return m as unknown as ResultEnvelope;
+}
+
+export function decodeOutput(bytes: Uint8Array): OutputEnvelope | undefined {
+  const m = decode(bytes);
+  if (!m || !isInt(m.batch) || !isStr(m.host, 256) || !Array.isArray(m.out)) return undefined;
+  const ok = m.out.every((c: unknown) => Array.isArray(c) && c.length === 2 && (c[0] === 1 || c[0] === 2) && isStr(c[1]));
+  return ok ? (m as unknown as OutputEnvelope) : undefined;
 }
 
 export function decodeCancel(bytes: Uint8Array): CancelEnvelope | undefined {

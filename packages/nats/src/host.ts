@@ -11,8 +11,9 @@ import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream
 import { RemoteError, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, serializeError, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, namesOf } from './names.js';
-import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
+import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
 import { allowRoots, refusal } from './allow.js';
+import { INIT_FAILED, OUTPUT, runRemote, type OutputChunk, type RemoteCall } from './remote.js';
 
 /** Options of `host()`. */
 export interface HostOptions {
@@ -200,41 +201,96 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   }
 
-  function hostError(error: unknown): SerializedError {
+  /** The error as data, naming this host; `extra` receives what runRemote attached to it (output, an initializer's failure). */
+  function hostError(error: unknown, extra?: { out?: OutputChunk[]; init?: boolean }): SerializedError {
     let s: SerializedError;
     if (RemoteError.isInstance(error) && (error as RemoteError).cause !== undefined) {
       const remote = error as RemoteError;
       s = serializeError(remote.cause);
       if (remote.remoteStack !== undefined) s.stack = remote.remoteStack;
     } else s = serializeError(error);
-    s.props = { ...s.props, host: hostName };
+    const props = { ...s.props };
+    if (OUTPUT in props) {
+      if (extra && Array.isArray(props[OUTPUT])) extra.out = props[OUTPUT] as OutputChunk[];
+      delete props[OUTPUT];
+    }
+    if (INIT_FAILED in props) {
+      if (extra) extra.init = props[INIT_FAILED] === true;
+      delete props[INIT_FAILED];
+    }
+    s.props = { ...props, host: hostName };
     s.stack = `${s.stack ?? `${s.name}: ${s.message}`}\n    (on host ${hostName})`;
     return s;
   }
 
-  function runJob(job: WireJob, signal: AbortSignal): Promise<WireResult> {
+  /** The error of a caller pool whose initializer failed here (or was refused), as every one of its jobs gets it. */
+  function initError(cause: SerializedError): SerializedError {
+    return { ...cause, message: `the pool's initializer failed on host ${hostName}: ${cause.message}` };
+  }
+
+  /** Why this envelope's initializer may not run here, as its error; undefined when it may. */
+  function initRefused(env: JobEnvelope): SerializedError | undefined {
+    if (!env.init) return undefined;
+    const why = refusal(env.init.spec, hostName, roots, allowSource);
+    if (!why) return undefined;
+    stats.refused++;
+    return hostError(new Error(why));
+  }
+
+  function call(remote: RemoteCall, signal: AbortSignal): Promise<unknown> {
+    try {
+      return pool.apply(runRemote, [remote], { signal });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal): Promise<WireResult> {
+    if (refusedInit) return Promise.resolve({ id: job.id, ok: false, error: initError(refusedInit) });
     const why = refusal(job.spec!, hostName, roots, allowSource);
     if (why) {
       stats.refused++;
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
     }
-    const fn = fnFromSpec(job.spec!);
-    const one = fn as TaskFn<[unknown], unknown>;
-    let call: Promise<unknown>;
-    try {
-      if (job.mode === 'apply') call = pool.apply(fn, job.data as unknown[], { signal });
-      else if (job.mode === 'map') call = pool.map(one, job.data as unknown[], { signal });
-      else call = pool.starmap(fn, job.data as unknown[][], { signal });
-    } catch (error) {
-      // Today a Pool method may still throw at its call site; it is this job's failure either way.
-      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    let run: Promise<unknown>;
+    if (env.init) {
+      // The caller pool's initializer runs first, once in whichever worker of this host's pool takes the job.
+      run = call({ init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
+    } else {
+      const fn = fnFromSpec(job.spec!);
+      const one = fn as TaskFn<[unknown], unknown>;
+      try {
+        if (job.mode === 'apply') run = pool.apply(fn, job.data as unknown[], { signal });
+        else if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
+        else run = pool.starmap(fn, job.data as unknown[][], { signal });
+      } catch (error) {
+        // Today a Pool method may still throw at its call site; it is this job's failure either way.
+        run = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     }
-    return call.then(
+    return run.then(
       (value) => ({ id: job.id, ok: true as const, value }),
-      (error: unknown) => ({ id: job.id, ok: false as const, error: hostError(error) }),
+      (error: unknown) => {
+        const extra: { init?: boolean } = {};
+        const e = hostError(error, extra);
+        return { id: job.id, ok: false as const, error: extra.init ? initError(e) : e };
+      },
     );
   }
 
+  /** Runs a virtual worker's start: the caller pool's initializer, in one worker of this host's pool. */
+  async function runInit(env: JobEnvelope, signal: AbortSignal): Promise<NonNullable<ResultEnvelope['init']>> {
+    const refused = initRefused(env);
+    if (refused) return { error: refused };
+    try {
+      await call({ init: env.init, mode: 'init' }, signal);
+      return {};
+    } catch (error) {
+      return { error: hostError(error) };
+    }
+  }
+
+  /** Runs a Process target; what it prints goes to the caller (on the call's output subject) before the answer. */
   async function runTarget(env: JobEnvelope, signal: AbortSignal): Promise<NonNullable<ResultEnvelope['target']>> {
     const spec = env.target!.spec;
     const why = refusal(spec, hostName, roots, allowSource);
@@ -243,11 +299,43 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return { error: hostError(new Error(why)) };
     }
     try {
-      await pool.apply(fnFromSpec(spec), env.target!.args, { signal });
+      const done = (await call({ mode: 'target', fn: spec, data: env.target!.args }, signal)) as { out?: OutputChunk[] } | undefined;
+      sendOutput(env, done?.out ?? []);
       return {};
     } catch (error) {
-      return { error: hostError(error) };
+      const extra: { out?: OutputChunk[] } = {};
+      const e = hostError(error, extra);
+      sendOutput(env, extra.out ?? []);
+      return { error: e };
     }
+  }
+
+  /** Publishes a target's output to its caller, in messages that fit the server's max_payload. */
+  function sendOutput(env: JobEnvelope, out: OutputChunk[]): void {
+    if (out.length === 0) return;
+    const subject = names.output(env.caller, env.batch);
+    // Characters, not bytes: a UTF-8 character is at most 3 bytes per UTF-16 unit, plus room for the envelope.
+    const limit = Math.max(1024, Math.floor(((nc.info?.max_payload ?? 1 << 20) - 512) / 3));
+    let chunks: OutputChunk[] = [];
+    let size = 0;
+    const flush = (): void => {
+      if (chunks.length === 0) return;
+      const message: OutputEnvelope = { v: 1, batch: env.batch, host: hostName, out: chunks };
+      nc.publish(subject, encode(message));
+      chunks = [];
+      size = 0;
+    };
+    for (const [stream, text] of out) {
+      let at = 0;
+      do {
+        const piece = text.slice(at, at + limit - size);
+        chunks.push([stream, piece]);
+        size += piece.length;
+        at += piece.length;
+        if (size >= limit) flush();
+      } while (at < text.length);
+    }
+    flush();
   }
 
   function reply(env: JobEnvelope, answer: ResultEnvelope): void {
@@ -259,7 +347,13 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       if (max !== undefined && data.length > max) throw new RangeError(`the results are ${data.length} bytes, more than the NATS server's max_payload (${max}); use a smaller chunksize`);
     } catch (error) {
       const e = hostError(error);
-      data = encode(answer.results ? { ...answer, results: answer.results.map((r) => ({ id: r.id, ok: false as const, error: e })) } : { ...answer, target: { error: e } });
+      data = encode(
+        answer.results
+          ? { ...answer, results: answer.results.map((r) => ({ id: r.id, ok: false as const, error: e })) }
+          : answer.init
+            ? { ...answer, init: { error: e } }
+            : { ...answer, target: { error: e } },
+      );
     }
     nc.publish(subject, data);
   }
@@ -296,8 +390,11 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     try {
       const started = performance.now();
       const answer: ResultEnvelope = { v: 1, batch: env.batch, host: hostName };
-      if (env.jobs) answer.results = await Promise.all(env.jobs.map((job) => runJob(job, controller.signal)));
-      else answer.target = await runTarget(env, controller.signal);
+      if (env.jobs) {
+        const refusedInit = initRefused(env);
+        answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, controller.signal)));
+      } else if (env.target) answer.target = await runTarget(env, controller.signal);
+      else answer.init = await runInit(env, controller.signal);
       answer.ms = performance.now() - started;
       if (controller.signal.aborted) {
         stats.dropped++;

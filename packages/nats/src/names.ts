@@ -25,6 +25,8 @@ export interface Names {
   cancel: string;
   results(caller: string): string;
   alive(caller: string): string;
+  /** What a remote Process target printed: one subject per call (`batch`); `'*'` for all of a caller's. */
+  output(caller: string, batch: number | '*'): string;
   /** JetStream's advisory when a job was delivered `max_deliver` times without an ack. */
   maxDeliveries: string;
 }
@@ -39,6 +41,7 @@ export function namesOf(name: string): Names {
     cancel: `mp.${name}.cancel`,
     results: (caller) => `mp.${name}.res.${caller}`,
     alive: (caller) => `mp.${name}.alive.${caller}`,
+    output: (caller, batch) => `mp.${name}.out.${caller}.${batch}`,
     maxDeliveries: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`,
   };
 }

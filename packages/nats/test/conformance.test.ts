@@ -55,8 +55,6 @@ runConformance({
   features: { resourceLimits: false, transferMoves: false, sharedMemory: false },
   suites: ['process', 'pool', 'fault', 'input'],
   exclude: {
-    'initializer runs in each worker with initargs':
-      "a cluster's workers are its hosts' pools: give each host's Pool its own initializer; a cluster refuses one with a clear error",
     'maxTasksPerChild replaces a worker after that many tasks':
       "maxTasksPerChild replaces the caller's virtual workers; the processes on a host are its own pool's (set maxTasksPerChild there)",
     'name, daemon and currentProcess()/parentProcess() inside the child':

@@ -2,7 +2,7 @@
  * What a host refuses, and what nothing on mp's subjects can do: the allow rules (module roots, functions by
  * value), wrong credentials, garbage and forged messages, shared-memory objects sent to a cluster.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,46 @@ describe('allow rules', () => {
     expect(p.error?.message).toMatch(/^host guarded refuses module/);
   });
 
+  it("a pool's initializer follows the same rules: by value or outside the roots, the pool breaks naming the host and the rule, and it never runs", async () => {
+    const file = join(dir, 'init-by-value.txt');
+    const byValue = new Pool({
+      processes: 1,
+      context: cluster(nc, { name: 'sec' }),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      initializer: (f: string) => (require('node:fs') as typeof import('node:fs')).appendFileSync(f, 'ran\n'),
+      initargs: [file],
+    });
+    try {
+      const err = await byValue.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(RemoteError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^the pool's initializer failed: on host guarded: host guarded refuses functions sent by value \(allowSource is false\)/);
+    } finally {
+      await byValue.terminate();
+    }
+    expect(await readFile(file, 'utf8').catch(() => 'absent')).toBe('absent');
+
+    const outside = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }), initializer: task(fixturesUrl, 'squ'), initargs: [2] });
+    try {
+      const err = await outside.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(RemoteError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^the pool's initializer failed: on host guarded: host guarded refuses module file:\/\/.*fixtures\.js: not under its allow roots/);
+    } finally {
+      await outside.terminate();
+    }
+
+    // An initializer under the roots runs, and the pool works.
+    const file2 = join(dir, 'init-allowed.txt');
+    await using allowed = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }), initializer: task(tasksUrl, 'initCount'), initargs: [file2, 'ok'] });
+    expect(await allowed.apply(task(tasksUrl, 'initTag'), [1])).toBe('ok:1');
+    expect((await readFile(file2, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
   it('shared-memory objects are refused at the call site, naming the cluster context', async () => {
     await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'sec' }) });
     const lock = new Lock();
@@ -138,6 +178,9 @@ describe('hostile messages', () => {
     // A call in flight while the garbage arrives.
     const pending = pool.starmap(task(tasksUrl, 'slow'), Array.from({ length: 20 }, (_, i) => [i, 50] as [number, number]), { chunksize: 1 });
     const js = jetstream(nc);
+    // Whatever this caller writes to its stdout or stderr meanwhile (forged output must not reach it).
+    const spies = [vi.spyOn(process.stdout, 'write'), vi.spyOn(process.stderr, 'write')];
+    onTestFinished(() => spies.forEach((spy) => spy.mockRestore()));
     const junk: Uint8Array[] = [
       new Uint8Array([0xff, 0x00, 0x13, 0x37]),
       new Uint8Array(0),
@@ -148,6 +191,10 @@ describe('hostile messages', () => {
       // A function by value that would write the file: this host refuses source.
       serialize({ v: 1, caller: 'abcdef0123456789', batch: 4, jobs: [{ id: 1, fn: 1, mode: 'apply', data: [file], spec: { kind: 'source', source: `(f) => require('node:fs').appendFileSync(f, 'ran')`, name: '' } }] }),
       serialize({ v: 1, caller: 'abcdef0123456789', batch: 5, jobs: [{ id: 1, fn: 1, mode: 'star', data: [1, 2], spec: { kind: 'module', url: tasksUrl.href, name: 'slow' } }], shared: true }),
+      // A caller pool's initializer that would write the file (refused: source), and malformed initializers.
+      serialize({ v: 1, caller: 'abcdef0123456789', batch: 6, init: { key: 'k', spec: { kind: 'source', source: `(f) => require('node:fs').appendFileSync(f, 'ran')`, name: '' }, args: [file] } }),
+      serialize({ v: 1, caller: 'abcdef0123456789', batch: 7, init: { key: 5 }, jobs: [{ id: 1, fn: 1, mode: 'apply', data: [file], spec: { kind: 'module', url: tasksUrl.href, name: 'touch' } }] }),
+      serialize({ v: 1, caller: 'abcdef0123456789', batch: 8, init: { key: 'k', spec: { kind: 'module', url: tasksUrl.href, name: 'touch' }, args: [file] }, target: { spec: { kind: 'module', url: tasksUrl.href, name: 'touch' }, args: [file] } }),
       new Uint8Array(4 << 20).fill(0x41),
     ];
     for (const bytes of junk) await js.publish('mp.sec.jobs', bytes);
@@ -173,6 +220,14 @@ describe('hostile messages', () => {
       nc.publish(results, serialize({ v: 1, batch, host: 'forger', results: 'forged' }));
       nc.publish(results, serialize({ v: 1, batch, host: 'forger', target: { error: 'forged' } }));
       nc.publish(results, new Uint8Array([3, 1, 4, 1, 5]));
+      // A forged "initializer ran" (or failed) for a batch of jobs, and forged output for it: neither is for a job batch.
+      nc.publish(results, serialize({ v: 1, batch, host: 'forger', init: {} }));
+      nc.publish(results, serialize({ v: 1, batch, host: 'forger', init: { error: { name: 'Error', message: 'forged' } } }));
+      const output = `mp.sec.out.${real!.caller}.${batch}`;
+      nc.publish(output, serialize({ v: 1, batch, host: 'forger', out: [[1, 'forged output\n']] }));
+      nc.publish(output, serialize({ v: 1, batch, host: 'forger', out: [[3, 'forged output\n']] }));
+      nc.publish(output, serialize({ v: 1, batch, host: 'forger', out: 'forged output' }));
+      nc.publish(output, new Uint8Array([0xff, 0x00]));
     }
     const alive = await nc.request(`mp.sec.alive.${real!.caller}`, new Uint8Array([0xff, 0xfe]), { timeout: 2000 });
     expect(new TextDecoder().decode(alive.data)).toBe('0');
@@ -183,6 +238,7 @@ describe('hostile messages', () => {
     expect(await pool.apply(task(tasksUrl, 'slow'), [7, 1])).toBe(7);
     expect(guarded!.proc.exitCode).toBeNull();
     expect(await readFile(file, 'utf8').catch(() => 'absent')).toBe('absent');
+    expect(spies.flatMap((spy) => spy.mock.calls.map((c) => String(c[0]))).join('')).not.toContain('forged output');
     const jsm = await jetstreamManager(nc);
     for (let i = 0; i < 50 && (await jsm.streams.info('MP_sec')).state.messages > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await jsm.streams.info('MP_sec')).state.messages).toBe(0);
