@@ -1,19 +1,37 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    worker: 'src/worker.ts',
-    wire: 'src/wire.ts',
-    'conformance/index': 'src/conformance/index.ts',
-    'conformance/fixtures': 'src/conformance/fixtures.ts',
-    'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
+/**
+ * Two builds. The main entry is one file: a program's `import '@mp/core'` (and through it each adapter's) then
+ * reads one module instead of a dozen chunks — Node's ESM loader costs about 0.9 ms a file here, so the split
+ * index took 22 ms to import against 12 ms whole. The other entries share chunks among themselves. Code
+ * common to both exists twice in dist/, and a program that loads both (a worker: `@mp/core/worker`, and a task
+ * module's `@mp/core`) has two copies of it: the state they must agree on lives on `globalThis` (the worker's
+ * identity, manager connections), and classes and errors are recognized by brand and name, not by identity —
+ * as between a Node worker's bundled copy and the app's.
+ */
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    splitting: false,
   },
-  format: ['esm'],
-  target: 'es2022',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // Shared module state (registries, ids) must live in exactly one chunk.
-  splitting: true,
-});
+  {
+    entry: {
+      worker: 'src/worker.ts',
+      wire: 'src/wire.ts',
+      'conformance/index': 'src/conformance/index.ts',
+      'conformance/fixtures': 'src/conformance/fixtures.ts',
+      'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
+    },
+    format: ['esm'],
+    target: 'es2022',
+    dts: true,
+    sourcemap: true,
+    // Shared module state among these entries (registries, ids) lives in exactly one chunk.
+    splitting: true,
+  },
+]);

@@ -5,13 +5,24 @@
  * values are copied. Unreferenced children (daemons, idle pool workers) are
  * killed when the parent exits, as Python does with daemonic children.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type * as NodeChildProcess from 'node:child_process';
 import { childReaper, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { entryPath, fromSource, tsxLoader } from './entry.js';
 import { forward } from './output.js';
 
 /** Unreferenced children (daemons, idle pool workers) die with the parent. */
 const unreferenced = childReaper<ChildProcess>((killAll) => process.once('exit', killAll));
+
+/**
+ * `fork`, taken when the first child starts: `node:child_process` brings `net`, `dgram` and their bindings,
+ * about 3.3 ms of `import('@mp/node')` for a program that only uses threads. (`process.getBuiltinModule`:
+ * Node 20.16+, older than the versions mp supports.)
+ */
+function fork(...args: Parameters<typeof NodeChildProcess.fork>): ChildProcess {
+  const builtin = process as unknown as { getBuiltinModule(id: 'node:child_process'): typeof NodeChildProcess };
+  return builtin.getBuiltinModule('node:child_process').fork(...args);
+}
 
 export function spawnProcess(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   const execArgv: string[] = [];

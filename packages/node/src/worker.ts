@@ -76,6 +76,20 @@ function requireLoader(): Loader | undefined {
   };
 }
 
+/** How long receiveSync spins before it sleeps on the doorbell for the rest of its wait. */
+const SPIN_ALONE_MS = 0.03;
+
+/**
+ * Whether the doorbell moves from `rung` before `until`: the loop is a function of its own, so V8's
+ * on-stack compilation of it is not thrown away by code after it (see thread-worker.ts).
+ */
+function spin(bell: Int32Array, rung: number, until: number): boolean {
+  for (let i = 1; Atomics.load(bell, 0) === rung; i++) {
+    if ((i & 63) === 0 && now() > until) return false;
+  }
+  return true;
+}
+
 // Decided on first use: a worker that never loads a module by reference does not pay for it.
 let loader: Loader | undefined | null = null;
 const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()) : loader)?.(url);
@@ -89,7 +103,10 @@ if (parentPort) {
     postMessage: (message, transfer) => {
       port.postMessage(message, transfer as never);
       // The parent may be spinning for this message (pollSync in thread-worker.ts).
-      if (bell) Atomics.add(bell, 2, 1);
+      if (bell) {
+        Atomics.add(bell, 2, 1);
+        Atomics.notify(bell, 2);
+      }
     },
     onMessage: (handler) => port.on('message', handler),
     exit: (code) => process.exit(code),
@@ -103,9 +120,12 @@ if (parentPort) {
       if (waiting) return waiting.message as unknown;
       // Spin: waking a sleeping thread (Atomics.wait/notify, or the event loop) costs about as
       // much as the parent takes to answer. The pool asks for this only while a core is free.
-      const until = now() + timeoutMs;
-      for (let i = 1; Atomics.load(bell, 0) === rung; i++) {
-        if ((i & 63) === 0 && now() > until) return undefined;
+      const start = now();
+      if (!spin(bell, rung, start + Math.min(timeoutMs, SPIN_ALONE_MS))) {
+        // Then asleep for the rest: a spinning thread on a full machine holds up the threads that
+        // would answer (V8's compiler threads among them, early in a program).
+        const left = timeoutMs - (now() - start);
+        if (left <= 0 || Atomics.wait(bell, 0, rung, left) === 'timed-out') return undefined;
       }
       return receiveMessageOnPort(port)?.message as unknown;
     },
