@@ -9,27 +9,31 @@ import { defineConfig } from 'tsup';
  * identity, manager connections), and classes and errors are recognized by brand and name, not by identity —
  * as between a Node worker's bundled copy and the app's.
  */
+const others = {
+  worker: 'src/worker.ts',
+  wire: 'src/wire.ts',
+  'conformance/index': 'src/conformance/index.ts',
+  'conformance/fixtures': 'src/conformance/fixtures.ts',
+  'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
+};
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
     format: ['esm'],
     target: 'es2022',
-    dts: true,
+    // The declarations of every entry in one program, so the types they share (a unique symbol of
+    // TaskHandle's, say) are one declaration, not one per entry.
+    dts: { entry: { index: 'src/index.ts', ...others } },
     sourcemap: true,
     clean: true,
     splitting: false,
   },
   {
-    entry: {
-      worker: 'src/worker.ts',
-      wire: 'src/wire.ts',
-      'conformance/index': 'src/conformance/index.ts',
-      'conformance/fixtures': 'src/conformance/fixtures.ts',
-      'conformance/parity-fixtures': 'src/conformance/parity-fixtures.ts',
-    },
+    entry: others,
     format: ['esm'],
     target: 'es2022',
-    dts: true,
+    dts: false,
     sourcemap: true,
     // Shared module state among these entries (registries, ids) lives in exactly one chunk.
     splitting: true,
