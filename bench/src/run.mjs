@@ -20,7 +20,7 @@ const help = `usage: node src/run.mjs [options]
   --reps N            runs per cell (default 5; smoke 1)
   --budget S          seconds per cell across its runs, from its first run (default 15)
   --libraries a,b     only these libraries (ids in src/node/libraries/index.mjs)
-  --scenarios a,b     only these scenarios: apply map latency cpu clone transfer startup memory
+  --scenarios a,b     only these scenarios: apply map latency cpu clone transfer startup memory cold import
   --concurrency N     cells at once (default 1; smoke 2) — keep 1 for real figures
   --out FILE          report path (default: repo-root BENCHMARKS.md; partial runs: bench/results/)
   --json FILE         also write the raw records there

@@ -25,7 +25,7 @@ interface BenchRecord {
   error?: string;
 }
 
-const expectedScenarios = ['apply', 'map', 'latency', 'cpu', 'clone', 'transfer', 'startup', 'memory'];
+const expectedScenarios = ['apply', 'map', 'latency', 'cpu', 'clone', 'transfer', 'startup', 'memory', 'cold', 'import'];
 const expectedLibraries = ['mp-thread', 'mp-process', 'piscina', 'tinypool', 'tinypool-c16', 'workerpool', 'poolifier', 'raw-unbatched', 'raw-batched'];
 
 describe('pnpm bench --smoke', () => {
@@ -54,8 +54,8 @@ describe('pnpm bench --smoke', () => {
     }
 
     const report = readFileSync(out, 'utf8');
-    expect(report).toContain('## Targets (issue 3)');
-    for (const letter of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) expect(report).toContain(`### (${letter})`);
+    expect(report).toContain('## Targets (issues 3 and 14)');
+    for (const letter of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) expect(report).toContain(`### (${letter})`);
     expect(report).toContain('](BENCHMARKS.svg)');
     expect(readFileSync(join(dir, 'BENCHMARKS.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   });

@@ -1,4 +1,6 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * Two builds. The main entry is one file: a program's `import '@mp/core'` (and through it each adapter's) then
@@ -9,6 +11,23 @@ import { defineConfig } from 'tsup';
  * identity, manager connections), and classes and errors are recognized by brand and name, not by identity —
  * as between a Node worker's bundled copy and the app's.
  */
+/**
+ * The conformance suites compare what the adapter's classes give (its `@mp/core`: dist/index.js) with mp's
+ * classes (`instanceof RemoteError`, `new Queue()` passed to a pool): they must be the index's, not a second
+ * copy. Their imports of the public modules become imports of the index (the suites end up in
+ * dist/conformance/index.js, so `../index.js`). The fixtures stay as they are: they are task modules, run in
+ * workers beside the worker entry, whose chunks they share.
+ */
+const suitesUseIndex: Plugin = {
+  name: 'suites-use-index',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(errors|task|sync\/[\w-]+)\.js$/ }, (args) => {
+      const suite = /[\\/]src[\\/]conformance[\\/](?!fixtures\.ts$|parity-fixtures\.ts$)[\w-]+\.ts$/.test(args.importer);
+      return suite ? { path: '../index.js', external: true } : undefined;
+    });
+  },
+};
+
 const others = {
   worker: 'src/worker.ts',
   wire: 'src/wire.ts',
@@ -34,6 +53,7 @@ export default defineConfig([
     format: ['esm'],
     target: 'es2022',
     dts: false,
+    esbuildPlugins: [suitesUseIndex],
     sourcemap: true,
     // Shared module state among these entries (registries, ids) lives in exactly one chunk.
     splitting: true,

@@ -18,11 +18,14 @@
  * @property {string} runtime  e.g. 'node'
  * @property {() => number} rss  resident memory of this process, bytes
  * @property {() => void} gc  a full collection if the runtime allows one, else nothing
+ * @property {((module: { specifier: string, from?: string }) => Promise<number>) | undefined} [importTime]  ms that
+ *   `await import(specifier)` takes in a fresh process of this runtime, resolved from the folder `from` when given
  *
  * @typedef {object} MeasureContext
  * @property {() => Promise<PoolAdapter>} open  constructs the library's pool (2 workers)
  * @property {Host} host
  * @property {Record<string, number>} size  the scenario's sizes for this run (full or smoke)
+ * @property {{ specifier: string, from?: string } | undefined} [module]  how a program imports the library (the import scenario)
  */
 
 /** Submits `inc` for every x at once and waits for all the results. */

@@ -57,7 +57,7 @@ export function renderReport(o) {
   if (o.mode === 'smoke') L.push('> **Smoke run**: tiny sizes, one run per cell, cells in parallel. It proves every cell works; its figures mean nothing.', '');
   L.push(`![mp against its targets](${o.chartFile})`, '');
 
-  L.push('## Targets (issue 3)', '');
+  L.push('## Targets (issues 3 and 14)', '');
   L.push('Ratios of medians measured in this same run; "mp" is `@mp/node` with `context: \'thread\'` and functions by reference.', '');
   L.push('| | target | measured | |', '| --- | --- | --- | --- |');
   for (const t of targets) L.push(`| (${t.letter}) | ${cell(t.goal)} | ${cell(t.measured)} | ${mark(t.pass)} |`);

@@ -75,5 +75,11 @@ export function evaluateTargets(summaries, libraries, subject = 'mp-thread') {
     threshold: 50,
     ...judge(Math.max(g, 0.5), '<', 50),
   });
+  // Issue 14: from the first task, a 15 µs round trip, a 10 ms import.
+  add('h', 'cold latency ≤ 1× raw', 'mp / raw unbatched', m('cold') / raw('raw-unbatched', 'cold'), '<=', 1);
+  const c = m('latency');
+  out.push({ letter: 'c', goal: 'latency ≤ 15 µs per awaited task', measured: `mp = ${Number.isFinite(c) ? c.toFixed(1) : 'n/a'} µs`, ratio: c, op: '<=', threshold: 15, ...judge(c, '<=', 15) });
+  const i = m('import');
+  out.push({ letter: 'i', goal: 'import ≤ 10 ms', measured: `mp = ${Number.isFinite(i) ? i.toFixed(1) : 'n/a'} ms`, ratio: i, op: '<=', threshold: 10, ...judge(i, '<=', 10) });
   return out;
 }

@@ -20,7 +20,8 @@ const keepAlive = setInterval(() => {}, 1 << 30);
 let record;
 try {
   const open = await library.load(); // imported before any timing, as a program would have it
-  const { value, details } = await scenario.measure({ open, host, size });
+  const module = typeof library.module === 'function' ? library.module() : library.module ? { specifier: library.module } : undefined;
+  const { value, details } = await scenario.measure({ open, host, size, module });
   record = makeRecord({ ...base, value, details });
 } catch (error) {
   record = makeRecord({ ...base, value: NaN, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -54,7 +54,7 @@ export async function runBenchmark(o = {}) {
   const loads = [];
   const machine = machineInfo();
   const snapshot = await snapshotMp();
-  const env = { MP_BENCH_MP_NODE: snapshot.entry };
+  const env = { MP_BENCH_MP_NODE: snapshot.entry, MP_BENCH_MP_DIR: snapshot.dir };
   let records;
   try {
     records = await runRounds(cells, {
@@ -93,6 +93,9 @@ export async function runBenchmark(o = {}) {
     '(c) sequential tasks cannot be batched, so the batched raw rows are not run; (d)–(g) compare against the unbatched raw baseline.',
     "(e) in mp's process context a transfer list cannot move memory between processes: the buffer is copied (V8 serialization over IPC).",
     '(g) RSS is the benchmark process only: thread workers are inside it, child processes (mp process context) are not.',
+    '(h) is a program\'s first seconds: nothing warms the pool but its own 4-item `map`, and the cell\'s process has run no task before; V8 has compiled none of the library\'s code yet, so this is where the cost of compiling it shows.',
+    '(i) each run starts a fresh `node` that only imports the library (mp by its package name, resolved from the snapshot of its build) and prints how long `await import()` took; 21 runs per library.',
+    'mp\'s shared-memory fast path (issue 14) is on in every mp row; `MP_FAST_PATH=0` turns it off (the conformance suite runs both ways).',
     'Raw baselines: `worker_threads` Workers and one `{ id, op, arg }` message per call, an id → resolver `Map`, round-robin dispatch (src/node/libraries/raw-*.mjs).',
   ];
   const chartRel = basename(chartFile);

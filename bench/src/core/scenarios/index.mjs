@@ -6,8 +6,10 @@ import cpu from './cpu-speedup.mjs';
 import { clonePayload, transferPayload } from './payload.mjs';
 import startup from './startup.mjs';
 import memory from './memory.mjs';
+import cold from './cold-latency.mjs';
+import importTime from './import-time.mjs';
 
-export const scenarios = [apply, map, latency, cpu, clonePayload, transferPayload, startup, memory];
+export const scenarios = [apply, map, latency, cpu, clonePayload, transferPayload, startup, memory, cold, importTime];
 
 export function scenarioById(id) {
   const s = scenarios.find((x) => x.id === id);
