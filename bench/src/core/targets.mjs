@@ -81,5 +81,5 @@ export function evaluateTargets(summaries, libraries, subject = 'mp-thread') {
   out.push({ letter: 'c', goal: 'latency ≤ 15 µs per awaited task', measured: `mp = ${Number.isFinite(c) ? c.toFixed(1) : 'n/a'} µs`, ratio: c, op: '<=', threshold: 15, ...judge(c, '<=', 15) });
   const i = m('import');
   out.push({ letter: 'i', goal: 'import ≤ 10 ms', measured: `mp = ${Number.isFinite(i) ? i.toFixed(1) : 'n/a'} ms`, ratio: i, op: '<=', threshold: 10, ...judge(i, '<=', 10) });
-  return out;
+  return out.sort((p, q) => p.letter.localeCompare(q.letter));
 }

@@ -14,6 +14,7 @@ import { evaluateTargets } from '../core/targets.mjs';
 import { renderReport } from '../core/report.mjs';
 import { renderChart } from '../core/chart.mjs';
 import { extractRuntimesSection, spliceRuntimesSection } from '../core/runtimes-report.mjs';
+import { renderNodeSection, spliceNodeSection } from '../core/node-section.mjs';
 import { now } from '../core/clock.mjs';
 import { formatDuration } from '../core/format.mjs';
 import { libraries as allLibraries } from './libraries/index.mjs';
@@ -98,6 +99,15 @@ export async function runBenchmark(o = {}) {
     'mp\'s shared-memory fast path (issue 14) is on in every mp row; `MP_FAST_PATH=0` turns it off (the conformance suite runs both ways).',
     'Raw baselines: `worker_threads` Workers and one `{ id, op, arg }` message per call, an id → resolver `Map`, round-robin dispatch (src/node/libraries/raw-*.mjs).',
   ];
+  if (o.nodeSection) {
+    // Another Node's run: its targets only, as a section the main run keeps (see below).
+    const section = renderNodeSection({ machine, targets, totalMs: now() - started, mode });
+    const doc = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+    mkdirSync(dirname(outFile), { recursive: true });
+    writeFileSync(outFile, spliceNodeSection(doc, machine.runtime, section));
+    log(`wrote the ${machine.runtime} section of ${outFile}`);
+    return { records, summaries, targets, outFile };
+  }
   const chartRel = basename(chartFile);
   // The Deno, Bun and Chromium rows come from `--runtimes` (../runtimes/): fresh ones if this run made them, else the ones already in the file.
   const runtimesSection = o.runtimesSection ?? (existsSync(outFile) ? extractRuntimesSection(readFileSync(outFile, 'utf8')) : undefined);
@@ -106,7 +116,10 @@ export async function runBenchmark(o = {}) {
   // The Cluster section is `pnpm bench:cluster`'s (../cluster/run-cluster.mjs): kept as it is in the file.
   const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
   const cluster = previous.match(/<!-- cluster:start -->[\s\S]*?<!-- cluster:end -->\n?/)?.[0];
-  const report = cluster ? `${withRuntimes.replace(/\n*$/, '\n\n')}${cluster}` : withRuntimes;
+  // Sections other Nodes' runs wrote (--node-section): kept as they are.
+  const otherNodes = [...previous.matchAll(/<!-- node-section:[^>]*:start -->[\s\S]*?<!-- node-section:[^>]*:end -->\n?/g)].map((m) => m[0]);
+  const kept = [...otherNodes, ...(cluster ? [cluster] : [])];
+  const report = kept.length ? `${withRuntimes.replace(/\n*$/, '\n\n')}${kept.map((k) => k.replace(/\n*$/, '\n')).join('\n')}` : withRuntimes;
   const chart = renderChart(targets, `${machine.runtime}, ${machine.cpu}, ${machine.cores} cores, ${machine.date}`);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, report);

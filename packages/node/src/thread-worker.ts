@@ -25,6 +25,13 @@ const SPIN_ALONE_MS = 0.03;
 
 /** Index of the worker's doorbell in the thread's shared Int32Array: bumped after each message it posts. */
 const WORKER_BELL = 2;
+/**
+ * Index of a flag the worker sets when it writes to its stdout or stderr during a batch (see worker.ts). What a
+ * thread prints comes to this thread on Node's own port, through the event loop: an answer taken by pollSync
+ * would overtake it, and a program that ends right after could lose it. So a batch that printed is answered
+ * through the event loop, in order, as without the fast path.
+ */
+const PRINTED = 3;
 
 // The port a Worker emits its 'message' events from: a plain MessagePort Node keeps under a symbol
 // (`kPublicPort`, the parent's end of the channel whose other end is the thread's `parentPort`, the same
@@ -51,16 +58,17 @@ function publicPort(worker: Worker): MessagePort | undefined {
  */
 function pollPort(port: MessagePort, bell: Int32Array, events: WorkerEvents, timeoutMs: number): boolean {
   const rung = Atomics.load(bell, WORKER_BELL);
-  let got = receiveMessageOnPort(port);
-  if (got === undefined) {
+  if (Atomics.load(bell, PRINTED) === 0 && Atomics.load(bell, WORKER_BELL) === rung) {
     const start = performance.now();
     if (!spin(bell, rung, start + Math.min(timeoutMs, SPIN_ALONE_MS))) {
       const left = timeoutMs - (performance.now() - start);
       if (left <= 0 || Atomics.wait(bell, WORKER_BELL, rung, left) === 'timed-out') return false;
     }
-    got = receiveMessageOnPort(port);
-    if (got === undefined) return false;
   }
+  // Read after the ring: the worker sets it before it posts.
+  if (Atomics.load(bell, PRINTED) !== 0) return false;
+  const got = receiveMessageOnPort(port);
+  if (got === undefined) return false;
   events.onMessage(got.message);
   return true;
 }
@@ -81,8 +89,8 @@ function spin(bell: Int32Array, rung: number, until: number): boolean {
 export function spawnThread(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   // [0] a doorbell: a counter bumped after each message, so an idle worker that watches it
   // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes;
-  // [1] the load gate (load-gate.ts); [2] the worker's doorbell, the same the other way (pollSync).
-  const bell = new Int32Array(new SharedArrayBuffer(12));
+  // [1] the load gate (load-gate.ts); [2] the worker's doorbell, the same the other way (pollSync); [3] PRINTED.
+  const bell = new Int32Array(new SharedArrayBuffer(16));
   if (!isMainThread) closeGateForGood(bell);
   const options = {
     name: request.name,

@@ -94,11 +94,44 @@ function spin(bell: Int32Array, rung: number, until: number): boolean {
 let loader: Loader | undefined | null = null;
 const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()) : loader)?.(url);
 
+/**
+ * Sets `bell[3]` whenever this thread writes to its stdout or stderr: the parent then takes the answer to
+ * that batch through its event loop, after the output (thread-worker.ts, PRINTED). The streams are Node's
+ * lazy getters; each is wrapped when something first takes it, so a worker that never prints never makes them.
+ */
+function watchOutput(bell: Int32Array): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    const own = Object.getOwnPropertyDescriptor(process, name);
+    if (!own?.get || !own.configurable) continue;
+    const getter = own.get;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: own.enumerable ?? true,
+      get() {
+        const stream = getter.call(process) as NodeJS.WriteStream;
+        const write = stream.write;
+        stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]): boolean {
+          Atomics.store(bell, 3, 1);
+          return (write as (...a: unknown[]) => boolean).apply(this, args);
+        } as typeof stream.write;
+        Object.defineProperty(process, name, { configurable: true, enumerable: own.enumerable ?? true, value: stream, writable: true });
+        return stream;
+      },
+    });
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
   // Shared with the parent (see thread-worker.ts): [0] a counter it bumps after each message it posts,
-  // [1] the load gate (load-gate.ts).
+  // [1] the load gate (load-gate.ts), [2] this thread's doorbell, [3] whether the batch running printed.
   const bell = (workerData as { mpBell?: Int32Array } | null)?.mpBell;
+  if (bell && bell.length > 3) watchOutput(bell);
+  // A new batch starts unprinted.
+  const arrived = (message: unknown): unknown => {
+    if (bell && (message as { type?: unknown } | undefined)?.type === 'run') Atomics.store(bell, 3, 0);
+    return message;
+  };
   runWorker({
     postMessage: (message, transfer) => {
       port.postMessage(message, transfer as never);
@@ -108,16 +141,20 @@ if (parentPort) {
         Atomics.notify(bell, 2);
       }
     },
-    onMessage: (handler) => port.on('message', handler),
+    onMessage: (handler) => port.on('message', (message: unknown) => handler(arrived(message))),
     exit: (code) => process.exit(code),
     now,
     // Inside the load gate: the parent never ends this thread while require() links a module graph.
     importSync: (url) => (bell ? insideGate(bell, () => importSync(url)) : undefined),
     receiveSync: (timeoutMs) => {
       if (!bell) return undefined;
+      // After a batch that printed, back to the event loop: Node sends a thread's output to the parent a
+      // write at a time, each after the parent's go-ahead arrives on this loop; staying away would hold
+      // the rest of the output here (and a program that ends meanwhile would lose it).
+      if (timeoutMs > 0 && Atomics.load(bell, 3) !== 0) return undefined;
       const rung = Atomics.load(bell, 0);
       const waiting = receiveMessageOnPort(port);
-      if (waiting) return waiting.message as unknown;
+      if (waiting) return arrived(waiting.message);
       // Spin: waking a sleeping thread (Atomics.wait/notify, or the event loop) costs about as
       // much as the parent takes to answer. The pool asks for this only while a core is free.
       const start = now();
@@ -127,7 +164,7 @@ if (parentPort) {
         const left = timeoutMs - (now() - start);
         if (left <= 0 || Atomics.wait(bell, 0, rung, left) === 'timed-out') return undefined;
       }
-      return receiveMessageOnPort(port)?.message as unknown;
+      return arrived(receiveMessageOnPort(port)?.message);
     },
   });
 } else if (process.send) {
