@@ -17,7 +17,7 @@ if (!isMainThread) {
   const scope = globalThis as unknown as WorkerScope;
   scope.close ??= () => process.exit(0);
   // The parent's messages arrive on a port of their own once it has sent it (see @mp/core's task-port.ts).
-  const tasks = taskPortReceiver(receiveMessageOnPort as (port: never) => { message: unknown } | undefined);
+  const tasks = taskPortReceiver(receiveMessageOnPort);
   runWorker({
     postMessage: (message, transfer) => scope.postMessage(message, transfer),
     onMessage: (handler) => {

@@ -37,7 +37,7 @@ scope.close = (): void => {
 };
 
 // The parent's messages arrive on a port of their own once it has sent it (see @mp/core's task-port.ts).
-const tasks = taskPortReceiver(receiveMessageOnPort as (port: never) => { message: unknown } | undefined);
+const tasks = taskPortReceiver(receiveMessageOnPort);
 
 runWorker({
   postMessage: (message, transfer) => scope.postMessage(message, transfer),

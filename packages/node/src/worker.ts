@@ -101,19 +101,22 @@ const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()
  */
 function watchOutput(bell: Int32Array): void {
   for (const name of ['stdout', 'stderr'] as const) {
-    const own = Object.getOwnPropertyDescriptor(process, name);
+    const own = Object.getOwnPropertyDescriptor(process, name) as
+      | { get?: (this: NodeJS.Process) => NodeJS.WriteStream; configurable?: boolean; enumerable?: boolean }
+      | undefined;
     if (!own?.get || !own.configurable) continue;
     const getter = own.get;
     Object.defineProperty(process, name, {
       configurable: true,
       enumerable: own.enumerable ?? true,
       get() {
-        const stream = getter.call(process) as NodeJS.WriteStream;
-        const write = stream.write;
-        stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]): boolean {
+        const stream = getter.call(process);
+        const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+        const watched = (...args: unknown[]): boolean => {
           Atomics.store(bell, 3, 1);
-          return (write as (...a: unknown[]) => boolean).apply(this, args);
-        } as typeof stream.write;
+          return write(...args);
+        };
+        stream.write = watched;
         Object.defineProperty(process, name, { configurable: true, enumerable: own.enumerable ?? true, value: stream, writable: true });
         return stream;
       },
