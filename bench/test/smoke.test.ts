@@ -74,7 +74,7 @@ describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
     await promisify(execFile)(process.execPath, [run, '--smoke', '--runtimes', otherRuntimes.join(','), '--out', out, '--runtimes-json', json], { timeout: 240_000 });
 
     const { records } = JSON.parse(readFileSync(json, 'utf8')) as { records: BenchRecord[] };
-    const expectedCells = ['mp-thread/apply', 'raw-unbatched/apply', 'mp-thread/map', 'raw-batched/map'];
+    const expectedCells = ['mp-thread/apply', 'raw-unbatched/apply', 'mp-thread/map', 'raw-batched/map', 'mp-thread/latency', 'raw-unbatched/latency'];
     for (const runtime of otherRuntimes) {
       const mine = records.filter((r) => r.runtime === runtime);
       const good = mine.filter((r) => r.error === undefined && typeof r.value === 'number' && Number.isFinite(r.value) && r.value > 0);

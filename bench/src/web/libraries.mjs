@@ -68,17 +68,17 @@ function rawBatched() {
  */
 export function webLibraries({ pkg, worker, importMp }) {
   return [
-    { id: 'mp-thread', label: 'mp (thread)', role: 'subject', pkg, setting: `\`${pkg}\`, \`context: 'thread'\`, tasks by reference: \`task(url, 'inc')\`, 2 workers`, scenarios: ['apply', 'map'], load: async () => mpAdapter(await importMp()) },
-    { id: 'raw-unbatched', label: 'raw unbatched', role: 'raw', pkg: undefined, setting: `${worker}, one message and one promise per task`, scenarios: ['apply'], load: async () => rawUnbatched() },
+    { id: 'mp-thread', label: 'mp (thread)', role: 'subject', pkg, setting: `\`${pkg}\`, \`context: 'thread'\`, tasks by reference: \`task(url, 'inc')\`, 2 workers`, scenarios: ['apply', 'map', 'latency'], load: async () => mpAdapter(await importMp()) },
+    { id: 'raw-unbatched', label: 'raw unbatched', role: 'raw', pkg: undefined, setting: `${worker}, one message and one promise per task`, scenarios: ['apply', 'latency'], load: async () => rawUnbatched() },
     { id: 'raw-batched', label: 'raw batched', role: 'raw', pkg: undefined, setting: `${worker}, 1,000 items per message, one promise per message`, scenarios: ['map'], load: async () => rawBatched() },
   ];
 }
 
 /** Which baseline each scenario compares mp with in these runtimes. */
-export const baselineOf = { apply: 'raw-unbatched', map: 'raw-batched' };
+export const baselineOf = { apply: 'raw-unbatched', map: 'raw-batched', latency: 'raw-unbatched' };
 
 /** The scenarios these runtimes run (ids in ../core/scenarios/index.mjs). */
-export const webScenarioIds = ['apply', 'map'];
+export const webScenarioIds = ['apply', 'map', 'latency'];
 
 /**
  * Runs one cell in this process and returns its record (see ../core/record.mjs).

@@ -25,7 +25,9 @@ type ChannelCtor = new () => { port1: Port; port2: Port };
 
 /** The parent's end: what the pool sends goes through `post`. */
 export interface TaskPort {
+  /** Sends one message to the worker and rings its doorbell. */
   post(message: unknown, transfer?: readonly TransferItem[]): void;
+  /** Closes the parent's end (when the worker has ended). */
   close(): void;
 }
 
