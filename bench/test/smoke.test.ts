@@ -80,7 +80,7 @@ describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
       const good = mine.filter((r) => r.error === undefined && typeof r.value === 'number' && Number.isFinite(r.value) && r.value > 0);
       expect(new Set(good.map((r) => `${r.library}/${r.scenario}`)), `${runtime}: ${mine.find((r) => r.error)?.error ?? ''}`).toEqual(new Set(expectedCells));
       for (const r of good) {
-        expect(r).toMatchObject({ mode: 'smoke', unit: r.scenario === 'apply' ? 'tasks/s' : 'items/s' });
+        expect(r).toMatchObject({ mode: 'smoke', unit: { apply: 'tasks/s', map: 'items/s', latency: 'µs/task' }[r.scenario] });
         expect(typeof r.details.ms).toBe('number');
       }
     }
@@ -92,5 +92,6 @@ describe(`pnpm bench --smoke --runtimes ${otherRuntimes.join(',')}`, () => {
     for (const name of ['Deno', 'Bun', 'Chromium']) expect(report).toContain(`### ${name} `);
     expect(report.match(/\| \(a\) Per-task throughput, tasks\/s \|/g)).toHaveLength(otherRuntimes.length);
     expect(report.match(/\| \(b\) Map throughput, items\/s \|/g)).toHaveLength(otherRuntimes.length);
+    expect(report.match(/\| \(c\) Latency, µs\/task \|/g)).toHaveLength(otherRuntimes.length);
   });
 });

@@ -5,7 +5,6 @@
  * to our stdout, so its output is out by then.
  */
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
-import { openTaskPort } from '@mp/core/worker';
 import { entryUrl } from './entry.ts';
 
 interface BunWorker {
@@ -32,9 +31,6 @@ function errorOf(event: { message: string; error?: unknown }): unknown {
 
 export function spawnThread(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   const worker = new Worker(entryUrl.href, { name: request.name });
-  // The pool's messages go through a port of their own, which an idle worker can read synchronously
-  // (@mp/core's task-port.ts; `MP_FAST_PATH=0` turns it off); the worker's answers come back on its own channel.
-  const tasks = process.env.MP_FAST_PATH === '0' ? undefined : openTaskPort((message, transfer) => worker.postMessage(message, transfer));
   let requested: string | null = null;
   let errored = false;
   worker.addEventListener('message', (event) => events.onMessage(event.data));
@@ -45,13 +41,10 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     events.onError(errorOf(event));
   });
   // Bun ends a worker on an unhandled rejection with code 0: an uncaught error is 1 everywhere else.
-  worker.addEventListener('close', (event) => {
-    tasks?.close();
-    events.onExit(errored && event.code === 0 ? 1 : event.code, requested);
-  });
+  worker.addEventListener('close', (event) => events.onExit(errored && event.code === 0 ? 1 : event.code, requested));
   return {
     pid: worker.threadId,
-    postMessage: (message, transfer) => (tasks ? tasks.post(message, transfer) : worker.postMessage(message, transfer)),
+    postMessage: (message, transfer) => worker.postMessage(message, transfer),
     // A thread has no signals: terminate() stops it at once, and the signal asked for is reported.
     terminate: (signal) => {
       requested ??= signal;

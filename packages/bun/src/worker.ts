@@ -4,8 +4,8 @@
  * thread with code `n` in Bun; Bun has no `self.close()`, so a thread gets one
  * that does `process.exit(0)`, as a Web Worker's would.
  */
-import { isMainThread, receiveMessageOnPort } from 'node:worker_threads';
-import { runWorker, taskPortReceiver, uncaughtIn } from '@mp/core/worker';
+import { isMainThread } from 'node:worker_threads';
+import { runWorker, uncaughtIn } from '@mp/core/worker';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: readonly object[]): void;
@@ -16,16 +16,11 @@ interface WorkerScope {
 if (!isMainThread) {
   const scope = globalThis as unknown as WorkerScope;
   scope.close ??= () => process.exit(0);
-  // The parent's messages arrive on a port of their own once it has sent it (see @mp/core's task-port.ts).
-  const tasks = taskPortReceiver(receiveMessageOnPort);
   runWorker({
     postMessage: (message, transfer) => scope.postMessage(message, transfer),
     onMessage: (handler) => {
-      scope.onmessage = (event) => {
-        if (!tasks.accept(event.data, handler)) handler(event.data);
-      };
+      scope.onmessage = (event) => handler(event.data);
     },
-    receiveSync: (timeoutMs) => tasks.receiveSync(timeoutMs),
     exit: (code) => process.exit(code),
   });
 } else if (process.send) {

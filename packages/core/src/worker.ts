@@ -8,5 +8,3 @@
 export { runWorker } from './internal/worker-runtime.js';
 export { uncaughtIn } from './child.js';
 export type { WorkerPort, TransferItem } from './runtime.js';
-export { openTaskPort, taskPortReceiver } from './internal/task-port.js';
-export type { TaskPort, TaskPortReceiver } from './internal/task-port.js';

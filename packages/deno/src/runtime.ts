@@ -7,7 +7,6 @@
  * last message, so its output is out by the time the end is reported.
  */
 import type { Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
-import { openTaskPort, type TaskPort } from '@mp/core/worker';
 import { isExitMessage } from './exit-message.ts';
 import { spawnProcess } from './process-worker.ts';
 
@@ -30,27 +29,13 @@ interface WebWorker {
 
 interface DenoGlobals {
   Worker: new (url: URL, options: { type: 'module'; name: string; deno?: { permissions: DenoPermissions } }) => WebWorker;
-  Deno: {
-    pid: number;
-    env: { get(name: string): string | undefined };
-    permissions: { querySync(descriptor: { name: 'env'; variable: string }): { state: string } };
-  };
+  Deno: { pid: number };
   navigator: { hardwareConcurrency: number };
 }
 
 const g = globalThis as unknown as DenoGlobals;
 const entryUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 let lastId = 0;
-
-/** `MP_FAST_PATH=0` turns the task port off (the tests run both ways); read only where env access is granted, never prompting. */
-function fastPath(): boolean {
-  try {
-    if (g.Deno.permissions.querySync({ name: 'env', variable: 'MP_FAST_PATH' }).state !== 'granted') return true;
-    return g.Deno.env.get('MP_FAST_PATH') !== '0';
-  } catch {
-    return true;
-  }
-}
 
 /** Deno's ErrorEvent carries the error's text, not the error: rebuild `Uncaught RangeError: x` as a RangeError-named Error. */
 function errorOf(event: { message: string; error?: unknown }): unknown {
@@ -63,12 +48,10 @@ function errorOf(event: { message: string; error?: unknown }): unknown {
 export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permissions?: DenoPermissions): WorkerHandle {
   const pid = ++lastId;
   let ended = false;
-  let tasks: TaskPort | undefined;
   const end = (code: number | null, signal: string | null): void => {
     if (ended) return;
     ended = true;
     worker?.terminate();
-    tasks?.close();
     // Never synchronously inside a call from core: report on a later turn, as other runtimes do.
     setTimeout(() => events.onExit(code, signal), 0);
   };
@@ -79,12 +62,6 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permiss
     // e.g. NotCapable: permissions wider than the program's own.
     events.onError(error);
     end(1, null);
-  }
-  // The pool's messages go through a port of their own, which an idle worker can read synchronously
-  // (@mp/core's task-port.ts); the worker's answers come back on its own channel.
-  if (worker && fastPath()) {
-    const w = worker;
-    tasks = openTaskPort((message, transfer) => w.postMessage(message, transfer));
   }
   if (worker) {
     worker.onmessage = (event) => {
@@ -103,9 +80,7 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permiss
   return {
     pid,
     postMessage: (message, transfer) => {
-      if (ended) return;
-      if (tasks) tasks.post(message, transfer);
-      else worker?.postMessage(message, transfer);
+      if (!ended) worker?.postMessage(message, transfer);
     },
     // A thread has no signals: terminate() stops it at once, and the signal asked for is reported.
     terminate: (signal) => end(null, signal),

@@ -4,8 +4,7 @@
  * `process.exit(n)` calls in Deno) and `self.close()` are wrapped to post an
  * `ExitMessage` first; Deno delivers it before the worker is gone.
  */
-import { receiveMessageOnPort } from 'node:worker_threads';
-import { runWorker, taskPortReceiver } from '@mp/core/worker';
+import { runWorker } from '@mp/core/worker';
 import type { ExitMessage } from './exit-message.ts';
 
 interface DenoWorkerScope {
@@ -36,17 +35,11 @@ scope.close = (): void => {
   close();
 };
 
-// The parent's messages arrive on a port of their own once it has sent it (see @mp/core's task-port.ts).
-const tasks = taskPortReceiver(receiveMessageOnPort);
-
 runWorker({
   postMessage: (message, transfer) => scope.postMessage(message, transfer),
   onMessage: (handler) => {
-    scope.onmessage = (event) => {
-      if (!tasks.accept(event.data, handler)) handler(event.data);
-    };
+    scope.onmessage = (event) => handler(event.data);
   },
-  receiveSync: (timeoutMs) => tasks.receiveSync(timeoutMs),
   exit: (code) => {
     tell(code);
     close();
