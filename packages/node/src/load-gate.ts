@@ -17,7 +17,7 @@
  * thread is itself ended, Node ends it too, without an 'exit' event where the gate could be closed.
  */
 
-/** Index of the gate in the thread's shared Int32Array (index 0 is the doorbell, see thread-worker.ts). */
+/** Index of the gate in the thread's shared Int32Array (the other cells: doorbell.ts). */
 const GATE = 1;
 const OPEN = 0;
 const LOADING = 1;

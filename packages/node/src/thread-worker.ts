@@ -7,6 +7,7 @@ import { isMainThread, receiveMessageOnPort, Worker, type MessagePort } from 'no
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
 import { closeGate, closeGateForGood, closeGatesNow } from './load-gate.js';
+import { CELLS, PRINTED, TO_PARENT, TO_WORKER, waitForRing } from './doorbell.js';
 import { setUpStdio, stdioOptions } from './thread-stdio.js';
 
 // The load gates of the live thread workers: none may be inside require() of a module when the program
@@ -20,19 +21,11 @@ function watchExit(): void {
   process.on('exit', () => closeGatesNow(gates));
 }
 
-/** How long pollSync spins before it sleeps on the doorbell for the rest of its wait. */
-const SPIN_ALONE_MS = 0.03;
-
-/** Index of the worker's doorbell in the thread's shared Int32Array: bumped after each message it posts. */
-const WORKER_BELL = 2;
 /**
- * Index of a flag the worker sets when it writes to its stdout or stderr during a batch (see worker.ts). What a
- * thread prints comes to this thread on Node's own port, through the event loop: an answer taken by pollSync
- * would overtake it, and a program that ends right after could lose it. So a batch that printed is answered
- * through the event loop, in order, as without the fast path.
+ * PRINTED (doorbell.ts): what a thread prints comes to this thread on Node's own port, through the event loop:
+ * an answer taken by pollSync would overtake it, and a program that ends right after could lose it. So a batch
+ * that printed is answered through the event loop, in order, as without the fast path.
  */
-const PRINTED = 3;
-
 // The port a Worker emits its 'message' events from: a plain MessagePort Node keeps under a symbol
 // (`kPublicPort`, the parent's end of the channel whose other end is the thread's `parentPort`, the same
 // from Node 12 through 26). `receiveMessageOnPort` takes a message from it synchronously, in order with
@@ -52,19 +45,12 @@ function publicPort(worker: Worker): MessagePort | undefined {
 }
 
 /**
- * Blocks up to `timeoutMs` for the worker's next message and delivers it: `receiveMessageOnPort` at
- * once, else a spin on the worker's doorbell (it rings after posting, so the message is there when it
- * does). A sleeping wait (Atomics.wait) would cost as much as the event loop: about 14 µs to wake here.
+ * Blocks up to `timeoutMs` for the worker's next message and delivers it: a wait on the worker's doorbell (it
+ * rings after posting, so the message is there when it does), then `receiveMessageOnPort`.
  */
 function pollPort(port: MessagePort, bell: Int32Array, events: WorkerEvents, timeoutMs: number): boolean {
-  const rung = Atomics.load(bell, WORKER_BELL);
-  if (Atomics.load(bell, PRINTED) === 0 && Atomics.load(bell, WORKER_BELL) === rung) {
-    const start = performance.now();
-    if (!spin(bell, rung, start + Math.min(timeoutMs, SPIN_ALONE_MS))) {
-      const left = timeoutMs - (performance.now() - start);
-      if (left <= 0 || Atomics.wait(bell, WORKER_BELL, rung, left) === 'timed-out') return false;
-    }
-  }
+  const rung = Atomics.load(bell, TO_PARENT);
+  if (Atomics.load(bell, PRINTED) === 0 && !waitForRing(bell, TO_PARENT, rung, timeoutMs, () => performance.now())) return false;
   // Read after the ring: the worker sets it before it posts.
   if (Atomics.load(bell, PRINTED) !== 0) return false;
   const got = receiveMessageOnPort(port);
@@ -73,24 +59,10 @@ function pollPort(port: MessagePort, bell: Int32Array, events: WorkerEvents, tim
   return true;
 }
 
-/**
- * Whether the worker's doorbell moves from `rung` before `until`. A function of its own: V8 compiles a
- * long-running loop on the stack (OSR), and code after the loop in the same function, never run before,
- * sent it back to the interpreter each time (measured: 300 deoptimizations in a pool's first 2,000 tasks,
- * which ran at 100 µs each instead of 15).
- */
-function spin(bell: Int32Array, rung: number, until: number): boolean {
-  for (let i = 1; Atomics.load(bell, WORKER_BELL) === rung; i++) {
-    if ((i & 63) === 0 && performance.now() > until) return false;
-  }
-  return true;
-}
-
 export function spawnThread(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
-  // [0] a doorbell: a counter bumped after each message, so an idle worker that watches it
-  // (WorkerPort.receiveSync) takes the message at once instead of when its event loop wakes;
-  // [1] the load gate (load-gate.ts); [2] the worker's doorbell, the same the other way (pollSync); [3] PRINTED.
-  const bell = new Int32Array(new SharedArrayBuffer(16));
+  // The cells of doorbell.ts: a doorbell each way (an idle worker that watches its own takes the next message
+  // at once instead of when its event loop wakes, and so does pollSync here), the load gate, PRINTED.
+  const bell = new Int32Array(new SharedArrayBuffer(CELLS * 4));
   if (!isMainThread) closeGateForGood(bell);
   const options = {
     name: request.name,
@@ -118,8 +90,8 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     ...(port ? { pollSync: (timeoutMs: number) => pollPort(port, bell, events, timeoutMs) } : {}),
     postMessage: (message, transfer) => {
       worker.postMessage(message, transfer as never);
-      Atomics.add(bell, 0, 1);
-      Atomics.notify(bell, 0);
+      Atomics.add(bell, TO_WORKER, 1);
+      Atomics.notify(bell, TO_WORKER);
     },
     terminate: (signal) => {
       requested ??= signal;

@@ -7,6 +7,7 @@ import type * as NodeUtil from 'node:util';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runWorker, uncaughtIn } from '@mp/core/worker';
 import { insideGate } from './load-gate.js';
+import { CELLS, PRINTED, TO_PARENT, TO_WORKER, waitForRing } from './doorbell.js';
 
 // A clock ready at start: the global `performance` loads perf_hooks on first touch (about 1 ms).
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -76,26 +77,12 @@ function requireLoader(): Loader | undefined {
   };
 }
 
-/** How long receiveSync spins before it sleeps on the doorbell for the rest of its wait. */
-const SPIN_ALONE_MS = 0.03;
-
-/**
- * Whether the doorbell moves from `rung` before `until`: the loop is a function of its own, so V8's
- * on-stack compilation of it is not thrown away by code after it (see thread-worker.ts).
- */
-function spin(bell: Int32Array, rung: number, until: number): boolean {
-  for (let i = 1; Atomics.load(bell, 0) === rung; i++) {
-    if ((i & 63) === 0 && now() > until) return false;
-  }
-  return true;
-}
-
 // Decided on first use: a worker that never loads a module by reference does not pay for it.
 let loader: Loader | undefined | null = null;
 const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()) : loader)?.(url);
 
 /**
- * Sets `bell[3]` whenever this thread writes to its stdout or stderr: the parent then takes the answer to
+ * Sets PRINTED (doorbell.ts) whenever this thread writes to its stdout or stderr: the parent then takes the answer to
  * that batch through its event loop, after the output (thread-worker.ts, PRINTED). The streams are Node's
  * lazy getters; each is wrapped when something first takes it, so a worker that never prints never makes them.
  */
@@ -113,7 +100,7 @@ function watchOutput(bell: Int32Array): void {
         const stream = getter.call(process);
         const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
         const watched = (...args: unknown[]): boolean => {
-          Atomics.store(bell, 3, 1);
+          Atomics.store(bell, PRINTED, 1);
           return write(...args);
         };
         stream.write = watched;
@@ -129,10 +116,10 @@ if (parentPort) {
   // Shared with the parent (see thread-worker.ts): [0] a counter it bumps after each message it posts,
   // [1] the load gate (load-gate.ts), [2] this thread's doorbell, [3] whether the batch running printed.
   const bell = (workerData as { mpBell?: Int32Array } | null)?.mpBell;
-  if (bell && bell.length > 3) watchOutput(bell);
+  if (bell && bell.length >= CELLS) watchOutput(bell);
   // A new batch starts unprinted.
   const arrived = (message: unknown): unknown => {
-    if (bell && (message as { type?: unknown } | undefined)?.type === 'run') Atomics.store(bell, 3, 0);
+    if (bell && (message as { type?: unknown } | undefined)?.type === 'run') Atomics.store(bell, PRINTED, 0);
     return message;
   };
   runWorker({
@@ -140,8 +127,8 @@ if (parentPort) {
       port.postMessage(message, transfer as never);
       // The parent may be spinning for this message (pollSync in thread-worker.ts).
       if (bell) {
-        Atomics.add(bell, 2, 1);
-        Atomics.notify(bell, 2);
+        Atomics.add(bell, TO_PARENT, 1);
+        Atomics.notify(bell, TO_PARENT);
       }
     },
     onMessage: (handler) => port.on('message', (message: unknown) => handler(arrived(message))),
@@ -154,19 +141,12 @@ if (parentPort) {
       // After a batch that printed, back to the event loop: Node sends a thread's output to the parent a
       // write at a time, each after the parent's go-ahead arrives on this loop; staying away would hold
       // the rest of the output here (and a program that ends meanwhile would lose it).
-      if (timeoutMs > 0 && Atomics.load(bell, 3) !== 0) return undefined;
-      const rung = Atomics.load(bell, 0);
+      if (timeoutMs > 0 && Atomics.load(bell, PRINTED) !== 0) return undefined;
+      const rung = Atomics.load(bell, TO_WORKER);
       const waiting = receiveMessageOnPort(port);
       if (waiting) return arrived(waiting.message);
-      // Spin: waking a sleeping thread (Atomics.wait/notify, or the event loop) costs about as
-      // much as the parent takes to answer. The pool asks for this only while a core is free.
-      const start = now();
-      if (!spin(bell, rung, start + Math.min(timeoutMs, SPIN_ALONE_MS))) {
-        // Then asleep for the rest: a spinning thread on a full machine holds up the threads that
-        // would answer (V8's compiler threads among them, early in a program).
-        const left = timeoutMs - (now() - start);
-        if (left <= 0 || Atomics.wait(bell, 0, rung, left) === 'timed-out') return undefined;
-      }
+      // The pool asks for this wait only while a core is free.
+      if (!waitForRing(bell, TO_WORKER, rung, timeoutMs, now)) return undefined;
       return arrived(receiveMessageOnPort(port)?.message);
     },
   });
