@@ -31,6 +31,8 @@ export interface Traffic {
   done: number;
   /** Messages that waited for the last worker to start (sent before it booted). */
   queuedAtBoot: number;
+  /** Answers the pool took by pollSync. */
+  answeredSync: number;
 }
 
 export interface FakeOptions {
@@ -40,10 +42,15 @@ export interface FakeOptions {
   clock?: () => number;
   /** The ports' WorkerPort.importSync (default: none). */
   importSync?: WorkerPort['importSync'];
+  /**
+   * Give the handles WorkerHandle.pollSync: the worker runs what was sent to it at once, as a real thread
+   * would while the pool waits, and its answer is taken (default: no pollSync).
+   */
+  pollSync?: boolean;
 }
 
-export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOptions = {}): Runtime & { traffic: Traffic } {
-  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0, queuedAtBoot: 0 };
+export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync, pollSync = false }: FakeOptions = {}): Runtime & { traffic: Traffic } {
+  const traffic: Traffic = { spawned: 0, toWorker: [], lingered: 0, caught: 0, polled: 0, done: 0, queuedAtBoot: 0, answeredSync: 0 };
   let ids = 0;
   return {
     name: 'fake',
@@ -56,6 +63,8 @@ export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOpt
       let handler: ((m: unknown) => void) | undefined;
       // Sent and not yet delivered: receiveSync may take them first (one thread cannot wait, so it only looks).
       const queued: unknown[] = [];
+      // Posted by the worker and not yet delivered: pollSync may take them first.
+      const answers: unknown[] = [];
       const worker: FakeWorker = {
         alive: true,
         exit(code, signal) {
@@ -69,8 +78,14 @@ export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOpt
           if (!worker.alive) return;
           if ((message as { type: string }).type === 'done') traffic.done++;
           const copy = structuredClone(message, { transfer: [...(transfer ?? [])] as never[] });
+          answers.push(copy);
           // Sent before the worker ended, so it arrives (as a real port delivers queued messages).
-          setTimeout(() => events.onMessage(copy), 0);
+          setTimeout(() => {
+            const at = answers.indexOf(copy);
+            if (at < 0) return; // taken by pollSync
+            answers.splice(at, 1);
+            events.onMessage(copy);
+          }, 0);
         },
         onMessage: (h) => (handler = h),
         exit: (code) => worker.exit(code, null),
@@ -107,8 +122,17 @@ export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync }: FakeOpt
       if (bootMs > 0) setTimeout(boot, bootMs);
       else boot();
       let requested: string | null = null;
+      const poll = (): boolean => {
+        if (booted) for (const copy of [...queued]) deliver(copy);
+        const answer = answers.shift();
+        if (answer === undefined) return false;
+        traffic.answeredSync++;
+        events.onMessage(answer);
+        return true;
+      };
       return {
         pid: ++ids,
+        ...(pollSync ? { pollSync: poll } : {}),
         postMessage(message, transfer) {
           const copy = structuredClone(message, { transfer: [...(transfer ?? [])] as never[] });
           traffic.toWorker.push(copy as Traffic['toWorker'][number]);

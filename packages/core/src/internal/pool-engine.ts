@@ -13,6 +13,7 @@ import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
+import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
 
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 256;
@@ -66,7 +67,16 @@ interface Slot {
   /** Serves this worker's manager calls, once it makes one. */
   rpc?: (data: unknown) => void;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
-  sent: { items: number; fns: FnRef[] }[];
+  sent: SentBatch[];
+}
+
+interface SentBatch {
+  items: number;
+  fns: FnRef[];
+  /** When it was posted (performance.now()). */
+  at: number;
+  /** How its answer was awaited, when it was a lone batch (answer-wait.ts): its round trip is measured. */
+  way?: AnswerWait;
 }
 
 export interface Timing {
@@ -218,22 +228,36 @@ export class PoolEngine {
 
   /** When the current event-loop turn began taking answers by pollSync (see SPIN_TURN_MS). */
   #spinTurn: number | undefined;
+  /** How lone batches' answers are awaited: measured, see answer-wait.ts. */
+  readonly #answerWait = new AnswerWaitChooser();
 
   /**
-   * The one batch just sent is small and its worker was idle, nothing else is running, and a core is free
-   * for the wait: the caller is most likely awaiting this answer (`await pool.apply(...)` in a loop), so
-   * take it synchronously, the moment it is posted. Bounded, so a slow answer still comes through the event
-   * loop, and so a long run of awaited tasks lets the event loop turn every SPIN_TURN_MS.
+   * Whether a batch to `slot` (`items` items of `fns`; `batches` it holds with it) is small, its worker idle, nothing else
+   * running, and a core free for a wait: the caller is then most likely awaiting its answer (`await
+   * pool.apply(...)` in a loop), and the answer may be taken synchronously, the moment it is posted.
+   */
+  #lone(slot: Slot, items: number, fns: FnRef[], batches: number): boolean {
+    if (!slot.handle.pollSync || !slot.ready || slot.batches !== batches || slot.stopping) return false;
+    for (const fn of fns) if (fn.cost * items >= SPIN_MS) return false;
+    if (!this.#coreFree(slot)) return false;
+    for (const other of this.#slots) if (other !== slot && other.inflight.size > 0) return false;
+    return true;
+  }
+
+  /**
+   * The one batch just sent is lone (#lone, still so now that every batch of this turn has gone): wait for
+   * its answer the way the chooser says, and measure it. Waiting by pollSync is bounded, so a slow answer
+   * still comes through the event loop, and so a long run of awaited tasks lets the event loop turn every
+   * SPIN_TURN_MS.
    */
   #awaitAnswer(slot: Slot): void {
-    const handle = slot.handle;
-    if (!handle.pollSync || !slot.ready || slot.batches !== 1 || slot.stopping) return;
     const batch = slot.sent[0];
-    if (!batch) return;
-    let expected = 0;
-    for (const fn of batch.fns) if (fn.cost > 0) expected = Math.max(expected, fn.cost * batch.items);
-    if (expected >= SPIN_MS || !this.#coreFree(slot)) return;
-    for (const other of this.#slots) if (other !== slot && other.inflight.size > 0) return;
+    if (!batch || slot.sent.length !== 1 || !this.#lone(slot, batch.items, batch.fns, 1)) return;
+    const way = this.#answerWait.way;
+    if (way === LOOP) {
+      batch.way = way;
+      return;
+    }
     const start = performance.now();
     if (this.#spinTurn === undefined) {
       this.#spinTurn = start;
@@ -241,25 +265,13 @@ export class PoolEngine {
     } else if (start - this.#spinTurn > SPIN_TURN_MS) {
       return;
     }
-    if (this.#spinSkips > 0) {
-      this.#spinSkips--;
-      return;
-    }
+    batch.way = way;
     // Other messages (a manager call, 'ready') may come first: deliver them and go on waiting.
-    for (let left = SPIN_MS; slot.batches === 1 && !slot.stopping; left = SPIN_MS - (performance.now() - start)) {
-      if (left <= 0 || !handle.pollSync(left)) {
-        // Missed: the answer was slower than its measure (a loaded machine, where the wait takes a core
-        // from the worker, or a task slower this time). Wait that way again only after 2, 4, … 64 batches.
-        this.#spinMisses = Math.min(this.#spinMisses + 1, 6);
-        this.#spinSkips = 2 ** this.#spinMisses;
-        return;
-      }
+    const handle = slot.handle;
+    for (let left = SPIN_MS; slot.sent[0] === batch && !slot.stopping; left = SPIN_MS - (performance.now() - start)) {
+      if (left <= 0 || !handle.pollSync!(left)) return;
     }
-    this.#spinMisses = 0;
   }
-
-  #spinMisses = 0;
-  #spinSkips = 0;
 
   #take(): Job | undefined {
     const retried = this.#takeRetry();
@@ -363,8 +375,16 @@ export class PoolEngine {
       wire[i] = w;
       if (job.transfer) (transfer ??= []).push(...job.transfer);
     }
+    let items = 0;
+    const fns: FnRef[] = [];
+    for (const job of jobs) {
+      items += job.count;
+      if (!fns.includes(job.call.fn)) fns.push(job.call.fn);
+    }
     const message: ToWorker = { type: 'run', jobs: wire };
-    if (this.#coreFree(slot)) message.linger = true;
+    // After a lone batch whose answer is awaited blocking, the worker waits a moment for its next batch
+    // (linger), the other half of that way (answer-wait.ts): the awaiting caller sends it at once.
+    if (this.#answerWait.way === BLOCK && this.#lone(slot, items, fns, 0)) message.linger = true;
     try {
       slot.handle.postMessage(message, transfer);
     } catch (error) {
@@ -374,13 +394,7 @@ export class PoolEngine {
     for (const id of introduced) slot.known.add(id);
     slot.batches++;
     const now = performance.now();
-    let items = 0;
-    const fns: FnRef[] = [];
-    for (const job of jobs) {
-      items += job.count;
-      if (!fns.includes(job.call.fn)) fns.push(job.call.fn);
-    }
-    slot.sent.push({ items, fns });
+    slot.sent.push({ items, fns, at: now });
     for (const job of jobs) {
       job.startedAt = now;
       slot.inflight.set(job.id, job);
@@ -487,6 +501,7 @@ export class PoolEngine {
     slot.batches--;
     const now = performance.now();
     const batch = slot.sent.shift();
+    if (batch?.way !== undefined) this.#answerWait.record(batch.way, now - batch.at);
     if (batch) {
       // The worker's own measure: message latency and load elsewhere do not count.
       const perItem = ms / Math.max(1, batch.items);

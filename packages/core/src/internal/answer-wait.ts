@@ -1,0 +1,93 @@
+/**
+ * How the pool waits for the answer to a lone batch (one small batch to an idle worker, nothing else
+ * running: most likely `await pool.apply(...)` in a loop), chosen from measured round trips.
+ *
+ * Two ways: BLOCK, where this thread takes the answer synchronously the moment it is posted
+ * (`WorkerHandle.pollSync`) and the worker, done, waits a moment for the next batch instead of going back to
+ * its event loop (`linger`); and LOOP, where both sides wait in their event loops. Which is faster depends
+ * on the machine at the moment, not on the code: on a quiet machine BLOCK's round trip is about a third of
+ * LOOP's (Node 20, 2 cores: 12 µs against 38), but when other programs take the cores, each side's wait holds
+ * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
+ * `worker_threads`). So it is measured: batches go in blocks of one way; the median round trip of a block is
+ * that way's estimate; the other way is tried again after 1, 2, 4, … 128 blocks while it keeps losing, and a try ends as soon as
+ * most of its round trips were slower than the better way's median.
+ */
+export const BLOCK = 0;
+export const LOOP = 1;
+export type AnswerWait = typeof BLOCK | typeof LOOP;
+
+/** Batches a block has: its first is not measured (the worker may still be in the other way's state). */
+const BLOCK_SIZE = 16;
+/** Most blocks of the better way between two tries of the other. */
+const MAX_INTERVAL = 128;
+
+export class AnswerWaitChooser {
+  // LOOP first: it never holds a core, and a pool's first tasks run while V8 is still compiling its code.
+  #way: AnswerWait = LOOP;
+  #best: AnswerWait = LOOP;
+  #left = BLOCK_SIZE;
+  readonly #samples: number[] = [];
+  readonly #estimate: [number, number] = [Number.NaN, Number.NaN];
+  #interval = 1;
+  #since = 0;
+
+  /** The way the next lone batch is answered. */
+  get way(): AnswerWait {
+    return this.#way;
+  }
+
+  /** A lone batch sent `way` was answered `ms` after it was posted. */
+  record(way: AnswerWait, ms: number): void {
+    if (way !== this.#way) return;
+    if (this.#left-- < BLOCK_SIZE) this.#samples.push(ms);
+    const trying = way !== this.#best;
+    if (trying && this.#lost()) {
+      // Most of a try's round trips were already slower than the better way's median: so is its median.
+      this.#end(true);
+      return;
+    }
+    if (this.#left > 0) return;
+    this.#estimate[way] = median(this.#samples);
+    if (trying) this.#end(this.#estimate[way] >= this.#estimate[this.#best]);
+    else {
+      this.#next();
+      const other = way === BLOCK ? LOOP : BLOCK;
+      // Slower now than the other way was when last measured (the machine changed): try it at once.
+      if (this.#estimate[way] > this.#estimate[other]) this.#interval = 1;
+      if (++this.#since >= this.#interval) {
+        this.#since = 0;
+        this.#way = other;
+      }
+    }
+  }
+
+  /** Whether more than half of a try's measures are slower than the better way's estimate. */
+  #lost(): boolean {
+    const best = this.#estimate[this.#best];
+    let slower = 0;
+    for (const ms of this.#samples) if (ms >= best) slower++;
+    return slower > (BLOCK_SIZE - 1) / 2;
+  }
+
+  /** A try ends: keep the way tried if it won, else try it half as often. */
+  #end(lost: boolean): void {
+    if (lost) this.#interval = Math.min(this.#interval * 2, MAX_INTERVAL);
+    else {
+      this.#best = this.#way;
+      this.#interval = 1;
+    }
+    this.#since = 0;
+    this.#way = this.#best;
+    this.#next();
+  }
+
+  #next(): void {
+    this.#samples.length = 0;
+    this.#left = BLOCK_SIZE;
+  }
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  return values[values.length >> 1]!;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from '../src/internal/answer-wait.ts';
+
+/** Runs `batches` lone batches through the chooser, each answered in `cost(way)` ms; returns the ways used. */
+function run(chooser: AnswerWaitChooser, batches: number, cost: (way: AnswerWait) => number): AnswerWait[] {
+  const ways: AnswerWait[] = [];
+  for (let i = 0; i < batches; i++) {
+    const way = chooser.way;
+    ways.push(way);
+    chooser.record(way, cost(way));
+  }
+  return ways;
+}
+
+const share = (ways: AnswerWait[], way: AnswerWait): number => ways.filter((w) => w === way).length / ways.length;
+
+describe('AnswerWaitChooser', () => {
+  it('starts waiting through the event loop', () => {
+    expect(new AnswerWaitChooser().way).toBe(LOOP);
+  });
+
+  it('moves to blocking waits when they answer faster, and tries the loop less and less often', () => {
+    const chooser = new AnswerWaitChooser();
+    const ways = run(chooser, 20_000, (way) => (way === BLOCK ? 0.012 : 0.038));
+    expect(chooser.way).toBe(BLOCK);
+    // After learning, the slower way gets only its shrinking tries (each ends after 8 batches).
+    expect(share(ways.slice(10_000), LOOP)).toBeLessThan(0.01);
+    expect(share(ways.slice(10_000), LOOP)).toBeGreaterThan(0);
+  });
+
+  it('stays with the event loop when blocking waits are slower (a loaded machine)', () => {
+    const chooser = new AnswerWaitChooser();
+    const ways = run(chooser, 20_000, (way) => (way === BLOCK ? 0.2 : 0.04));
+    expect(chooser.way).toBe(LOOP);
+    expect(share(ways, BLOCK)).toBeLessThan(0.02);
+  });
+
+  it('follows the machine when it changes', () => {
+    const chooser = new AnswerWaitChooser();
+    run(chooser, 5_000, (way) => (way === BLOCK ? 0.012 : 0.038));
+    expect(chooser.way).toBe(BLOCK);
+    // Now blocking waits miss (other programs took the cores): after the block under way it is back on the
+    // loop, trying blocking waits ever less often.
+    const after = run(chooser, 2_000, (way) => (way === BLOCK ? 0.25 : 0.05));
+    expect(after.slice(16, 32).every((w) => w === LOOP)).toBe(true);
+    expect(share(after.slice(1_000), BLOCK)).toBeLessThan(0.05);
+    // And quiet again: blocking comes back after the next try, at most 128 blocks of 16 batches later.
+    const later = run(chooser, 3_000, (way) => (way === BLOCK ? 0.012 : 0.038));
+    expect(later.slice(-100).every((w) => w === BLOCK)).toBe(true);
+  });
+
+  it('judges a way by the median of a block, not by one slow answer', () => {
+    const chooser = new AnswerWaitChooser();
+    let n = 0;
+    // Every 10th blocking answer is slow (a garbage collection, say): blocking still wins.
+    run(chooser, 5_000, (way) => (way === BLOCK ? (++n % 10 === 0 ? 1 : 0.012) : 0.038));
+    expect(chooser.way).toBe(BLOCK);
+  });
+
+  it('ignores answers to batches sent the other way before it switched', () => {
+    const chooser = new AnswerWaitChooser();
+    for (let i = 0; i < 1_000; i++) chooser.record(BLOCK, 0.001);
+    expect(chooser.way).toBe(LOOP);
+  });
+});
