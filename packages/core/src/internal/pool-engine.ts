@@ -15,6 +15,7 @@ import { serveWorker } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
 
+const RESOLVED = Promise.resolve();
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
 const BATCH_ITEMS = 256;
 /** Most work (by measured cost) one batch carries, so batching never starves an idle worker. */
@@ -170,10 +171,14 @@ export class PoolEngine {
   }
 
   /** Runs the dispatcher at the end of this tick, so calls made together batch together. */
+  readonly #pumpNow = (): void => this.#pump();
+
   schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    queueMicrotask(() => this.#pump());
+    // A resolved promise's reaction, not queueMicrotask: Node makes an AsyncResource for each of those
+    // (measured on Node 20, unoptimized: 1.6 µs of a pool task's 10 µs of JavaScript; 0.17 µs against 0.03 optimized).
+    void RESOLVED.then(this.#pumpNow);
   }
 
   /** The next job to run again (after its worker died or was stopped), skipping those whose call has settled. */
