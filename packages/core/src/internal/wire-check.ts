@@ -38,7 +38,9 @@ export function checkFromWorker(m: unknown): string | undefined {
   switch (m.type) {
     case 'done': {
       if (!Array.isArray(m.results) || typeof m.ms !== 'number') return bad('without a results list and a time');
-      for (const r of m.results as unknown[]) {
+      const results = m.results as unknown[];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i];
         if (!isObject(r) || typeof r.id !== 'number' || typeof r.ok !== 'boolean') return bad('with a result that is not { id, ok }');
         if (!r.ok && !isSerializedError(r.error)) return bad('with a failure that carries no error');
       }
