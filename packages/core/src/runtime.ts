@@ -134,6 +134,14 @@ export interface WorkerPort {
    */
   receiveSync?(timeoutMs: number): unknown;
   /**
+   * Optional: called when a batch has run, before its answer is posted. Returns a promise while what
+   * the batch printed is still on its way to the parent, and the answer waits for it: a result never
+   * overtakes its task's output, so a program that ends on the result (or a pool closed after it)
+   * loses none of it. For runtimes whose workers' output travels on a channel of its own (Node's
+   * threads); `undefined` when nothing is pending.
+   */
+  flushOutput?(): Promise<void> | undefined;
+  /**
    * Optional: loads the module at `url` synchronously and returns its namespace, or returns
    * `undefined` when it cannot (then the worker uses `import()`, which must give the same module).
    * Throws only what evaluating the module threw. The worker runtime uses it for the first

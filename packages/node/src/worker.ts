@@ -86,7 +86,7 @@ const importSync: Loader = (url) => (loader === null ? (loader = requireLoader()
  * that batch through its event loop, after the output (thread-worker.ts, PRINTED). The streams are Node's
  * lazy getters; each is wrapped when something first takes it, so a worker that never prints never makes them.
  */
-function watchOutput(bell: Int32Array): void {
+function watchOutput(bell: Int32Array, made: NodeJS.WriteStream[]): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const own = Object.getOwnPropertyDescriptor(process, name) as
       | { get?: (this: NodeJS.Process) => NodeJS.WriteStream; configurable?: boolean; enumerable?: boolean }
@@ -98,6 +98,7 @@ function watchOutput(bell: Int32Array): void {
       enumerable: own.enumerable ?? true,
       get() {
         const stream = getter.call(process);
+        made.push(stream);
         const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
         const watched = (...args: unknown[]): boolean => {
           Atomics.store(bell, PRINTED, 1);
@@ -116,7 +117,9 @@ if (parentPort) {
   // Shared with the parent (see thread-worker.ts): [0] a counter it bumps after each message it posts,
   // [1] the load gate (load-gate.ts), [2] this thread's doorbell, [3] whether the batch running printed.
   const bell = (workerData as { mpBell?: Int32Array } | null)?.mpBell;
-  if (bell && bell.length >= CELLS) watchOutput(bell);
+  // The output streams this thread has made (watchOutput), for flushOutput.
+  const made: NodeJS.WriteStream[] = [];
+  if (bell && bell.length >= CELLS) watchOutput(bell, made);
   // A new batch starts unprinted.
   const arrived = (message: unknown): unknown => {
     if (bell && (message as { type?: unknown } | undefined)?.type === 'run') Atomics.store(bell, PRINTED, 0);
@@ -134,6 +137,15 @@ if (parentPort) {
     onMessage: (handler) => port.on('message', (message: unknown) => handler(arrived(message))),
     exit: (code) => process.exit(code),
     now,
+    // A thread's output goes to the parent a write at a time, each after the parent's go-ahead; what a batch
+    // printed and the parent has not taken yet would be lost if the parent ended this thread (pool.close(),
+    // or the program's end) on the answer. An empty write's callback runs once every write before it is taken.
+    flushOutput: () => {
+      if (!bell || Atomics.load(bell, PRINTED) === 0) return undefined;
+      const pending = made.filter((stream) => stream.writableLength > 0 && !stream.destroyed);
+      if (pending.length === 0) return undefined;
+      return Promise.all(pending.map((stream) => new Promise<void>((taken) => void stream.write('', () => taken())))).then(() => undefined);
+    },
     // Inside the load gate: the parent never ends this thread while require() links a module graph.
     importSync: (url) => (bell ? insideGate(bell, () => importSync(url)) : undefined),
     receiveSync: (timeoutMs) => {

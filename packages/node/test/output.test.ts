@@ -48,6 +48,28 @@ for (const context of ['thread', 'process']) {
 }
 
 describe('node thread output', () => {
+  it('what a task prints reaches the output before its result: a map closed on its results loses none of it', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { stdout, code } = await run('task-output.ts', 'close');
+      expect(code).toBe(0);
+      const lines = stdout.trim().split('\n');
+      expect(lines.length).toBe(401);
+      expect(lines.at(-1)).toBe('main got 20');
+      // Each task's lines in its own order, all of them.
+      for (let x = 0; x < 20; x++) {
+        expect(lines.filter((l) => l.startsWith(`task ${x} `))).toEqual(Array.from({ length: 20 }, (_, i) => `task ${x} line ${i}`));
+      }
+    }
+  });
+
+  it('an awaited task\'s output comes before the program goes on, and a program that ends with its pool open loses none', async () => {
+    const { stdout, code } = await run('task-output.ts', 'end');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual(
+      Array.from({ length: 10 }, (_, x) => [...Array.from({ length: 5 }, (_, i) => `task ${x} line ${i}`), `main after ${x}`]).flat(),
+    );
+  });
+
   it("starts threads before it creates the program's stdout and stderr, still copies what they print, and ends their stdin", async () => {
     const { stdout, stderr, code } = await run('output-later.ts', 'thread');
     expect(code).toBe(0);

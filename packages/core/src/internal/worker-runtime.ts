@@ -140,7 +140,14 @@ export function runWorker(port: WorkerPort): void {
       const pending = runJob(jobs[i]!, results, transfer);
       if (pending) return finishAsync(pending, jobs, i + 1, results, transfer, started);
     }
-    send(results, transfer, now() - setup - started);
+    const ms = now() - setup - started;
+    const flushing = port.flushOutput?.();
+    if (flushing) {
+      // Answered either way: a port whose output failed must not lose the results.
+      const answer = (): void => send(results, transfer, ms);
+      return flushing.then(answer, answer);
+    }
+    send(results, transfer, ms);
     return undefined;
   }
 
@@ -157,7 +164,9 @@ export function runWorker(port: WorkerPort): void {
       const pending = runJob(jobs[i]!, results, transfer);
       if (pending) await pending;
     }
-    send(results, transfer, now() - setup - started);
+    const ms = now() - setup - started;
+    await port.flushOutput?.()?.catch(() => undefined);
+    send(results, transfer, ms);
   }
 
   /** Runs one job, appending its result; returns a promise only if the job went asynchronous. */
