@@ -44,7 +44,7 @@ describe('AnswerWaitChooser', () => {
     const after = run(chooser, 2_000, (way) => (way === BLOCK ? 0.25 : 0.05));
     expect(after.slice(16, 32).every((w) => w === LOOP)).toBe(true);
     expect(share(after.slice(1_000), BLOCK)).toBeLessThan(0.05);
-    // And quiet again: blocking comes back after the next try, at most 128 blocks of 16 batches later.
+    // And quiet again: blocking comes back after the next try, at most 64 blocks of 16 batches later.
     const later = run(chooser, 3_000, (way) => (way === BLOCK ? 0.012 : 0.038));
     expect(later.slice(-100).every((w) => w === BLOCK)).toBe(true);
   });

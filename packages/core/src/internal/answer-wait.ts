@@ -9,7 +9,7 @@
  * LOOP's (Node 20, 2 cores: 12 µs against 38), but when other programs take the cores, each side's wait holds
  * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
  * `worker_threads`). So it is measured: batches go in blocks of one way; the median round trip of a block is
- * that way's estimate; the other way is tried again after 1, 2, 4, … 128 blocks while it keeps losing, and a try ends as soon as
+ * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing, and a try ends as soon as
  * most of its round trips were slower than the better way's median.
  */
 export const BLOCK = 0;
@@ -19,7 +19,7 @@ export type AnswerWait = typeof BLOCK | typeof LOOP;
 /** Batches a block has: its first is not measured (the worker may still be in the other way's state). */
 const BLOCK_SIZE = 16;
 /** Most blocks of the better way between two tries of the other. */
-const MAX_INTERVAL = 128;
+const MAX_INTERVAL = 64;
 
 export class AnswerWaitChooser {
   // LOOP first: it never holds a core, and a pool's first tasks run while V8 is still compiling its code.
