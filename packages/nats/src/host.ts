@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { RemoteError, type Pool, type TaskFn } from '@mp/core';
-import { fnFromSpec, serializeError, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
+import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
 import { allowRoots, refusal } from './allow.js';
@@ -99,6 +99,14 @@ const GONE_AFTER_MS = 3000;
 /** How long one pull waits for work before the host pulls again. */
 const FETCH_EXPIRES_MS = 2000;
 const bytes = new TextEncoder();
+const RUN_REMOTE = Function.prototype.toString.call(runRemote);
+
+/** A short hash of a function's key (FNV-1a), to tell the per-function copies of runRemote apart. */
+function fingerprint(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `${(h >>> 0).toString(16)}.${key.length}`;
+}
 
 function isNoResponders(error: unknown): boolean {
   const e = error as { isNoResponders?: () => boolean; name?: string; cause?: { name?: string } };
@@ -147,6 +155,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
 
   const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
   const running = new Map<string, AbortController>();
+  const timedTasks = new Map<string, TaskFn<[RemoteCall], [unknown, number]>>();
   /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
   const cancelled = new Map<string, number>();
   const aliveUntil = new Map<string, number>();
@@ -245,7 +254,22 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   }
 
-  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal): Promise<WireResult> {
+  /**
+   * runRemote for one caller function, answering with the time the function ran in the host worker. Its own copy
+   * per function (told apart by a comment), so this host's pool measures and batches each function by its own cost.
+   */
+  function timedTask(spec: FnSpec): TaskFn<[RemoteCall], [unknown, number]> {
+    const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
+    let fn = timedTasks.get(key);
+    if (!fn) {
+      if (timedTasks.size >= 1000) timedTasks.clear();
+      fn = fnFromSpec({ kind: 'source', name: 'runRemote', source: `${RUN_REMOTE}\n// ${fingerprint(key)}` }) as TaskFn<[RemoteCall], [unknown, number]>;
+      timedTasks.set(key, fn);
+    }
+    return fn;
+  }
+
+  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult> {
     if (refusedInit) return Promise.resolve({ id: job.id, ok: false, error: initError(refusedInit) });
     const why = refusal(job.spec!, hostName, roots, allowSource);
     if (why) {
@@ -253,15 +277,28 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
     }
     let run: Promise<unknown>;
-    if (env.init) {
+    if (job.mode === 'apply') {
+      // Timed in the worker: the wall time here would count this pool's own hand-off (about a millisecond on a
+      // busy machine), and the caller's pool would take every cheap task for a long one and never batch them.
+      const remote: RemoteCall = { init: env.init, mode: 'apply', fn: job.spec!, data: job.data, timed: true };
+      try {
+        run = pool.apply(timedTask(job.spec!), [remote], { signal }).then(([value, ms]) => {
+          spent.ms += ms;
+          return value;
+        });
+      } catch (error) {
+        run = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    } else if (env.init) {
+      spent.untimed = true;
       // The caller pool's initializer runs first, once in whichever worker of this host's pool takes the job.
       run = call({ init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
     } else {
+      spent.untimed = true;
       const fn = fnFromSpec(job.spec!);
       const one = fn as TaskFn<[unknown], unknown>;
       try {
-        if (job.mode === 'apply') run = pool.apply(fn, job.data as unknown[], { signal });
-        else if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
+        if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
         else run = pool.starmap(fn, job.data as unknown[][], { signal });
       } catch (error) {
         // Today a Pool method may still throw at its call site; it is this job's failure either way.
@@ -392,10 +429,13 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       const answer: ResultEnvelope = { v: 1, batch: env.batch, host: hostName };
       if (env.jobs) {
         const refusedInit = initRefused(env);
-        answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, controller.signal)));
+        const spent = { ms: 0, untimed: false };
+        answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, controller.signal, spent)));
+        // What the caller's pool learns a batch costs: the applies' time in the workers; with map chunks, the wall time.
+        answer.ms = spent.untimed ? performance.now() - started : spent.ms;
       } else if (env.target) answer.target = await runTarget(env, controller.signal);
       else answer.init = await runInit(env, controller.signal);
-      answer.ms = performance.now() - started;
+      answer.ms ??= performance.now() - started;
       if (controller.signal.aborted) {
         stats.dropped++;
         m.ack();

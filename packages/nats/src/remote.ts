@@ -20,6 +20,8 @@ export interface RemoteCall {
   mode: JobMode | 'init' | 'target';
   fn?: FnSpec | undefined;
   data?: unknown;
+  /** With `'apply'`: answer `[value, ms]`, the ms the function ran in this worker (how the caller's pool measures its cost). */
+  timed?: boolean;
 }
 
 /** The property a failed initializer's error carries from the host's worker back to the host. */
@@ -178,7 +180,19 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
   }
 
   try {
-    if (call.mode === 'apply') return await fn(...(call.data as unknown[]));
+    if (call.mode === 'apply') {
+      if (!call.timed) return await fn(...(call.data as unknown[]));
+      const started = performance.now();
+      const value = await fn(...(call.data as unknown[]));
+      const ms = performance.now() - started;
+      // A value marked by transfer() (@mp/core) stays marked around the pair, so this worker still moves its buffers.
+      const mark = Symbol.for('mp.transfer');
+      if (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[mark] === true) {
+        const t = value as { value: unknown; list: unknown };
+        return { [mark]: true, value: [t.value, ms], list: t.list };
+      }
+      return [value, ms];
+    }
     const items = call.data as unknown[];
     const results = new Array<unknown>(items.length);
     for (let i = 0; i < items.length; i++) {
