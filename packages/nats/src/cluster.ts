@@ -203,7 +203,10 @@ class ClusterState {
       items += job.mode === 'apply' ? 1 : (job.data as unknown[]).length;
     }
     if (this.#costs.size >= 1000) this.#costs.clear();
-    this.#costs.set(key, m.ms / Math.max(1, items));
+    const cost = m.ms / Math.max(1, items);
+    const before = this.#costs.get(key);
+    // Smoothed as core smooths its own measure, so one slow call (a busy host) does not change the path at once.
+    this.#costs.set(key, before === undefined ? cost : before * 0.7 + cost * 0.3);
   }
 
   /** Whether a batch goes by request/reply first: it is this caller's only one in flight, and known to be quick. */
