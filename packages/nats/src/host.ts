@@ -5,6 +5,7 @@
  * acks while it runs; a host that dies or stalls stops sending them, and JetStream gives its work to another
  * host after the ack wait. Work whose caller is gone, or that the caller cancelled, is dropped.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
@@ -102,6 +103,16 @@ const bytes = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 const RUN_REMOTE = Function.prototype.toString.call(runRemote);
 
+/**
+ * The signal of one batch's jobs: each job's pool call listens to it, up to 256 of them, past the 10 listeners
+ * after which Node prints a leak warning (once per batch, on this host's stderr).
+ */
+function batchController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /** A short hash of a function's key (FNV-1a), to tell the per-function copies of runRemote apart. */
 function fingerprint(key: string): string {
   let h = 0x811c9dc5;
@@ -161,6 +172,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
   const running = new Map<string, AbortController>();
   const timedTasks = new Map<string, TaskFn<[RemoteCall], [unknown, number]>>();
+  const refusals = new Map<string, string>();
   /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
   const cancelled = new Map<string, number>();
   const aliveUntil = new Map<string, number>();
@@ -287,7 +299,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
 
   function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult> {
     if (refusedInit) return Promise.resolve({ id: job.id, ok: false, error: initError(refusedInit) });
-    const why = refusal(job.spec!, hostName, roots, allowSource);
+    const why = jobRefusal(job.spec!);
     if (why) {
       stats.refused++;
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
@@ -411,6 +423,17 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     nc.publish(subject, data);
   }
 
+  /** Why a job's function is refused here, or undefined: the same spec comes with every job, so checked once. */
+  function jobRefusal(spec: FnSpec): string | undefined {
+    const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
+    const hit = refusals.get(key);
+    if (hit !== undefined) return hit || undefined;
+    const why = refusal(spec, hostName, roots, allowSource);
+    if (refusals.size >= 1000) refusals.clear();
+    refusals.set(key, why ?? '');
+    return why;
+  }
+
   /** Runs a batch (jobs, a Process target, or a virtual worker's start) and makes its answer. */
   async function run(env: JobEnvelope, signal: AbortSignal): Promise<ResultEnvelope> {
     const started = performance.now();
@@ -446,7 +469,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return;
     }
     const subject = m.reply;
-    const controller = new AbortController();
+    const controller = batchController();
     running.set(key, controller);
     inflight++;
     void run(env, controller.signal)
@@ -491,7 +514,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       m.nak(1000);
       return;
     }
-    const controller = new AbortController();
+    const controller = batchController();
     running.set(key, controller);
     // Keep the claim while the batch runs, and drop it once the caller is gone.
     const beat = setInterval(() => {
