@@ -209,15 +209,16 @@ class ClusterState {
     this.#costs.set(key, before === undefined ? cost : before * 0.7 + cost * 0.3);
   }
 
-  /** Whether a batch goes by request/reply first: it is this caller's only one in flight, and known to be quick. */
+  /** Whether a batch goes by request/reply first: it is this caller's only one in flight, of applies known to be quick. */
   #direct(p: Pending): boolean {
     const jobs = p.envelope.jobs;
     if (!jobs || this.pending.size !== 1 || this.closed || Date.now() < this.#directOffUntil) return false;
     let ms = 0;
     for (const job of jobs) {
-      const cost = this.#costs.get(this.#fnKey(job.spec));
+      // Only applies: a map's first chunk is also alone for a moment, until core sends the next ones.
+      const cost = job.mode === 'apply' ? this.#costs.get(this.#fnKey(job.spec)) : undefined;
       if (cost === undefined) return false;
-      ms += cost * (job.mode === 'apply' ? 1 : (job.data as unknown[]).length);
+      ms += cost;
     }
     return ms <= DIRECT_MAX_MS;
   }
