@@ -11,7 +11,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureStream, namesOf, type Names } from './names.js';
+import { checkName, ensureStream, LAST_DELIVERY, namesOf, type Names } from './names.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
 /** Options of `cluster()`. */
@@ -53,6 +53,17 @@ interface Pending {
 }
 
 let virtualPids = 0;
+
+/**
+ * A lone batch (nothing else of this caller in flight) of functions measured at most this many ms per call goes
+ * to a host by request/reply first, past the work queue: an awaited `apply` then skips JetStream's store, ack
+ * and pull.
+ */
+const DIRECT_MAX_MS = 5;
+/** How long a direct request waits for its answer before the batch is queued on JetStream as well. */
+const DIRECT_WAIT_MS = 1000;
+/** After a direct request found no host listening (hosts of an older version), none is tried for this long. */
+const DIRECT_OFF_MS = 10_000;
 
 /** How long a batch is offered to JetStream again while the stream is briefly unreachable. */
 const PUBLISH_RETRY_MS = 30_000;
@@ -127,7 +138,10 @@ class ClusterState {
       nc.subscribe(this.names.alive(this.caller), {
         callback: (_e, m) => {
           const batch = Number(new TextDecoder().decode(m.data));
-          m.respond(new TextEncoder().encode(this.pending.has(batch) ? '1' : '0'));
+          const wanted = this.pending.has(batch);
+          m.respond(new TextEncoder().encode(wanted ? '1' : '0'));
+          const last = m.headers?.get(LAST_DELIVERY);
+          if (wanted && last) this.#lastDelivery(batch, Number(last));
         },
       }),
     );
@@ -170,12 +184,81 @@ class ClusterState {
     for (const p of [...this.pending.values()]) p.worker.lost(this.failure);
   }
 
-  publish(batch: number, p: Pending, again = false): void {
+  /** What each function has cost per call on hosts (the host's measure), by function, to pick the direct path. */
+  readonly #costs = new Map<string, number>();
+  #directOffUntil = 0;
+
+  #fnKey(spec: FnSpec | undefined): string {
+    return spec === undefined ? '' : spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
+  }
+
+  /** Remembers what an answered batch cost per item, when its jobs are of one function. */
+  #learn(p: Pending, m: ResultEnvelope): void {
+    const jobs = p.envelope.jobs;
+    if (!jobs || jobs.length === 0 || typeof m.ms !== 'number') return;
+    const key = this.#fnKey(jobs[0]!.spec);
+    let items = 0;
+    for (const job of jobs) {
+      if (this.#fnKey(job.spec) !== key) return;
+      items += job.mode === 'apply' ? 1 : (job.data as unknown[]).length;
+    }
+    if (this.#costs.size >= 1000) this.#costs.clear();
+    const cost = m.ms / Math.max(1, items);
+    const before = this.#costs.get(key);
+    // Smoothed as core smooths its own measure, so one slow call (a busy host) does not change the path at once.
+    this.#costs.set(key, before === undefined ? cost : before * 0.7 + cost * 0.3);
+  }
+
+  /** Whether a batch goes by request/reply first: it is this caller's only one in flight, of applies known to be quick. */
+  #direct(p: Pending): boolean {
+    const jobs = p.envelope.jobs;
+    if (!jobs || this.pending.size !== 1 || this.closed || Date.now() < this.#directOffUntil) return false;
+    let ms = 0;
+    for (const job of jobs) {
+      // Only applies: a map's first chunk is also alone for a moment, until core sends the next ones.
+      const cost = job.mode === 'apply' ? this.#costs.get(this.#fnKey(job.spec)) : undefined;
+      if (cost === undefined) return false;
+      ms += cost;
+    }
+    return ms <= DIRECT_MAX_MS;
+  }
+
+  /**
+   * Sends a lone batch to one host (a queue group) by request/reply. The host runs it at once and answers in the
+   * reply, or answers empty when it is busy; no host, no answer within DIRECT_WAIT_MS (a host that died or
+   * stalled) or any error queues the batch on JetStream as every other batch is, so at least once still holds
+   * while this caller lives. If a slow host answers after all, the first answer counts and the other is dropped.
+   */
+  #sendDirect(batch: number, p: Pending): void {
+    const fallback = (): void => {
+      if (this.pending.get(batch) === p) this.publish(batch, p, false, true);
+    };
+    this.nc.request(this.names.direct, p.data, { timeout: DIRECT_WAIT_MS }).then(
+      (reply) => {
+        if (reply.data.length > 0) this.#onResult(reply.data);
+        fallback();
+      },
+      (error: unknown) => {
+        if ((error as { isNoResponders?: () => boolean })?.isNoResponders?.() === true) this.#directOffUntil = Date.now() + DIRECT_OFF_MS;
+        fallback();
+      },
+    );
+  }
+
+  publish(batch: number, p: Pending, again = false, queued = false): void {
     const bytes = p.data;
     const max = this.nc.info?.max_payload;
     if (max !== undefined && bytes.length > max) {
       this.fail(batch, new RangeError(`the task's data is ${bytes.length} bytes, more than the NATS server's max_payload (${max}); send smaller chunks`));
       return;
+    }
+    if (!again && !queued && this.#direct(p)) {
+      try {
+        this.#sendDirect(batch, p);
+        return;
+      } catch {
+        // the connection is closing: the work queue path reports it
+      }
     }
     const attempt = again ? `.${randomId()}` : '';
     const msgID = `${this.caller}.${batch}${attempt}`;
@@ -209,11 +292,39 @@ class ClusterState {
       );
   }
 
+  /** Batches on their last delivery, each failed if its host goes silent (see #lastDelivery). */
+  readonly #silence = new Map<number, ReturnType<typeof setTimeout>>();
+
+  /**
+   * A host runs `batch` for the last time JetStream will deliver it, holding it `claimMs` at a time and asking
+   * about it every third of that while it runs. If it stops asking for longer than a claim and a half, it died
+   * or stalled and nothing will redeliver the batch: its call fails as JetStream's max-deliveries advisory would
+   * fail it, which a 2.9 server sends only once some host pulls again.
+   */
+  #lastDelivery(batch: number, claimMs: number): void {
+    if (!Number.isFinite(claimMs) || claimMs <= 0) return;
+    clearTimeout(this.#silence.get(batch));
+    const timer = setTimeout(() => {
+      this.#silence.delete(batch);
+      this.fail(batch, this.#maxDeliverError());
+    }, Math.min(claimMs * 1.5 + 1000, 2 ** 31 - 1));
+    this.#silence.set(batch, timer);
+  }
+
+  #maxDeliverError(): Error {
+    return new Error(`cluster '${this.name}': the task was delivered to hosts as often as the consumer allows (max_deliver) and none finished it; a host may crash on it`);
+  }
+
   /** Forgets a batch: answered, failed or no longer wanted. */
   settle(batch: number): void {
     const p = this.pending.get(batch);
     if (!p) return;
     this.pending.delete(batch);
+    const timer = this.#silence.get(batch);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#silence.delete(batch);
+    }
     for (const seq of p.seqs) this.bySeq.delete(seq);
   }
 
@@ -248,6 +359,7 @@ class ClusterState {
     } else if (!m.init || p.envelope.jobs !== undefined || p.envelope.target !== undefined) return;
     this.settle(m.batch);
     this.seen.add(m.host);
+    this.#learn(p, m);
     p.worker.answer(p, m);
   }
 
@@ -276,7 +388,7 @@ class ClusterState {
     const batch = typeof seq === 'number' ? this.bySeq.get(seq) : undefined;
     if (batch === undefined) return;
     this.bySeq.delete(seq as number);
-    this.fail(batch, new Error(`cluster '${this.name}': the task was delivered to hosts as often as the consumer allows (max_deliver) and none finished it; a host may crash on it`));
+    this.fail(batch, this.#maxDeliverError());
   }
 }
 

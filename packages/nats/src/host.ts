@@ -5,12 +5,13 @@
  * acks while it runs; a host that dies or stalls stops sending them, and JetStream gives its work to another
  * host after the ack wait. Work whose caller is gone, or that the caller cancelled, is dropped.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { RemoteError, type Pool, type TaskFn } from '@mp/core';
-import { fnFromSpec, serializeError, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureConsumer, ensureStream, namesOf } from './names.js';
+import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
+import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
 import { allowRoots, refusal } from './allow.js';
 import { INIT_FAILED, OUTPUT, runRemote, type OutputChunk, type RemoteCall } from './remote.js';
@@ -99,6 +100,25 @@ const GONE_AFTER_MS = 3000;
 /** How long one pull waits for work before the host pulls again. */
 const FETCH_EXPIRES_MS = 2000;
 const bytes = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const RUN_REMOTE = Function.prototype.toString.call(runRemote);
+
+/**
+ * The signal of one batch's jobs: each job's pool call listens to it, up to 256 of them, past the 10 listeners
+ * after which Node prints a leak warning (once per batch, on this host's stderr).
+ */
+function batchController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
+/** A short hash of a function's key (FNV-1a), to tell the per-function copies of runRemote apart. */
+function fingerprint(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `${(h >>> 0).toString(16)}.${key.length}`;
+}
 
 function isNoResponders(error: unknown): boolean {
   const e = error as { isNoResponders?: () => boolean; name?: string; cause?: { name?: string } };
@@ -144,15 +164,23 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   await ensureConsumer(nc, names, ackWait, maxDeliver);
   const js = jetstream(nc);
   const consumer = await js.consumers.get(names.stream, names.consumer);
+  // The consumer's own settings (the last host to start set them): when a delivery is the last one, and its ack wait.
+  const { config } = await consumer.info(true);
+  const lastDelivery = config.max_deliver !== undefined && config.max_deliver > 0 ? config.max_deliver : maxDeliver;
+  const claimMs = config.ack_wait ? Math.ceil(config.ack_wait / 1e6) : ackWait;
 
   const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
   const running = new Map<string, AbortController>();
+  const timedTasks = new Map<string, TaskFn<[RemoteCall], [unknown, number]>>();
+  const refusals = new Map<string, string>();
   /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
   const cancelled = new Map<string, number>();
   const aliveUntil = new Map<string, number>();
   const gone = new Set<string>();
   const silentSince = new Map<string, number>();
   let closing = false;
+  /** Batches running here: taken from the work queue, or sent directly. */
+  let inflight = 0;
   let current: ConsumerMessages | undefined;
   let slotFreed: (() => void) | undefined;
 
@@ -175,11 +203,20 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
    * is gone, but only once that has lasted GONE_AFTER_MS: a caller reconnecting after a server restart has no
    * subscription for a moment. Until then the answer is 'unsure'.
    */
-  async function wanted(caller: string, batch: number, ask: boolean): Promise<'yes' | 'no' | 'unsure'> {
+  async function wanted(caller: string, batch: number, ask: boolean, last = false): Promise<'yes' | 'no' | 'unsure'> {
     if (cancelled.has(`${caller}.${batch}`) || gone.has(caller)) return 'no';
-    if (!ask && (aliveUntil.get(caller) ?? 0) > Date.now()) return 'yes';
+    if (!ask && !last && (aliveUntil.get(caller) ?? 0) > Date.now()) return 'yes';
     try {
-      const reply = await nc.request(names.alive(caller), bytes.encode(String(batch)), { timeout: 2000 });
+      // On the batch's last delivery, the caller is told so (and the claim's length): if this host then dies or
+      // stalls, nothing redelivers it, and the caller fails the call when it stops hearing about the batch.
+      // (JetStream's max-deliveries advisory says the same, but a 2.9 server sends it only when some host pulls.)
+      let options: { timeout: number; headers?: MsgHdrs } = { timeout: 2000 };
+      if (last) {
+        const h = headers();
+        h.set(LAST_DELIVERY, String(claimMs));
+        options = { ...options, headers: h };
+      }
+      const reply = await nc.request(names.alive(caller), bytes.encode(String(batch)), options);
       aliveUntil.set(caller, Date.now() + 1000);
       silentSince.delete(caller);
       if (aliveUntil.size > 10_000) aliveUntil.clear();
@@ -245,23 +282,51 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   }
 
-  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal): Promise<WireResult> {
+  /**
+   * runRemote for one caller function, answering with the time the function ran in the host worker. Its own copy
+   * per function (told apart by a comment), so this host's pool measures and batches each function by its own cost.
+   */
+  function timedTask(spec: FnSpec): TaskFn<[RemoteCall], [unknown, number]> {
+    const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
+    let fn = timedTasks.get(key);
+    if (!fn) {
+      if (timedTasks.size >= 1000) timedTasks.clear();
+      fn = fnFromSpec({ kind: 'source', name: 'runRemote', source: `${RUN_REMOTE}\n// ${fingerprint(key)}` }) as TaskFn<[RemoteCall], [unknown, number]>;
+      timedTasks.set(key, fn);
+    }
+    return fn;
+  }
+
+  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult> {
     if (refusedInit) return Promise.resolve({ id: job.id, ok: false, error: initError(refusedInit) });
-    const why = refusal(job.spec!, hostName, roots, allowSource);
+    const why = jobRefusal(job.spec!);
     if (why) {
       stats.refused++;
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
     }
     let run: Promise<unknown>;
-    if (env.init) {
+    if (job.mode === 'apply') {
+      // Timed in the worker: the wall time here would count this pool's own hand-off (about a millisecond on a
+      // busy machine), and the caller's pool would take every cheap task for a long one and never batch them.
+      const remote: RemoteCall = { init: env.init, mode: 'apply', fn: job.spec!, data: job.data, timed: true };
+      try {
+        run = pool.apply(timedTask(job.spec!), [remote], { signal }).then(([value, ms]) => {
+          spent.ms += ms;
+          return value;
+        });
+      } catch (error) {
+        run = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    } else if (env.init) {
+      spent.untimed = true;
       // The caller pool's initializer runs first, once in whichever worker of this host's pool takes the job.
       run = call({ init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
     } else {
+      spent.untimed = true;
       const fn = fnFromSpec(job.spec!);
       const one = fn as TaskFn<[unknown], unknown>;
       try {
-        if (job.mode === 'apply') run = pool.apply(fn, job.data as unknown[], { signal });
-        else if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
+        if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
         else run = pool.starmap(fn, job.data as unknown[][], { signal });
       } catch (error) {
         // Today a Pool method may still throw at its call site; it is this job's failure either way.
@@ -338,8 +403,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     flush();
   }
 
-  function reply(env: JobEnvelope, answer: ResultEnvelope): void {
-    const subject = names.results(env.caller);
+  /** Sends a batch's answer: on the caller's result subject, or as the reply to a direct request. */
+  function reply(env: JobEnvelope, answer: ResultEnvelope, subject = names.results(env.caller)): void {
     let data: Uint8Array | undefined;
     try {
       data = encode(answer);
@@ -358,6 +423,76 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     nc.publish(subject, data);
   }
 
+  /** Why a job's function is refused here, or undefined: the same spec comes with every job, so checked once. */
+  function jobRefusal(spec: FnSpec): string | undefined {
+    const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
+    const hit = refusals.get(key);
+    if (hit !== undefined) return hit || undefined;
+    const why = refusal(spec, hostName, roots, allowSource);
+    if (refusals.size >= 1000) refusals.clear();
+    refusals.set(key, why ?? '');
+    return why;
+  }
+
+  /** Runs a batch (jobs, a Process target, or a virtual worker's start) and makes its answer. */
+  async function run(env: JobEnvelope, signal: AbortSignal): Promise<ResultEnvelope> {
+    const started = performance.now();
+    const answer: ResultEnvelope = { v: 1, batch: env.batch, host: hostName };
+    if (env.jobs) {
+      const refusedInit = initRefused(env);
+      const spent = { ms: 0, untimed: false };
+      answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, signal, spent)));
+      // What the caller's pool learns a batch costs: the applies' time in the workers; with map chunks, the wall time.
+      answer.ms = spent.untimed ? performance.now() - started : spent.ms;
+    } else if (env.target) answer.target = await runTarget(env, signal);
+    else answer.init = await runInit(env, signal);
+    answer.ms ??= performance.now() - started;
+    return answer;
+  }
+
+  /**
+   * A caller's lone batch sent by request/reply, past the work queue (see cluster.ts): run at once when this host
+   * has a free slot, answered as the reply; an empty reply says "busy" and the caller queues it on JetStream.
+   * The caller is there (it asked), so it is not asked whether it still wants the batch.
+   */
+  function direct(m: Msg): void {
+    if (!m.reply) return;
+    const env = closing || inflight >= concurrency ? undefined : decodeJob(m.data);
+    const key = env ? `${env.caller}.${env.batch}` : '';
+    if (!env?.jobs || cancelled.has(key) || running.has(key)) {
+      if (!closing && inflight < concurrency && !env?.jobs) stats.malformed++;
+      try {
+        m.respond(EMPTY);
+      } catch {
+        // closed
+      }
+      return;
+    }
+    const subject = m.reply;
+    const controller = batchController();
+    running.set(key, controller);
+    inflight++;
+    void run(env, controller.signal)
+      .then((answer) => {
+        if (controller.signal.aborted) {
+          stats.dropped++;
+          return;
+        }
+        reply(env, answer, subject);
+        stats.answered++;
+      })
+      .catch(() => {
+        // Not answered: the caller queues the batch on JetStream when its wait ends.
+      })
+      .finally(() => {
+        running.delete(key);
+        inflight--;
+        const f = slotFreed;
+        slotFreed = undefined;
+        f?.();
+      });
+  }
+
   async function handle(m: JsMsg): Promise<void> {
     const env = decodeJob(m.data);
     if (!env) {
@@ -367,7 +502,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return;
     }
     const key = `${env.caller}.${env.batch}`;
-    const want = await wanted(env.caller, env.batch, m.info.deliveryCount > 1);
+    const last = m.info.deliveryCount >= lastDelivery;
+    const want = await wanted(env.caller, env.batch, m.info.deliveryCount > 1, last);
     if (want === 'no') {
       stats.dropped++;
       m.ack();
@@ -378,24 +514,17 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       m.nak(1000);
       return;
     }
-    const controller = new AbortController();
+    const controller = batchController();
     running.set(key, controller);
     // Keep the claim while the batch runs, and drop it once the caller is gone.
     const beat = setInterval(() => {
       m.working();
-      void wanted(env.caller, env.batch, true).then((want) => {
+      void wanted(env.caller, env.batch, true, last).then((want) => {
         if (want === 'no') controller.abort(new Error('the caller is gone'));
       });
     }, Math.max(200, Math.floor(ackWait / 3)));
     try {
-      const started = performance.now();
-      const answer: ResultEnvelope = { v: 1, batch: env.batch, host: hostName };
-      if (env.jobs) {
-        const refusedInit = initRefused(env);
-        answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, controller.signal)));
-      } else if (env.target) answer.target = await runTarget(env, controller.signal);
-      else answer.init = await runInit(env, controller.signal);
-      answer.ms = performance.now() - started;
+      const answer = await run(env, controller.signal);
       if (controller.signal.aborted) {
         stats.dropped++;
         m.ack();
@@ -436,7 +565,6 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       });
   };
 
-  let inflight = 0;
   const loop = (async () => {
     while (!closing) {
       const free = concurrency - inflight;
@@ -471,10 +599,13 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   })();
 
+  const directSub: Subscription = nc.subscribe(names.direct, { queue: names.consumer, callback: (_e, m) => direct(m) });
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       closing = true;
+      directSub.unsubscribe();
       current?.stop();
       slotFreed?.();
       await loop;

@@ -18,10 +18,15 @@ export function checkName(name: unknown): string {
   return name;
 }
 
+/** The header of a host's liveness question on a batch's last delivery: the claim's length in ms (its ack wait). */
+export const LAST_DELIVERY = 'Mp-Last-Delivery';
+
 export interface Names {
   stream: string;
   consumer: string;
   jobs: string;
+  /** A caller's lone batch, by request/reply to one host of the queue group (core NATS, past the work queue). */
+  direct: string;
   cancel: string;
   results(caller: string): string;
   alive(caller: string): string;
@@ -38,6 +43,7 @@ export function namesOf(name: string): Names {
     stream,
     consumer,
     jobs: `mp.${name}.jobs`,
+    direct: `mp.${name}.direct`,
     cancel: `mp.${name}.cancel`,
     results: (caller) => `mp.${name}.res.${caller}`,
     alive: (caller) => `mp.${name}.alive.${caller}`,

@@ -20,6 +20,8 @@ export interface RemoteCall {
   mode: JobMode | 'init' | 'target';
   fn?: FnSpec | undefined;
   data?: unknown;
+  /** With `'apply'`: answer `[value, ms]`, the ms the function ran in this worker (how the caller's pool measures its cost). */
+  timed?: boolean;
 }
 
 /** The property a failed initializer's error carries from the host's worker back to the host. */
@@ -36,6 +38,10 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
   }
   const g = globalThis as Record<symbol, unknown>;
   const state = (g[Symbol.for('mp.nats.worker')] ??= { fns: new Map(), inits: new Map() }) as State;
+  // import() as written here would be rewritten by a bundler or a test runner that transforms this module (Vite
+  // makes it a call of its own, which does not exist in the worker this source is compiled in): keep it out of reach.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const load = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
   const explain = (error: unknown, spec: FnSpec): unknown => {
     if (spec.kind !== 'source' || !(error instanceof ReferenceError)) return error;
@@ -57,7 +63,7 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
     if (cached) return cached;
     let fn: unknown;
     if (spec.kind === 'module') {
-      const ns = (await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>;
+      const ns = (await load(spec.url)) as Record<string, unknown>;
       fn = ns[spec.name];
       if (typeof fn !== 'function') {
         throw new TypeError(`${spec.url} has no exported function named '${spec.name}' (got ${fn === undefined ? 'nothing' : typeof fn})`);
@@ -133,7 +139,7 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
     let util: { format(...a: unknown[]): string; inspect(v: unknown, o?: unknown): string } | undefined;
     try {
       const name = 'node:util'; // not a literal: bundlers of a caller's code must not try to resolve it
-      util = (await import(/* @vite-ignore */ name)) as typeof util;
+      util = (await load(name)) as typeof util;
     } catch {
       // no node:util (a browser worker): plain strings
     }
@@ -178,7 +184,19 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
   }
 
   try {
-    if (call.mode === 'apply') return await fn(...(call.data as unknown[]));
+    if (call.mode === 'apply') {
+      if (!call.timed) return await fn(...(call.data as unknown[]));
+      const started = performance.now();
+      const value = await fn(...(call.data as unknown[]));
+      const ms = performance.now() - started;
+      // A value marked by transfer() (@mp/core) stays marked around the pair, so this worker still moves its buffers.
+      const mark = Symbol.for('mp.transfer');
+      if (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[mark] === true) {
+        const t = value as { value: unknown; list: unknown };
+        return { [mark]: true, value: [t.value, ms], list: t.list };
+      }
+      return [value, ms];
+    }
     const items = call.data as unknown[];
     const results = new Array<unknown>(items.length);
     for (let i = 0; i < items.length; i++) {

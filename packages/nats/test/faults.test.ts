@@ -170,6 +170,15 @@ describe('faults', () => {
     await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
   }, 150_000); // two hosts to freeze, each seen only after an ack wait: slow on a loaded CI machine
 
+  it('a task whose last delivery stalls its only host fails its call, though no host is left to pull', async () => {
+    // nats-server 2.9 sends the max-deliveries advisory only when some host pulls again; here none can (the one
+    // host is stopped, its pull long expired). The caller fails the call when that host stops asking about it.
+    hosts = [await startHost({ servers: server.url, name: 'stall', hostName: 'stall-a', allow: ['/'], processes: 1, ackWait: 3000, maxDeliver: 1 })];
+    await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'stall' }) });
+    expect(await pool.apply(slow, [1, 1])).toBe(1);
+    await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
+  }, 60_000);
+
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
     await twoHosts('orphan');
     const file = join(dir, 'runs.txt');

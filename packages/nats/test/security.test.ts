@@ -198,6 +198,13 @@ describe('hostile messages', () => {
       new Uint8Array(4 << 20).fill(0x41),
     ];
     for (const bytes of junk) await js.publish('mp.sec.jobs', bytes);
+    // The same as direct requests (a lone batch's path past the queue): answered empty or with the refusal, never run.
+    let answered = 0;
+    for (const bytes of junk.slice(0, -1)) {
+      const reply = await nc.request('mp.sec.direct', bytes, { timeout: 2000 }).catch(() => undefined);
+      if (reply) answered++;
+    }
+    expect(answered).toBe(junk.length - 1);
     for (const bytes of junk) {
       nc.publish('mp.sec.cancel', bytes);
       nc.publish('mp.sec.res.abcdef0123456789', bytes);

@@ -1,0 +1,107 @@
+/**
+ * A lone task goes to a host by request/reply before the work queue: awaited applies skip JetStream, a host
+ * that stalls holding such a task does not lose it, and a busy host sends it to the queue.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Pool, task } from '@mp/node';
+import { cluster, host } from '../src/index.ts';
+import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost, type HostProcess } from './hosts.ts';
+
+const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
+const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
+const echo = task<(x: number) => number>(tasksUrl, 'echo');
+const freezeOnce = task<(file: string) => string>(tasksUrl, 'freezeOnce');
+
+let server: NatsServer;
+let hosts: HostProcess[] = [];
+let nc: NatsConnection;
+let dir: string;
+
+beforeEach(async () => {
+  server = await startNats();
+  nc = await connect({ servers: server.url });
+  dir = await mkdtemp(join(tmpdir(), 'mp-nats-direct-'));
+});
+
+afterEach(async () => {
+  await nc?.close();
+  await Promise.all(hosts.map((h) => h.stop()));
+  hosts = [];
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Counts the requests sent on a cluster's direct subject (this subscription only watches; it answers none). */
+function watchDirect(name: string): () => number {
+  let n = 0;
+  nc.subscribe(`mp.${name}.direct`, {
+    callback: () => {
+      n++;
+    },
+  });
+  return () => n;
+}
+
+async function published(name: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  return (await jsm.streams.info(`MP_${name}`)).state.last_seq;
+}
+
+describe('a lone task', () => {
+  it('awaited applies of a quick function go by request/reply, not through JetStream, each with its result', async () => {
+    hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: server.url, name: 'lone', hostName: `lone-${n}`, allow: ['/'], processes: 1 })));
+    const direct = watchDirect('lone');
+    await using pool = new Pool({ context: cluster(nc, { name: 'lone' }) });
+    expect(await pool.apply(echo, [0])).toBe(0); // measured on a host: now known to be quick
+    const before = await published('lone');
+    for (let i = 1; i <= 20; i++) expect(await pool.apply(echo, [i])).toBe(i);
+    // Each one, unless a call measured slow on a loaded machine (over 5 ms) sent the next through the queue.
+    expect(direct()).toBeGreaterThanOrEqual(15);
+    // One may still reach the queue as well: a host answering later than the caller waits (a cold worker on a
+    // loaded machine). Its first answer counts either way.
+    expect(await published('lone')).toBeLessThanOrEqual(before + 5);
+    // Many in flight take the work queue again.
+    const xs = Array.from({ length: 50 }, (_, i) => i);
+    expect(await Promise.all(xs.map((x) => pool.apply(echo, [x])))).toEqual(xs);
+    expect(await published('lone')).toBeGreaterThan(before);
+  });
+
+  it('a host that stalls holding one loses nothing: the caller queues it on JetStream and another host runs it', async () => {
+    hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: server.url, name: 'stalled', hostName: `stalled-${n}`, allow: ['/'], processes: 1, ackWait: 2000 })));
+    const direct = watchDirect('stalled');
+    await using pool = new Pool({ context: cluster(nc, { name: 'stalled' }) });
+    const done = join(dir, 'done');
+    await writeFile(done, '');
+    expect(await pool.apply(freezeOnce, [done])).toBe('ran'); // known to be quick
+    const sent = direct();
+    expect(await pool.apply(freezeOnce, [join(dir, 'first')])).toBe('ran');
+    expect(direct()).toBe(sent + 1);
+  }, 60_000);
+
+  it('a busy host answers so at once, and the task waits in the work queue for a free slot', async () => {
+    await using local = new Pool({ processes: 1 });
+    await using h = await host(nc, { name: 'busy', pool: local, allow: ['/'], concurrency: 1 });
+    const direct = watchDirect('busy');
+    const other = await connect({ servers: server.url });
+    try {
+      await using first = new Pool({ context: cluster(nc, { name: 'busy' }) });
+      await using second = new Pool({ context: cluster(other, { name: 'busy' }) });
+      expect(await second.apply(echo, [1])).toBe(1); // known to be quick
+      const long = first.apply(slow, [2, 1500]); // takes the host's one slot
+      for (let i = 0; i < 100 && h.stats().running === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(h.stats().running).toBe(1);
+      const sent = direct();
+      expect(await second.apply(echo, [3])).toBe(3);
+      expect(direct()).toBe(sent + 1);
+      expect(await long).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+});
