@@ -84,7 +84,9 @@ const cli = join(repo, 'packages/nats/dist/cli.js');
 export async function startHost({ url, name, hostName, processes = 1, ackWait, runtime = 'node', allow = repo }) {
   const args = ['--servers', url, '--name', name, '--host-name', hostName, '--processes', String(processes), '--allow', allow, '--allow-source'];
   if (ackWait) args.push('--ack-wait', String(ackWait));
-  const bin = (n) => join(repo, 'node_modules/.bin', n);
+  // npm's deno shim runs the binary as a child of `node bin.cjs`: a SIGKILL to it would leave the host running.
+  const realDeno = join(repo, 'node_modules/deno/deno');
+  const bin = (n) => (n === 'deno' && existsSync(realDeno) ? realDeno : join(repo, 'node_modules/.bin', n));
   const [cmd, argv] =
     runtime === 'deno' ? [bin('deno'), ['run', '-A', cli, ...args]] : runtime === 'bun' ? [bin('bun'), [cli, ...args]] : [process.execPath, [cli, ...args]];
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });

@@ -22,6 +22,9 @@ const srcDir = fileURLToPath(new URL('../', import.meta.url));
 /** A runtime's binary: an env override, the workspace's npm-installed one, or PATH. */
 function binary(name, env) {
   if (process.env[env]) return process.env[env];
+  // npm's deno shim runs the binary as a child of `node bin.cjs`, out of reach of a timed-out cell's SIGKILL.
+  const real = `${repoRoot}node_modules/deno/deno`;
+  if (name === 'deno' && existsSync(real)) return real;
   const local = `${repoRoot}node_modules/.bin/${name}`;
   return existsSync(local) ? local : name;
 }

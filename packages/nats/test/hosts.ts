@@ -1,5 +1,6 @@
 /** Starts hosts as separate processes (test/fixtures/host-main.ts through tsx) and ends them. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -32,6 +33,11 @@ export interface HostSettings {
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const bin = (name: string): string => fileURLToPath(new URL(`../../../node_modules/.bin/${name}`, import.meta.url));
+// npm's deno package: its .bin shim runs `node bin.cjs`, which starts the binary as a child of its own, so a
+// signal to the shim (a test's stop(), or a host killed mid-map) would not reach the host. Its install step puts
+// the binary beside bin.cjs: start that.
+const realDeno = fileURLToPath(new URL('../../../node_modules/deno/deno', import.meta.url));
+const denoBin = (): string => (existsSync(realDeno) ? realDeno : bin('deno'));
 
 /** The mp-host CLI's arguments for `settings`. */
 function cliArgs(s: HostSettings): string[] {
@@ -51,7 +57,7 @@ function cliArgs(s: HostSettings): string[] {
 export async function startHost(settings: HostSettings, runtime: 'node' | 'deno' | 'bun' = 'node'): Promise<HostProcess> {
   const [command, args] =
     runtime === 'deno'
-      ? [bin('deno'), ['run', '-A', '--sloppy-imports', cli, ...cliArgs(settings)]]
+      ? [denoBin(), ['run', '-A', '--sloppy-imports', cli, ...cliArgs(settings)]]
       : runtime === 'bun'
         ? [bin('bun'), [cli, ...cliArgs(settings)]]
         : [process.execPath, ['--import', tsx, main]];
