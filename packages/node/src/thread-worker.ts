@@ -74,7 +74,7 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     // Its stdio is set up once it has started (thread-stdio.ts).
     ...stdioOptions(),
   };
-  const worker = fromSource ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl, options);
+  const worker = fromSource() ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl(), options);
   if (options.stdout) setUpStdio(worker);
   let requested: string | null = null;
   worker.on('message', (m: unknown) => events.onMessage(m));
