@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { leanChunks } from '../../tools/lean-dist.mjs';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -24,6 +25,7 @@ export default defineConfig({
   target: 'es2022',
   dts: true,
   sourcemap: true,
+  plugins: [leanChunks()],
   clean: true,
   splitting: true,
   noExternal: [/^@mp\/core(\/|$)/, 'comlink'],

@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { leanChunks } from '../../tools/lean-dist.mjs';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -47,6 +48,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     splitting: false,
+    plugins: [leanChunks()],
   },
   {
     entry: others,
@@ -57,5 +59,6 @@ export default defineConfig([
     sourcemap: true,
     // Shared module state among these entries (registries, ids) lives in exactly one chunk.
     splitting: true,
+    plugins: [leanChunks()],
   },
 ]);

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { leanChunks } from '../../tools/lean-dist.mjs';
 
 export default defineConfig({
   entry: {
@@ -11,6 +12,7 @@ export default defineConfig({
   target: 'es2022',
   dts: true,
   sourcemap: true,
+  plugins: [leanChunks()],
   clean: true,
   splitting: true,
   // Never bundle core: the worker and the parent must share core's single module instance.

@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+import { leanChunks } from '../../tools/lean-dist.mjs';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -24,6 +25,7 @@ const shared = {
   sourcemap: true,
   noExternal: [/^@mp\/core(\/|$)/, 'comlink'],
   esbuildPlugins: [coreOutsideWorker],
+  plugins: [leanChunks()],
   esbuildOptions(options) {
     // core's split chunks import each other bare for ordering only; dropping those imports is right here.
     options.logOverride = { ...options.logOverride, 'ignored-bare-import': 'silent' };

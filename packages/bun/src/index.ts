@@ -7,7 +7,6 @@
  * await using pool = new Pool({ processes: 4 });
  * console.log(await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9]));
  */
-import { isMainThread as isMainWorkerThread } from 'node:worker_threads';
 import { bindRuntime, type Pool as CorePool, type Process as CoreProcess } from '@mp/core';
 import { bunRuntime } from './runtime.ts';
 
@@ -30,6 +29,9 @@ export const cpuCount = api.cpuCount;
 export const currentProcess = api.currentProcess;
 
 /** True in the main program, false inside an mp worker: the analog of `__name__ == '__main__'`. */
-export const isMainThread: boolean = isMainWorkerThread && process.env.MP_WORKER !== '1';
+export const isMainThread: boolean =
+  // Bun's own flag (false in any Worker, as node:worker_threads' isMainThread): reading it loads nothing,
+  // where importing node:worker_threads for it is about 4 ms of import('@mp/bun').
+  (globalThis as unknown as { Bun: { isMainThread: boolean } }).Bun.isMainThread && process.env.MP_WORKER !== '1';
 
 export { bunRuntime };

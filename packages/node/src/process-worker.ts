@@ -26,12 +26,12 @@ function fork(...args: Parameters<typeof NodeChildProcess.fork>): ChildProcess {
 
 export function spawnProcess(request: SpawnRequest, events: WorkerEvents): WorkerHandle {
   const execArgv: string[] = [];
-  if (fromSource) execArgv.push('--import', tsxLoader());
+  if (fromSource()) execArgv.push('--import', tsxLoader());
   const limits = request.resourceLimits;
   if (limits?.maxOldGenerationSizeMb) execArgv.push(`--max-old-space-size=${limits.maxOldGenerationSizeMb}`);
   if (limits?.maxYoungGenerationSizeMb) execArgv.push(`--max-semi-space-size=${limits.maxYoungGenerationSizeMb}`);
   if (limits?.stackSizeMb) execArgv.push(`--stack-size=${Math.floor(limits.stackSizeMb * 1024)}`);
-  const child = fork(entryPath, [], {
+  const child = fork(entryPath(), [], {
     serialization: 'advanced',
     stdio: ['inherit', 'pipe', 'pipe', 'ipc'],
     execArgv,

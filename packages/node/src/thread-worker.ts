@@ -3,7 +3,8 @@
  * message and stdio ports before it emits 'exit', so by the time the exit is
  * reported, everything the worker printed has been written to our stdout.
  */
-import { isMainThread, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { isMainThread, receiveMessageOnPort, Worker } from './worker-threads.js';
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
 import { closeGate, closeGateForGood, closeGatesNow } from './load-gate.js';
@@ -73,7 +74,7 @@ export function spawnThread(request: SpawnRequest, events: WorkerEvents): Worker
     // Its stdio is set up once it has started (thread-stdio.ts).
     ...stdioOptions(),
   };
-  const worker = fromSource ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl, options);
+  const worker = fromSource() ? new Worker(tsxBootstrap(), { ...options, eval: true }) : new Worker(entryUrl(), options);
   if (options.stdout) setUpStdio(worker);
   let requested: string | null = null;
   worker.on('message', (m: unknown) => events.onMessage(m));
