@@ -7,7 +7,7 @@
  * await using pool = new Pool({ processes: 4 });
  * console.log(await pool.map((n: number) => n ** 2, [2, 4, 6, 8, 9]));
  */
-import { isMainThread as isMainWorkerThread } from './worker-threads.js';
+import { isMainThread as isMainWorkerThread } from 'node:worker_threads';
 import { bindRuntime, type Pool as CorePool, type Process as CoreProcess } from '@mp/core';
 import { nodeRuntime } from './runtime.js';
 

@@ -3,8 +3,7 @@
  * message and stdio ports before it emits 'exit', so by the time the exit is
  * reported, everything the worker printed has been written to our stdout.
  */
-import type { MessagePort } from 'node:worker_threads';
-import { isMainThread, receiveMessageOnPort, Worker } from './worker-threads.js';
+import { isMainThread, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { entryUrl, fromSource, tsxBootstrap } from './entry.js';
 import { closeGate, closeGateForGood, closeGatesNow } from './load-gate.js';
