@@ -14,12 +14,12 @@ export default {
   reps: { full: 21 },
   analysis:
     '**Where the time goes** (measured apart on 2026-12-06: interleaved fresh processes, 41 each, medians; not figures of this run): ' +
-    'mp at 1807584 (before this work) 22.7 ms, at 3a83b5e 18.4 ms (0.81×; Node 24: 24.8 → 16.6 ms, 0.67×). Of that, `node:worker_threads` ' +
-    'and `node:os` (Node\'s streams, `perf_hooks`, the worker machinery: about 4.5 ms) are now loaded by the first `new Pool()` instead ' +
-    'of by the import, so a program that starts a pool at once pays them there: import + `new Pool()` took 33.4 ms before and 32.9 ms ' +
-    'after, and the first result came as soon (137 against 138 ms; 61 runs each, on a loaded machine). Lighter built files ' +
+    'mp at 1807584 (before this work) 22.7 ms. Loading `node:worker_threads` and `node:os` on first use instead of at import took ' +
+    'about 4.5 ms off the import, but only moved it: a program that starts a pool at once paid it in `new Pool()` (import + `new Pool()` ' +
+    '33.4 ms before, 32.9 after; first result 137 against 138 ms), so it was taken back — the first `Pool` needs them. Lighter built files ' +
     '(comment-only lines emptied, plain ASCII: @mp/core\'s index 190 → 165 KB) and reading `import.meta` only when the first worker ' +
-    'starts give the rest. What is left is mostly compiling @mp/core\'s one-file index: the first package lookup and Node\'s own ESM ' +
+    'starts are kept. What is left is mostly compiling @mp/core\'s one-file index (V8: about 60 µs per KB in a fresh process here), ' +
+    '`node:worker_threads` (about 4 ms: Node\'s streams, `perf_hooks`), and the first package lookup and Node\'s own ESM ' +
     'start cost about 4 ms, and V8 compiles the index at about 60 µs per KB in a fresh process here. An index with only what a first ' +
     '`Pool` needs (errors, `Pool`, `Process`, tasks: 66 KB) imports in 10.5 ms (Node 24: 8.7) in the same comparison; the shared-state ' +
     'classes (queues, locks, `Value`, `Manager`, shared memory and their serializer, about 100 KB) are the difference, and they cannot ' +
