@@ -59,7 +59,8 @@ export interface WorkerHandle {
    * Optional: waits up to `timeoutMs`, blocking this thread (spinning, not sleeping), for the worker's next
    * message, and delivers it through `WorkerEvents.onMessage` before returning `true`; `false` when none came
    * in time. A message taken here is not delivered again. The pool calls it when it expects the answer to a
-   * small batch within microseconds and a core is free for the wait, so an awaited task's result does not
+   * small batch within microseconds, nothing else runs, and such waits measured faster than the event loop
+   * (internal/answer-wait.ts), so an awaited task's result does not
    * wait for this thread's event loop to wake up (about 20 µs on Node). Offer it only where taking a message
    * synchronously is cheap (Node's `receiveMessageOnPort`).
    */
@@ -126,7 +127,7 @@ export interface WorkerPort {
   /**
    * Optional: the next message from the parent if one arrives within `timeoutMs`, taken
    * synchronously (the worker blocks meanwhile), else `undefined`. The worker runtime calls
-   * it for a moment when it has nothing to do and the pool said a core is free, so a message
+   * it for a moment when it has nothing to do and the pool said so (`linger`: the batch was awaited blocking), so a message
    * sent right after a result does not wait for the worker's event loop to wake up; and with
    * `0` at start, for what the parent sent while the worker booted. A port
    * that offers it takes the message out of the queue `onMessage` reads, so each message

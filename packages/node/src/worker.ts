@@ -157,7 +157,7 @@ if (parentPort) {
       const rung = Atomics.load(bell, TO_WORKER);
       const waiting = receiveMessageOnPort(port);
       if (waiting) return arrived(waiting.message);
-      // The pool asks for this wait only while a core is free.
+      // The pool asks for this wait only after a batch whose answer it awaits blocking (answer-wait.ts in core).
       if (!waitForRing(bell, TO_WORKER, rung, timeoutMs, now)) return undefined;
       return arrived(receiveMessageOnPort(port)?.message);
     },

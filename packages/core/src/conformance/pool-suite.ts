@@ -49,7 +49,7 @@ export function poolSuite(h: Harness): void {
     );
 
     h.it('tasks awaited one after another, and in small bursts, each get their own result', async () => {
-      // One worker leaves a core free, so where the runtime offers it the worker waits for its next batch
+      // One at a time, where the runtime offers it and it measures faster, the worker waits for its next batch
       // (WorkerPort.receiveSync); two workers are busy together. Either way nothing is lost or doubled.
       for (const processes of [1, 2]) {
         const pool = new Pool({ processes, context });

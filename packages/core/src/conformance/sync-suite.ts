@@ -163,7 +163,7 @@ export function syncSuite(h: Harness): void {
     );
 
     h.it('every task runs exactly once, awaited one after another or in small bursts (a Value counts the runs)', async () => {
-      // One worker leaves a core free, so where the runtime offers it the worker waits for its next batch
+      // One at a time, where the runtime offers it and it measures faster, the worker waits for its next batch
       // (WorkerPort.receiveSync): a message taken there must not also arrive through the event loop.
       for (const processes of [1, 2]) {
         const runs = new Value('i32', 0);

@@ -245,7 +245,7 @@ export class PoolEngine {
 
   /**
    * Whether a batch to `slot` (`items` items of `fns`; `batches` it holds with it) is small, its worker idle, nothing else
-   * running, and a core free for a wait: the caller is then most likely awaiting its answer (`await
+   * running, and a second core there for this thread's wait: the caller is then most likely awaiting its answer (`await
    * pool.apply(...)` in a loop), and the answer may be taken synchronously, the moment it is posted.
    */
   #lone(slot: Slot, items: number, fns: FnRef[], batches: number): boolean {

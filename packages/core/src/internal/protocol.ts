@@ -98,7 +98,7 @@ export type ToWorker =
       type: 'run';
       /** The jobs, run in order. */
       jobs: WireJob[];
-      /** A core is free, so once idle the worker may wait a moment for the next batch (WorkerPort.receiveSync). */
+      /** The parent awaits this batch's answer blocking, so once idle the worker may wait a moment for the next batch (WorkerPort.receiveSync). */
       linger?: boolean;
     }
   | {

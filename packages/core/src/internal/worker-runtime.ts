@@ -86,7 +86,7 @@ export function runWorker(port: WorkerPort): void {
           return;
         }
       }
-      // Idle. When the parent said a core is free, a port that can receive synchronously waits a
+      // Idle. When the parent said so (it awaits this answer blocking), a port that can receive synchronously waits a
       // moment for the next message, so a parent that answers each result with the next task does
       // not wait for this worker's event loop to wake up.
       if (!linger || !port.receiveSync) break;
