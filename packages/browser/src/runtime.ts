@@ -92,4 +92,8 @@ export const browserRuntime: Runtime = {
   pid: () => 0,
   // Without cross-origin isolation there is no SharedArrayBuffer to share.
   sharesMemory: () => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  // A page has no environment: `globalThis.MP_FAST_PATH = '0'` turns the shared-memory fast path off.
+  get fastPath() {
+    return (globalThis as { MP_FAST_PATH?: unknown }).MP_FAST_PATH !== '0';
+  },
 };

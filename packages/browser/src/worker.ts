@@ -44,6 +44,9 @@ scope.close = (): void => {
   close();
 };
 
+// Whether a line went to the page since mp's last message (WorkerPort.printed).
+let printed = false;
+
 // console.debug (and trace, dir, table…) stay in DevTools: dev tools log there (Vite's client does), not programs.
 for (const level of ['log', 'info', 'warn', 'error'] as const) {
   console[level] = (...args: unknown[]): void => {
@@ -54,6 +57,7 @@ for (const level of ['log', 'info', 'warn', 'error'] as const) {
       text = args.map((a) => String(a)).join(' ');
     }
     scope.postMessage({ type: 'browser:output', level, text } satisfies OutputMessage);
+    printed = true;
   };
 }
 
@@ -71,7 +75,11 @@ scope.addEventListener('unhandledrejection', (event) => {
 });
 
 runWorker({
-  postMessage: (message, transfer) => scope.postMessage(message, transfer),
+  postMessage: (message, transfer) => {
+    printed = false;
+    scope.postMessage(message, transfer);
+  },
+  printed: () => printed,
   onMessage: (handler) => {
     scope.onmessage = (event) => handler(event.data);
   },

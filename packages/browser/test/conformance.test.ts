@@ -12,12 +12,40 @@ it('the page is cross-origin isolated: SharedArrayBuffer is there', () => {
   expect(typeof SharedArrayBuffer).toBe('function');
 });
 
+const features = { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false };
+
 runConformance({
   runtime: 'browser',
   context: 'thread',
   api,
-  features: { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false },
+  features,
   describe,
   it: (name, body, timeout) => it(name, body, timeout),
   skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
+});
+
+/** `body` with the shared-memory fast path turned off (`globalThis.MP_FAST_PATH = '0'`, read when a pool starts). */
+function fastPathOff(body: () => Promise<void> | void): () => Promise<void> {
+  return async () => {
+    const g = globalThis as { MP_FAST_PATH?: string };
+    g.MP_FAST_PATH = '0';
+    try {
+      await body();
+    } finally {
+      delete g.MP_FAST_PATH;
+    }
+  };
+}
+
+// Again without the fast path (lanes in shared memory, core's internal/lane.ts), so both paths stay tested.
+describe('fast path off', () => {
+  runConformance({
+    runtime: 'browser',
+    context: 'thread',
+    api,
+    features,
+    describe,
+    it: (name, body, timeout) => it(name, fastPathOff(body), timeout),
+    skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
+  });
 });

@@ -17,4 +17,8 @@ export const bunRuntime: Runtime & {
   pid: () => process.pid,
   // Child processes have their own memory: no SharedArrayBuffer crosses to them.
   sharesMemory: (context) => context === 'thread',
+  // `MP_FAST_PATH=0` in the environment turns the shared-memory fast path off.
+  get fastPath() {
+    return process.env.MP_FAST_PATH !== '0';
+  },
 };

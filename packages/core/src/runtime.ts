@@ -90,6 +90,13 @@ export interface Runtime {
    */
   sharesMemory?(context: string): boolean;
   /**
+   * Whether a pool may wait for awaited answers blocking, where the memory is shared and the worker's handle has
+   * no `pollSync` of its own: over a lane, a SharedArrayBuffer beside the port (internal/lane.ts). Adapters turn it
+   * off when the environment says `MP_FAST_PATH=0` (the tests run both ways).
+   * @default true
+   */
+  readonly fastPath?: boolean;
+  /**
    * For a runtime whose workers run on other machines (a cluster): the hosts that have run its work so far,
    * which `pool.stats().hosts` reports. Local runtimes leave it out.
    */
@@ -142,6 +149,13 @@ export interface WorkerPort {
    * threads); `undefined` when nothing is pending.
    */
   flushOutput?(): Promise<void> | undefined;
+  /**
+   * Optional: whether the worker printed since the last message it posted, where what it prints travels to the
+   * parent on the same channel as mp's messages but beside them (a browser worker forwards `console.log` as
+   * messages of its own). Such a message then goes on the port, after the output, never on the lane
+   * (internal/lane.ts), which would overtake it.
+   */
+  printed?(): boolean;
   /**
    * Optional: loads the module at `url` synchronously and returns its namespace, or returns
    * `undefined` when it cannot (then the worker uses `import()`, which must give the same module).

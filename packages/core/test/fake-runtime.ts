@@ -58,6 +58,8 @@ export function fakeRuntime(cpus = 2, { bootMs = 0, clock, importSync, pollSync 
     traffic,
     cpuCount: () => cpus,
     pid: () => 1,
+    // Its workers run on this thread: a lane's blocking waits (lane.ts) cannot be met here.
+    fastPath: false,
     spawn(_request, events: WorkerEvents): WorkerHandle {
       traffic.spawned++;
       let handler: ((m: unknown) => void) | undefined;

@@ -33,6 +33,11 @@ interface DenoGlobals {
   navigator: { hardwareConcurrency: number };
 }
 
+interface DenoEnv {
+  permissions: { querySync(query: { name: 'env'; variable: string }): { state: string } };
+  env: { get(name: string): string | undefined };
+}
+
 const g = globalThis as unknown as DenoGlobals;
 const entryUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 let lastId = 0;
@@ -101,6 +106,12 @@ export const denoRuntime: Runtime = {
   spawn: (request, events) => spawnDeno(request, events),
   // Child processes have their own memory: no SharedArrayBuffer crosses to them.
   sharesMemory: (context) => context !== 'process',
+  // `MP_FAST_PATH=0` turns the shared-memory fast path off (read only where the program may read the environment).
+  get fastPath() {
+    const deno = (globalThis as unknown as { Deno: DenoEnv }).Deno;
+    const query = { name: 'env', variable: 'MP_FAST_PATH' } as const;
+    return deno.permissions.querySync(query).state !== 'granted' || deno.env.get('MP_FAST_PATH') !== '0';
+  },
   cpuCount: () => Math.max(1, g.navigator.hardwareConcurrency || 1),
   pid: () => g.Deno.pid,
 };

@@ -26,13 +26,27 @@ function withTimeout(body: () => Promise<void>, ms: number, test: string): () =>
   };
 }
 
-for (const context of ['thread', 'process'] as const) runConformance({
+/** `body` with the shared-memory fast path turned off (`MP_FAST_PATH=0`, read when a pool starts). */
+function fastPathOff(body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    Deno.env.set('MP_FAST_PATH', '0');
+    try {
+      await body();
+    } finally {
+      Deno.env.delete('MP_FAST_PATH');
+    }
+  };
+}
+
+// Threads twice: with the fast path (lanes in shared memory, core's internal/lane.ts) and without it, so both
+// paths stay tested; child processes have no fast path.
+for (const [context, fast] of [['thread', true], ['thread', false], ['process', true]] as const) runConformance({
   runtime: 'deno',
   context,
   api,
   features: { resourceLimits: false, transferMoves: context === 'thread', sharedMemory: context === 'thread' },
   describe: (group, body) => {
-    path.push(group);
+    path.push(fast ? group : `${group} (fast path off)`);
     try {
       body();
     } finally {
@@ -40,6 +54,6 @@ for (const context of ['thread', 'process'] as const) runConformance({
     }
   },
   it: (test, body, timeout = 60_000) =>
-    Deno.test({ name: name(test), fn: withTimeout(body, timeout, test), sanitizeOps: false, sanitizeResources: false }),
+    Deno.test({ name: name(test), fn: withTimeout(fast ? body : fastPathOff(body), timeout, test), sanitizeOps: false, sanitizeResources: false }),
   skip: (test, reason) => Deno.test({ name: `${name(test)} — skipped: ${reason}`, ignore: true, fn: () => {} }),
 });

@@ -13,4 +13,8 @@ export const nodeRuntime: Runtime = {
   pid: () => process.pid,
   sharesMemory: (context) => context !== 'process',
   resourceLimits: true,
+  // `MP_FAST_PATH=0` in the environment turns the fast path off (threads then have no pollSync either).
+  get fastPath() {
+    return process.env.MP_FAST_PATH !== '0';
+  },
 };

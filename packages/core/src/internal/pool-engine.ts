@@ -14,6 +14,7 @@ import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
+import { canLane, createLane, ParentLane } from './lane.js';
 
 const RESOLVED = Promise.resolve();
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
@@ -114,12 +115,15 @@ export class PoolEngine {
   readonly #fnByFunction = new WeakMap<object, FnRef>();
   #nextFnId = 1;
   readonly #cores: number;
+  /** Whether workers get a lane (lane.ts): they share memory, and the runtime allows the fast path. */
+  readonly #lanes: boolean;
   readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 }, wait: { count: 0, total: 0, max: 0 } };
 
   constructor(runtime: Runtime, options: EngineOptions) {
     this.#runtime = runtime;
     this.#o = options;
     this.#cores = runtime.cpuCount();
+    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && (runtime.sharesMemory?.(options.context) ?? true) && canLane();
     for (let i = 0; i < options.processes; i++) this.#spawn();
   }
 
@@ -605,16 +609,21 @@ export class PoolEngine {
       condemned: false,
       sent: [],
     };
-    slot.handle = this.#runtime.spawn(
+    const deliver = (m: unknown): void => this.#onMessage(slot, m as FromWorker);
+    // The shared-memory fast path, where the worker shares memory and its handle cannot poll by itself (lane.ts).
+    let lane: ParentLane | undefined;
+    const handle = this.#runtime.spawn(
       { context: this.#o.context, name, resourceLimits: this.#o.resourceLimits },
       {
-        onMessage: (m) => this.#onMessage(slot, m as FromWorker),
+        onMessage: (m) => (lane ? lane.tookFromPort(m) : deliver(m)),
         onError: (e) => {
           slot.lastError = e;
         },
         onExit: (code, signal) => this.#onExit(slot, code, signal),
       },
     );
+    if (this.#lanes && !handle.pollSync) lane = new ParentLane(createLane(), deliver);
+    slot.handle = lane ? lane.wrap(handle) : handle;
     this.#slots = [...this.#slots, slot];
     const init: ToWorker = {
       type: 'init',
@@ -624,6 +633,7 @@ export class PoolEngine {
       initargs: this.#o.initargs,
       shared: this.#o.initShared,
     };
+    if (lane) init.lane = lane.memory;
     slot.handle.postMessage(init);
     this.#setRef(slot, false);
   }

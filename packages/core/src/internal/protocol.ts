@@ -92,6 +92,8 @@ export type ToWorker =
       initargs?: unknown[] | undefined;
       /** Set when `initargs` holds descriptions of shared objects. */
       shared?: boolean | undefined;
+      /** The shared-memory fast path's memory (internal/lane.ts), where the pool made one. */
+      lane?: SharedArrayBuffer | undefined;
     }
   | {
       /** A batch of jobs; the worker answers with exactly one `done` for it. */

@@ -21,6 +21,7 @@ function loadRevivers(): Promise<Revivers> {
   return (loadingRevivers ??= import('../sync/revivers.js').then((m) => (revivers = m.revivers)));
 }
 import { connectWorker } from './rpc.js';
+import { WorkerLane } from './lane.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -38,14 +39,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Starts serving the parent on `port`. Call once, from the adapter's worker entry. */
-export function runWorker(port: WorkerPort): void {
+export function runWorker(adapterPort: WorkerPort): void {
   // esbuild's keepNames (tsx, vitest) wraps inner functions in `__name(fn, 'name')`;
   // a function sent by value from such code needs the helper here too.
   const g = globalThis as { __name?: unknown };
   g.__name ??= <T>(fn: T): T => fn;
-  const now = port.now ? port.now.bind(port) : () => performance.now();
-  useImportSync(port.importSync?.bind(port));
-  port.onUncaught?.((error) => {
+  // mp's messages go through the lane (lane.ts): the port itself until the parent's `init` brings shared memory.
+  const port = new WorkerLane(adapterPort);
+  const now = adapterPort.now ? adapterPort.now.bind(adapterPort) : () => performance.now();
+  useImportSync(adapterPort.importSync?.bind(adapterPort));
+  adapterPort.onUncaught?.((error) => {
     try {
       port.postMessage({ type: 'uncaught', error: serializeError(error) } satisfies FromWorker);
     } catch {
@@ -64,7 +67,7 @@ export function runWorker(port: WorkerPort): void {
   port.onMessage(accept);
   // What the parent sent while this worker was starting is already waiting: take it now, not after
   // the event loop's first turn (about 0.8 ms later in a fresh Node worker thread).
-  if (port.receiveSync) for (let m = port.receiveSync(0); m !== undefined; m = port.receiveSync(0)) accept(m);
+  if (adapterPort.receiveSync) for (let m = port.receive(0); m !== undefined; m = port.receive(0)) accept(m);
 
   function accept(message: unknown): void {
     if ((message as ToWorker).type === 'rpc') {
@@ -89,9 +92,9 @@ export function runWorker(port: WorkerPort): void {
       // Idle. When the parent said so (it awaits this answer blocking), a port that can receive synchronously waits a
       // moment for the next message, so a parent that answers each result with the next task does
       // not wait for this worker's event loop to wake up.
-      if (!linger || !port.receiveSync) break;
+      if (!linger || !port.canReceive) break;
       linger = false;
-      const next = port.receiveSync(LINGER_MS);
+      const next = port.receive(LINGER_MS);
       if (next === undefined) break;
       accept(next);
     }
@@ -114,6 +117,7 @@ export function runWorker(port: WorkerPort): void {
 
   function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> | undefined {
     setWorkerIdentity({ self: message.self, parent: message.parent });
+    if (message.lane) port.attach(message.lane);
     if (!message.initializer) {
       port.postMessage({ type: 'ready' });
       return undefined;
@@ -141,7 +145,7 @@ export function runWorker(port: WorkerPort): void {
       if (pending) return finishAsync(pending, jobs, i + 1, results, transfer, started);
     }
     const ms = now() - setup - started;
-    const flushing = port.flushOutput?.();
+    const flushing = adapterPort.flushOutput?.();
     if (flushing) {
       // Answered either way: a port whose output failed must not lose the results.
       const answer = (): void => send(results, transfer, ms);
@@ -165,7 +169,7 @@ export function runWorker(port: WorkerPort): void {
       if (pending) await pending;
     }
     const ms = now() - setup - started;
-    await port.flushOutput?.()?.catch(() => undefined);
+    await adapterPort.flushOutput?.()?.catch(() => undefined);
     send(results, transfer, ms);
   }
 
@@ -295,7 +299,7 @@ export function runWorker(port: WorkerPort): void {
         code = 1;
         port.postMessage({ type: 'targetDone', error: serializeError(explainCapture(error, spec)) });
       }
-      port.exit(code);
+      adapterPort.exit(code);
     })();
   }
 }
