@@ -16,13 +16,21 @@ export type OutputChunk = [1 | 2, string];
 export interface RemoteCall {
   /** The caller pool's initializer, run once per host worker for `key` (the caller pool). */
   init?: { key: string; spec: FnSpec; args: unknown[] } | undefined;
-  /** `'init'` runs only the initializer; `'target'` runs a Process target and captures what it prints. */
-  mode: JobMode | 'init' | 'target';
+  /**
+   * `'init'` runs only the initializer; `'target'` runs a Process target and captures what it prints; `'applies'`
+   * runs several applies one after another (`calls`) and answers each one's outcome and time (AppliesOutcome).
+   */
+  mode: JobMode | 'init' | 'target' | 'applies';
   fn?: FnSpec | undefined;
   data?: unknown;
   /** With `'apply'`: answer `[value, ms]`, the ms the function ran in this worker (how the caller's pool measures its cost). */
   timed?: boolean;
+  /** With `'applies'`: each call's function and arguments. */
+  calls?: { fn: FnSpec; data: unknown[] }[];
 }
+
+/** One call of an `'applies'` run: `[1, value, ms]`, or `[0, what it threw, ms]`. */
+export type AppliesOutcome = [1, unknown, number] | [0, unknown, number];
 
 /** The property a failed initializer's error carries from the host's worker back to the host. */
 export const INIT_FAILED = 'mpNatsInitFailed';
@@ -118,6 +126,28 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
     }
   }
   if (call.mode === 'init') return undefined;
+  if (call.mode === 'applies') {
+    // Each call's outcome as data, so one call's error fails only that call; values marked by transfer() stay so.
+    const mark = Symbol.for('mp.transfer');
+    const outcomes: ([1, unknown, number] | [0, unknown, number])[] = [];
+    let list: unknown[] | undefined;
+    for (const { fn: spec, data } of call.calls!) {
+      const started = performance.now();
+      try {
+        const fn = await resolve(spec);
+        let value = await fn(...data);
+        if (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[mark] === true) {
+          const t = value as { value: unknown; list: unknown[] };
+          (list ??= []).push(...t.list);
+          value = t.value;
+        }
+        outcomes.push([1, value, performance.now() - started]);
+      } catch (error) {
+        outcomes.push([0, explain(error, spec), performance.now() - started]);
+      }
+    }
+    return list ? { [mark]: true, value: outcomes, list } : outcomes;
+  }
   const spec = call.fn!;
   const fn = await resolve(spec).catch((error: unknown) => {
     throw explain(error, spec);
