@@ -14,7 +14,7 @@ import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type Wir
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
 import { allowRoots, refusal } from './allow.js';
-import { INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type OutputChunk, type RemoteCall } from './remote.js';
+import { ERROR_DATA, INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type OutputChunk, type RemoteCall } from './remote.js';
 
 /** Options of `host()`. */
 export interface HostOptions {
@@ -104,6 +104,17 @@ const EMPTY = new Uint8Array(0);
 const RUN_REMOTE = Function.prototype.toString.call(runRemote);
 /** runRemote for a run of several applies (its own copy, so this host's pool measures those runs apart). */
 const RUN_APPLIES = fnFromSpec({ kind: 'source', name: 'runRemote', source: `${RUN_REMOTE}\n// applies` }) as TaskFn<[RemoteCall], AppliesOutcome[]>;
+
+/** An error an `'applies'` run sent as data (runRemote), as an Error again, with its own properties and cause. */
+function errorFromData(data: unknown, depth = 0): unknown {
+  if (typeof data !== 'object' || data === null || (data as Record<string, unknown>)[ERROR_DATA] !== true || depth > 8) return data;
+  const d = data as { name?: unknown; message?: unknown; stack?: unknown; props?: unknown; cause?: unknown };
+  const error = new Error(String(d.message), 'cause' in d ? { cause: errorFromData(d.cause, depth + 1) } : undefined);
+  if (typeof d.props === 'object' && d.props !== null) Object.assign(error, d.props);
+  Object.defineProperty(error, 'name', { value: String(d.name), configurable: true, writable: true });
+  if (typeof d.stack === 'string') Object.defineProperty(error, 'stack', { value: d.stack, configurable: true, writable: true });
+  return error;
+}
 
 /**
  * The signal of one batch's jobs: each job's pool call listens to it, up to 256 of them, past the 10 listeners
@@ -481,7 +492,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     return jobs.map((job, k) => {
       const [ok, value, ms] = outcomes[k]!;
       spent.ms += ms;
-      return ok === 1 ? { id: job.id, ok: true as const, value } : { id: job.id, ok: false as const, error: hostError(value) };
+      return ok === 1 ? { id: job.id, ok: true as const, value } : { id: job.id, ok: false as const, error: hostError(errorFromData(value)) };
     });
   }
 

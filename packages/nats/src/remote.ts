@@ -34,6 +34,8 @@ export type AppliesOutcome = [1, unknown, number] | [0, unknown, number];
 
 /** The property a failed initializer's error carries from the host's worker back to the host. */
 export const INIT_FAILED = 'mpNatsInitFailed';
+/** Marks an error turned into plain data by an `'applies'` run (structured clone keeps no own properties of an Error). */
+export const ERROR_DATA = 'mpNatsError';
 /** The property a failed target's error carries its captured output in. */
 export const OUTPUT = 'mpNatsOutput';
 
@@ -129,6 +131,15 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
   if (call.mode === 'applies') {
     // Each call's outcome as data, so one call's error fails only that call; values marked by transfer() stay so.
     const mark = Symbol.for('mp.transfer');
+    // An error as plain data: a thread's structured clone would keep only an Error's name, message and stack.
+    const asData = (error: unknown, depth: number): unknown => {
+      if (!(error instanceof Error) || depth > 8) return error;
+      const props: Record<string, unknown> = {};
+      for (const key of Object.keys(error)) if (key !== 'cause') props[key] = (error as unknown as Record<string, unknown>)[key];
+      const data: Record<string, unknown> = { mpNatsError: true, name: error.name, message: error.message, stack: error.stack, props };
+      if ('cause' in error) data.cause = asData(error.cause, depth + 1);
+      return data;
+    };
     const outcomes: ([1, unknown, number] | [0, unknown, number])[] = [];
     let list: unknown[] | undefined;
     for (const { fn: spec, data } of call.calls!) {
@@ -143,7 +154,7 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
         }
         outcomes.push([1, value, performance.now() - started]);
       } catch (error) {
-        outcomes.push([0, explain(error, spec), performance.now() - started]);
+        outcomes.push([0, asData(explain(error, spec), 0), performance.now() - started]);
       }
     }
     return list ? { [mark]: true, value: outcomes, list } : outcomes;
