@@ -452,7 +452,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
    * most), not one pool task each: a pool call per apply (its signal listener, scheduling, message) cost more
    * here than the applies themselves, which the caller's pool batched because each is quick. Each apply keeps
    * its own value or error and time. If such a run fails as a whole (its worker died, a value could not be sent
-   * back), its applies run again one by one, as before, so each gets its own outcome.
+   * back), its applies run again one by one, as before, so each gets its own outcome. On a pool with
+   * `maxTasksPerChild`, each apply stays one pool task, so its workers are replaced after that many applies.
    */
   async function runJobs(env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
     const jobs = env.jobs!;
@@ -463,8 +464,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       if (refusedInit || job.mode !== 'apply' || jobRefusal(job.spec!)) results[i] = runJob(job, env, refusedInit, signal, spent);
       else applies.push(i);
     }
-    if (applies.length === 1) results[applies[0]!] = runJob(jobs[applies[0]!]!, env, undefined, signal, spent);
-    else if (applies.length > 1) {
+    // A pool that replaces its workers after so many tasks counts each apply as one of them: one pool task each.
+    if (applies.length === 1 || (applies.length > 1 && pool.maxTasksPerChild !== undefined)) {
+      for (const i of applies) results[i] = runJob(jobs[i]!, env, undefined, signal, spent);
+    } else if (applies.length > 1) {
       const runs = Math.min(applies.length, Math.max(1, pool.stats().workers));
       for (let r = 0, at = 0; r < runs; r++) {
         const size = Math.floor(applies.length / runs) + (r < applies.length % runs ? 1 : 0);

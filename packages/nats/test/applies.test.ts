@@ -12,6 +12,7 @@ const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
 const echo = task<(x: number) => number>(tasksUrl, 'echo');
 const evenOnly = task<(x: number) => number>(tasksUrl, 'evenOnly');
 const bufferOf = task<(n: number) => ArrayBuffer>(tasksUrl, 'bufferOf');
+const whichWorker = task<() => string>(tasksUrl, 'whichWorker');
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -63,5 +64,17 @@ describe('applies in flight on a host', () => {
     const ns = Array.from({ length: 200 }, (_, i) => (i % 7) + 1);
     const got = await Promise.all(ns.map((n) => pool.apply(bufferOf, [n])));
     got.forEach((buf, i) => expect(new Uint8Array(buf)).toEqual(new Uint8Array(ns[i]!).fill(ns[i]!)));
+  });
+
+  it("a host pool's maxTasksPerChild counts each apply: its workers are replaced after that many", async () => {
+    await using local = new Pool({ processes: 2, maxTasksPerChild: 5 });
+    await using _h = await host(nc, { name: 'applies-m', pool: local, allow: ['/'] });
+    await using pool = new Pool({ context: cluster(nc, { name: 'applies-m' }) });
+    await pool.apply(echo, [0]);
+    const ran = await Promise.all(Array.from({ length: 300 }, () => pool.apply(whichWorker, [])));
+    const perWorker = new Map<string, number>();
+    for (const w of ran) perWorker.set(w, (perWorker.get(w) ?? 0) + 1);
+    expect(Math.max(...perWorker.values())).toBeLessThanOrEqual(5);
+    expect(perWorker.size).toBeGreaterThanOrEqual(60);
   });
 });
