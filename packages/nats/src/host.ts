@@ -457,7 +457,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
    */
   async function runJobs(env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
     const jobs = env.jobs!;
-    const results = new Array<Promise<WireResult> | WireResult>(jobs.length);
+    const results = new Array<Promise<WireResult>>(jobs.length);
     const applies: number[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
@@ -473,7 +473,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
         const size = Math.floor(applies.length / runs) + (r < applies.length % runs ? 1 : 0);
         const part = applies.slice(at, (at += size));
         const done = runApplies(part.map((i) => jobs[i]!), env, signal, spent);
-        part.forEach((i, k) => (results[i] = done.then((all) => all[k]!)));
+        for (let k = 0; k < part.length; k++) results[part[k]!] = done.then((all) => all[k]!);
       }
     }
     return Promise.all(results);

@@ -58,7 +58,8 @@ describe('applies in flight on a host', () => {
 
   it('values marked by transfer() come back whole', async () => {
     await using local = new Pool({ processes: 2 });
-    await using _h = await host(nc, { name: 'applies-t', pool: local, allow: ['/'] });
+    await using h = await host(nc, { name: 'applies-t', pool: local, allow: ['/'] });
+    expect(h.name).toBe('applies-t');
     await using pool = new Pool({ context: cluster(nc, { name: 'applies-t' }) });
     expect(new Uint8Array(await pool.apply(bufferOf, [1]))).toEqual(new Uint8Array([1]));
     const ns = Array.from({ length: 200 }, (_, i) => (i % 7) + 1);
@@ -68,7 +69,8 @@ describe('applies in flight on a host', () => {
 
   it("a host pool's maxTasksPerChild counts each apply: its workers are replaced after that many", async () => {
     await using local = new Pool({ processes: 2, maxTasksPerChild: 5 });
-    await using _h = await host(nc, { name: 'applies-m', pool: local, allow: ['/'] });
+    await using h = await host(nc, { name: 'applies-m', pool: local, allow: ['/'] });
+    expect(h.name).toBe('applies-m');
     await using pool = new Pool({ context: cluster(nc, { name: 'applies-m' }) });
     await pool.apply(echo, [0]);
     const ran = await Promise.all(Array.from({ length: 300 }, () => pool.apply(whichWorker, [])));
