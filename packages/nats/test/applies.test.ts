@@ -7,6 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Pool, RemoteError, task } from '@mp/node';
 import { cluster, host } from '../src/index.ts';
 import { startNats, type NatsServer } from './nats-server.ts';
+import { startHost } from './hosts.ts';
 
 const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
 const echo = task<(x: number) => number>(tasksUrl, 'echo');
@@ -79,4 +80,19 @@ describe('applies in flight on a host', () => {
     expect(Math.max(...perWorker.values())).toBeLessThanOrEqual(5);
     expect(perWorker.size).toBeGreaterThanOrEqual(60);
   });
+
+  it('mp-host --max-tasks-per-child sets it on the host pool (a Bun host, through the CLI)', async () => {
+    const h = await startHost({ servers: server.url, name: 'applies-cli', hostName: 'cli-1', processes: 1, maxTasksPerChild: 4, allow: ['/'] }, 'bun');
+    try {
+      await using pool = new Pool({ context: cluster(nc, { name: 'applies-cli' }) });
+      await pool.apply(echo, [0]);
+      const ran = await Promise.all(Array.from({ length: 60 }, () => pool.apply(whichWorker, [])));
+      const perWorker = new Map<string, number>();
+      for (const w of ran) perWorker.set(w, (perWorker.get(w) ?? 0) + 1);
+      expect(Math.max(...perWorker.values())).toBeLessThanOrEqual(4);
+      expect(perWorker.size).toBeGreaterThanOrEqual(15);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
 });
