@@ -104,3 +104,29 @@ export async function startHost({ url, name, hostName, processes = 1, ackWait, r
     },
   };
 }
+
+/**
+ * A bare NATS responder in a process of its own (as a host is): it answers every request on `subject` with its
+ * data. The benchmark's baseline for one awaited round trip.
+ */
+export async function startEcho({ url, subject = 'mp-bench.echo' }) {
+  const source = `
+    import { connect } from '@nats-io/transport-node';
+    const nc = await connect({ servers: ${JSON.stringify(url)} });
+    nc.subscribe(${JSON.stringify(subject)}, { callback: (_e, m) => m.respond(m.data) });
+    await nc.flush();
+    console.log('echo ready');
+    process.on('SIGTERM', () => nc.close().then(() => process.exit(0)));
+  `;
+  // Run from this directory, so '@nats-io/transport-node' resolves as it does for the benchmark itself.
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: fileURLToPath(new URL('.', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+  await started(proc, /echo ready/, 'the NATS echo responder');
+  const exited = new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', resolve)));
+  return {
+    subject,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -128,6 +128,7 @@ export class Pool {
   readonly #engine: PoolEngine;
   readonly #runtime: Runtime;
   readonly #processes: number;
+  readonly #maxTasksPerChild: number | undefined;
   readonly #to: Destination;
   /** Whether a map may send a big chunk as several tasks (only where counting tasks or timing them cannot tell). */
   readonly #splitChunks: boolean;
@@ -153,6 +154,7 @@ export class Pool {
     const sharing = { found: false };
     const sentInitargs = encodeShared(initargs, this.#to, 'initargs', sharing) as unknown[];
     this.#processes = processes;
+    this.#maxTasksPerChild = maxTasksPerChild;
     this.#splitChunks = maxTasksPerChild === undefined;
     this.#engine = new PoolEngine(runtime, {
       processes,
@@ -399,6 +401,14 @@ export class Pool {
   /** `await using pool = new Pool()` terminates the pool at the end of the block, as Python's `with Pool() as p:`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.terminate();
+  }
+
+  /**
+   * The pool's `maxTasksPerChild` option: after how many tasks a worker is replaced (`undefined`: never). Whoever
+   * runs work on a pool it was handed (a cluster host) reads it to keep each task counted as one.
+   */
+  get maxTasksPerChild(): number | undefined {
+    return this.#maxTasksPerChild;
   }
 
   /** A snapshot of the pool's workers, queue and timings. */

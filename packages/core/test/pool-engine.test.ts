@@ -196,6 +196,8 @@ describe('scheduling over an in-memory runtime', () => {
 
     const counted = fakeRuntime();
     const recycled = new Pool({ processes: 2, maxTasksPerChild: 100 }, counted);
+    // Readable, for whoever runs work on a pool it was handed (a cluster host keeps each task one of them).
+    expect([recycled.maxTasksPerChild, pool.maxTasksPerChild]).toEqual([100, undefined]);
     expect(await recycled.map((x: number) => x + 1, xs)).toEqual(expected);
     expect(jobSizes(counted)).toEqual(Array(8).fill(12_500)); // Python's chunks: what maxTasksPerChild counts
     await recycled.terminate();

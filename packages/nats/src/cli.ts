@@ -20,6 +20,7 @@ const USAGE = `usage: mp-host --servers nats://host:4222[,…] --name NAME [opti
   --name NAME          the cluster to serve (required)
   --processes N        workers of the local pool (default: the CPU count)
   --context C          the local pool's context: thread or process (default: thread)
+  --max-tasks-per-child N  replace a worker of the local pool after N tasks (each apply a caller sends is one)
   --allow PATH         a root under which task modules may load; repeat for more (default: the working directory)
   --allow-source       run functions sent by value too (default: refused)
   --host-name NAME     how callers see this host (default: hostname:pid); tasks read it as MP_HOST_NAME
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
         name: { type: 'string' },
         processes: { type: 'string' },
         context: { type: 'string' },
+        'max-tasks-per-child': { type: 'string' },
         allow: { type: 'string', multiple: true },
         'allow-source': { type: 'boolean' },
         'host-name': { type: 'string' },
@@ -93,6 +95,7 @@ export async function main(argv: string[]): Promise<void> {
   if (typeof flags.name !== 'string') fail(`--name is required\n${USAGE}`, 2);
   const processes = int(flags, 'processes');
   const ackWait = int(flags, 'ack-wait');
+  const maxTasksPerChild = int(flags, 'max-tasks-per-child');
   const options: ConnectionOptions = { servers, name: `mp-host ${flags.name}`, maxReconnectAttempts: -1 };
   if (typeof flags.user === 'string') {
     options.user = flags.user;
@@ -124,6 +127,7 @@ export async function main(argv: string[]): Promise<void> {
   const poolOptions: PoolOptions = {};
   if (processes !== undefined) poolOptions.processes = processes;
   if (typeof flags.context === 'string') poolOptions.context = flags.context;
+  if (maxTasksPerChild !== undefined) poolOptions.maxTasksPerChild = maxTasksPerChild;
   let pool: Pool;
   try {
     pool = await localPool(poolOptions);

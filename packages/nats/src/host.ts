@@ -14,7 +14,7 @@ import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type Wir
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
 import { allowRoots, refusal } from './allow.js';
-import { INIT_FAILED, OUTPUT, runRemote, type OutputChunk, type RemoteCall } from './remote.js';
+import { ERROR_DATA, INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type OutputChunk, type RemoteCall } from './remote.js';
 
 /** Options of `host()`. */
 export interface HostOptions {
@@ -102,6 +102,19 @@ const FETCH_EXPIRES_MS = 2000;
 const bytes = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 const RUN_REMOTE = Function.prototype.toString.call(runRemote);
+/** runRemote for a run of several applies (its own copy, so this host's pool measures those runs apart). */
+const RUN_APPLIES = fnFromSpec({ kind: 'source', name: 'runRemote', source: `${RUN_REMOTE}\n// applies` }) as TaskFn<[RemoteCall], AppliesOutcome[]>;
+
+/** An error an `'applies'` run sent as data (runRemote), as an Error again, with its own properties and cause. */
+function errorFromData(data: unknown, depth = 0): unknown {
+  if (typeof data !== 'object' || data === null || (data as Record<string, unknown>)[ERROR_DATA] !== true || depth > 8) return data;
+  const d = data as { name?: unknown; message?: unknown; stack?: unknown; props?: unknown; cause?: unknown };
+  const error = new Error(String(d.message), 'cause' in d ? { cause: errorFromData(d.cause, depth + 1) } : undefined);
+  if (typeof d.props === 'object' && d.props !== null) Object.assign(error, d.props);
+  Object.defineProperty(error, 'name', { value: String(d.name), configurable: true, writable: true });
+  if (typeof d.stack === 'string') Object.defineProperty(error, 'stack', { value: d.stack, configurable: true, writable: true });
+  return error;
+}
 
 /**
  * The signal of one batch's jobs: each job's pool call listens to it, up to 256 of them, past the 10 listeners
@@ -434,6 +447,58 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     return why;
   }
 
+  /**
+   * A batch's jobs. Its applies run in this host's pool as a few tasks of many applies each, one per worker (at
+   * most), not one pool task each: a pool call per apply (its signal listener, scheduling, message) cost more
+   * here than the applies themselves, which the caller's pool batched because each is quick. Each apply keeps
+   * its own value or error and time. If such a run fails as a whole (its worker died, a value could not be sent
+   * back), its applies run again one by one, as before, so each gets its own outcome. On a pool with
+   * `maxTasksPerChild`, each apply stays one pool task, so its workers are replaced after that many applies.
+   */
+  async function runJobs(env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
+    const jobs = env.jobs!;
+    const results = new Array<Promise<WireResult>>(jobs.length);
+    const applies: number[] = [];
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      if (refusedInit || job.mode !== 'apply' || jobRefusal(job.spec!)) results[i] = runJob(job, env, refusedInit, signal, spent);
+      else applies.push(i);
+    }
+    // A pool that replaces its workers after so many tasks counts each apply as one of them: one pool task each.
+    if (applies.length === 1 || (applies.length > 1 && pool.maxTasksPerChild !== undefined)) {
+      for (const i of applies) results[i] = runJob(jobs[i]!, env, undefined, signal, spent);
+    } else if (applies.length > 1) {
+      const runs = Math.min(applies.length, Math.max(1, pool.stats().workers));
+      for (let r = 0, at = 0; r < runs; r++) {
+        const size = Math.floor(applies.length / runs) + (r < applies.length % runs ? 1 : 0);
+        const part = applies.slice(at, (at += size));
+        const done = runApplies(part.map((i) => jobs[i]!), env, signal, spent);
+        for (let k = 0; k < part.length; k++) results[part[k]!] = done.then((all) => all[k]!);
+      }
+    }
+    return Promise.all(results);
+  }
+
+  /** Several applies as one task of this host's pool (see runJobs). */
+  async function runApplies(jobs: WireJob[], env: JobEnvelope, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
+    const remote: RemoteCall = { init: env.init, mode: 'applies', calls: jobs.map((job) => ({ fn: job.spec!, data: job.data as unknown[] })) };
+    let outcomes: AppliesOutcome[];
+    try {
+      outcomes = await pool.apply(RUN_APPLIES, [remote], { signal });
+    } catch (error) {
+      if (signal.aborted) {
+        const e = hostError(error);
+        return jobs.map((job) => ({ id: job.id, ok: false as const, error: e }));
+      }
+      return Promise.all(jobs.map((job) => runJob(job, env, undefined, signal, spent)));
+    }
+    return jobs.map((job, k) => {
+      const [ok, value, ms] = outcomes[k]!;
+      spent.ms += ms;
+      return ok === 1 ? { id: job.id, ok: true as const, value } : { id: job.id, ok: false as const, error: hostError(errorFromData(value)) };
+    });
+  }
+
   /** Runs a batch (jobs, a Process target, or a virtual worker's start) and makes its answer. */
   async function run(env: JobEnvelope, signal: AbortSignal): Promise<ResultEnvelope> {
     const started = performance.now();
@@ -441,7 +506,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     if (env.jobs) {
       const refusedInit = initRefused(env);
       const spent = { ms: 0, untimed: false };
-      answer.results = await Promise.all(env.jobs.map((job) => runJob(job, env, refusedInit, signal, spent)));
+      answer.results = await runJobs(env, refusedInit, signal, spent);
       // What the caller's pool learns a batch costs: the applies' time in the workers; with map chunks, the wall time.
       answer.ms = spent.untimed ? performance.now() - started : spent.ms;
     } else if (env.target) answer.target = await runTarget(env, signal);

@@ -29,6 +29,8 @@ export interface Names {
   direct: string;
   cancel: string;
   results(caller: string): string;
+  /** Where hosts reply to a caller's direct request for `batch`; `'*'` for all of a caller's. */
+  directReply(caller: string, batch: number | '*'): string;
   alive(caller: string): string;
   /** What a remote Process target printed: one subject per call (`batch`); `'*'` for all of a caller's. */
   output(caller: string, batch: number | '*'): string;
@@ -46,6 +48,7 @@ export function namesOf(name: string): Names {
     direct: `mp.${name}.direct`,
     cancel: `mp.${name}.cancel`,
     results: (caller) => `mp.${name}.res.${caller}`,
+    directReply: (caller, batch) => `mp.${name}.dres.${caller}.${batch}`,
     alive: (caller) => `mp.${name}.alive.${caller}`,
     output: (caller, batch) => `mp.${name}.out.${caller}.${batch}`,
     maxDeliveries: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`,

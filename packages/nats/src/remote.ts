@@ -16,16 +16,26 @@ export type OutputChunk = [1 | 2, string];
 export interface RemoteCall {
   /** The caller pool's initializer, run once per host worker for `key` (the caller pool). */
   init?: { key: string; spec: FnSpec; args: unknown[] } | undefined;
-  /** `'init'` runs only the initializer; `'target'` runs a Process target and captures what it prints. */
-  mode: JobMode | 'init' | 'target';
+  /**
+   * `'init'` runs only the initializer; `'target'` runs a Process target and captures what it prints; `'applies'`
+   * runs several applies one after another (`calls`) and answers each one's outcome and time (AppliesOutcome).
+   */
+  mode: JobMode | 'init' | 'target' | 'applies';
   fn?: FnSpec | undefined;
   data?: unknown;
   /** With `'apply'`: answer `[value, ms]`, the ms the function ran in this worker (how the caller's pool measures its cost). */
   timed?: boolean;
+  /** With `'applies'`: each call's function and arguments. */
+  calls?: { fn: FnSpec; data: unknown[] }[];
 }
+
+/** One call of an `'applies'` run: `[1, value, ms]`, or `[0, what it threw, ms]`. */
+export type AppliesOutcome = [1, unknown, number] | [0, unknown, number];
 
 /** The property a failed initializer's error carries from the host's worker back to the host. */
 export const INIT_FAILED = 'mpNatsInitFailed';
+/** Marks an error turned into plain data by an `'applies'` run (structured clone keeps no own properties of an Error). */
+export const ERROR_DATA = 'mpNatsError';
 /** The property a failed target's error carries its captured output in. */
 export const OUTPUT = 'mpNatsOutput';
 
@@ -118,6 +128,37 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
     }
   }
   if (call.mode === 'init') return undefined;
+  if (call.mode === 'applies') {
+    // Each call's outcome as data, so one call's error fails only that call; values marked by transfer() stay so.
+    const mark = Symbol.for('mp.transfer');
+    // An error as plain data: a thread's structured clone would keep only an Error's name, message and stack.
+    const asData = (error: unknown, depth: number): unknown => {
+      if (!(error instanceof Error) || depth > 8) return error;
+      const props: Record<string, unknown> = {};
+      for (const key of Object.keys(error)) if (key !== 'cause') props[key] = (error as unknown as Record<string, unknown>)[key];
+      const data: Record<string, unknown> = { mpNatsError: true, name: error.name, message: error.message, stack: error.stack, props };
+      if ('cause' in error) data.cause = asData(error.cause, depth + 1);
+      return data;
+    };
+    const outcomes: ([1, unknown, number] | [0, unknown, number])[] = [];
+    let list: unknown[] | undefined;
+    for (const { fn: spec, data } of call.calls!) {
+      const started = performance.now();
+      try {
+        const fn = await resolve(spec);
+        let value = await fn(...data);
+        if (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[mark] === true) {
+          const t = value as { value: unknown; list: unknown[] };
+          (list ??= []).push(...t.list);
+          value = t.value;
+        }
+        outcomes.push([1, value, performance.now() - started]);
+      } catch (error) {
+        outcomes.push([0, asData(explain(error, spec), 0), performance.now() - started]);
+      }
+    }
+    return list ? { [mark]: true, value: outcomes, list } : outcomes;
+  }
   const spec = call.fn!;
   const fn = await resolve(spec).catch((error: unknown) => {
     throw explain(error, spec);

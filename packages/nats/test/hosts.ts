@@ -21,6 +21,7 @@ export interface HostSettings {
   name: string;
   hostName: string;
   processes?: number;
+  maxTasksPerChild?: number;
   allow?: string[];
   allowSource?: boolean;
   ackWait?: number;
@@ -45,6 +46,7 @@ function cliArgs(s: HostSettings): string[] {
   for (const root of s.allow ?? []) args.push('--allow', root);
   if (s.allowSource ?? true) args.push('--allow-source');
   if (s.ackWait) args.push('--ack-wait', String(s.ackWait));
+  if (s.maxTasksPerChild) args.push('--max-tasks-per-child', String(s.maxTasksPerChild));
   if (s.token) args.push('--token', s.token);
   if (s.user) args.push('--user', s.user, '--pass', s.pass ?? '');
   return args;
