@@ -12,18 +12,6 @@ it('the page is cross-origin isolated: SharedArrayBuffer is there', () => {
   expect(typeof SharedArrayBuffer).toBe('function');
 });
 
-const features = { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false };
-
-runConformance({
-  runtime: 'browser',
-  context: 'thread',
-  api,
-  features,
-  describe,
-  it: (name, body, timeout) => it(name, body, timeout),
-  skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
-});
-
 /** `body` with the shared-memory fast path turned off (`globalThis.MP_FAST_PATH = '0'`, read when a pool starts). */
 function fastPathOff(body: () => Promise<void> | void): () => Promise<void> {
   return async () => {
@@ -37,15 +25,18 @@ function fastPathOff(body: () => Promise<void> | void): () => Promise<void> {
   };
 }
 
-// Again without the fast path (lanes in shared memory, core's internal/lane.ts), so both paths stay tested.
-describe('fast path off', () => {
-  runConformance({
-    runtime: 'browser',
-    context: 'thread',
-    api,
-    features,
-    describe,
-    it: (name, body, timeout) => it(name, fastPathOff(body), timeout),
-    skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
-  });
-});
+// Twice: with the fast path (lanes in shared memory, core's internal/lane.ts) and without it, so both paths stay tested.
+for (const fast of [true, false]) {
+  const run = (): void =>
+    runConformance({
+      runtime: 'browser',
+      context: 'thread',
+      api,
+      features: { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false },
+      describe,
+      it: (name, body, timeout) => it(name, fast ? body : fastPathOff(body), timeout),
+      skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),
+    });
+  if (fast) run();
+  else describe('fast path off', run);
+}
