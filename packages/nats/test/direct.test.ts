@@ -2,45 +2,26 @@
  * A lone task goes to a host by request/reply before the work queue: awaited applies skip JetStream, a host
  * that stalls holding such a task does not lose it, and a busy host sends it to the queue.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Pool, task } from '@mp/node';
 import { cluster, host } from '../src/index.ts';
-import { startNats, type NatsServer } from './nats-server.ts';
-import { startHost, type HostProcess } from './hosts.ts';
+import { natsPerTest, startHost } from './hosts.ts';
 
 const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
 const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
 const echo = task<(x: number) => number>(tasksUrl, 'echo');
 const freezeOnce = task<(file: string) => string>(tasksUrl, 'freezeOnce');
 
-let server: NatsServer;
-let hosts: HostProcess[] = [];
-let nc: NatsConnection;
-let dir: string;
-
-beforeEach(async () => {
-  server = await startNats();
-  nc = await connect({ servers: server.url });
-  dir = await mkdtemp(join(tmpdir(), 'mp-nats-direct-'));
-});
-
-afterEach(async () => {
-  await nc?.close();
-  await Promise.all(hosts.map((h) => h.stop()));
-  hosts = [];
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const bed = natsPerTest('mp-nats-direct-');
 
 /** Counts the requests sent on a cluster's direct subject (this subscription only watches; it answers none). */
 function watchDirect(name: string): () => number {
   let n = 0;
-  nc.subscribe(`mp.${name}.direct`, {
+  bed.nc.subscribe(`mp.${name}.direct`, {
     callback: () => {
       n++;
     },
@@ -49,15 +30,15 @@ function watchDirect(name: string): () => number {
 }
 
 async function published(name: string): Promise<number> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(bed.nc);
   return (await jsm.streams.info(`MP_${name}`)).state.last_seq;
 }
 
 describe('a lone task', () => {
   it('awaited applies of a quick function go by request/reply, not through JetStream, each with its result', async () => {
-    hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: server.url, name: 'lone', hostName: `lone-${n}`, allow: ['/'], processes: 1 })));
+    bed.hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: bed.server.url, name: 'lone', hostName: `lone-${n}`, allow: ['/'], processes: 1 })));
     const direct = watchDirect('lone');
-    await using pool = new Pool({ context: cluster(nc, { name: 'lone' }) });
+    await using pool = new Pool({ context: cluster(bed.nc, { name: 'lone' }) });
     expect(await pool.apply(echo, [0])).toBe(0); // measured on a host: now known to be quick
     const before = await published('lone');
     for (let i = 1; i <= 20; i++) expect(await pool.apply(echo, [i])).toBe(i);
@@ -73,24 +54,24 @@ describe('a lone task', () => {
   });
 
   it('a host that stalls holding one loses nothing: the caller queues it on JetStream and another host runs it', async () => {
-    hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: server.url, name: 'stalled', hostName: `stalled-${n}`, allow: ['/'], processes: 1, ackWait: 2000 })));
+    bed.hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: bed.server.url, name: 'stalled', hostName: `stalled-${n}`, allow: ['/'], processes: 1, ackWait: 2000 })));
     const direct = watchDirect('stalled');
-    await using pool = new Pool({ context: cluster(nc, { name: 'stalled' }) });
-    const done = join(dir, 'done');
+    await using pool = new Pool({ context: cluster(bed.nc, { name: 'stalled' }) });
+    const done = join(bed.dir, 'done');
     await writeFile(done, '');
     expect(await pool.apply(freezeOnce, [done])).toBe('ran'); // known to be quick
     const sent = direct();
-    expect(await pool.apply(freezeOnce, [join(dir, 'first')])).toBe('ran');
+    expect(await pool.apply(freezeOnce, [join(bed.dir, 'first')])).toBe('ran');
     expect(direct()).toBe(sent + 1);
   }, 60_000);
 
   it('a busy host answers so at once, and the task waits in the work queue for a free slot', async () => {
     await using local = new Pool({ processes: 1 });
-    await using h = await host(nc, { name: 'busy', pool: local, allow: ['/'], concurrency: 1 });
+    await using h = await host(bed.nc, { name: 'busy', pool: local, allow: ['/'], concurrency: 1 });
     const direct = watchDirect('busy');
-    const other = await connect({ servers: server.url });
+    const other = await connect({ servers: bed.server.url });
     try {
-      await using first = new Pool({ context: cluster(nc, { name: 'busy' }) });
+      await using first = new Pool({ context: cluster(bed.nc, { name: 'busy' }) });
       await using second = new Pool({ context: cluster(other, { name: 'busy' }) });
       expect(await second.apply(echo, [1])).toBe(1); // known to be quick
       const long = first.apply(slow, [2, 1500]); // takes the host's one slot

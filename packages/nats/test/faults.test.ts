@@ -2,58 +2,40 @@
  * Hosts that die or stall, and a caller that dies: no work is lost, no result comes twice, and the work of a
  * caller that is gone is dropped. Hosts run in their own processes; the ack wait is short (2 s) to keep this quick.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Pool, task } from '@mp/node';
 import { cluster } from '../src/index.ts';
-import { startNats, type NatsServer } from './nats-server.ts';
-import { startHost, type HostProcess } from './hosts.ts';
+import { startNats } from './nats-server.ts';
+import { natsPerTest, startHost } from './hosts.ts';
 
 const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
 const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
 const mark = task<(file: string, i: number, ms: number) => Promise<number>>(tasksUrl, 'mark');
 const ACK_WAIT = 2000;
 
-let server: NatsServer;
-let hosts: HostProcess[] = [];
-let nc: NatsConnection;
-let dir: string;
+const bed = natsPerTest('mp-nats-test-');
 
 async function lines(file: string): Promise<string[]> {
   return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
 
 async function twoHosts(name: string, ackWait = ACK_WAIT): Promise<void> {
-  hosts = await Promise.all(
-    ['a', 'b'].map((n) => startHost({ servers: server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait })),
+  bed.hosts = await Promise.all(
+    ['a', 'b'].map((n) => startHost({ servers: bed.server.url, name, hostName: `${name}-${n}`, allow: ['/'], processes: 2, ackWait })),
   );
 }
-
-beforeEach(async () => {
-  server = await startNats();
-  nc = await connect({ servers: server.url });
-  dir = await mkdtemp(join(tmpdir(), 'mp-nats-test-'));
-});
-
-afterEach(async () => {
-  await nc?.close();
-  await Promise.all(hosts.map((h) => h.stop()));
-  hosts = [];
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('faults', () => {
   it('a host killed (SIGKILL) mid-map loses nothing: the map finishes in order, within ack wait + a margin', async () => {
     await twoHosts('kill');
-    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'kill' }) });
+    await using pool = new Pool({ processes: 8, context: cluster(bed.nc, { name: 'kill' }) });
     const xs = Array.from({ length: 60 }, (_, i) => i);
     let killedAt = 0;
     const progress = pool.starmap(slow, xs.map((i) => [i, 100] as [number, number]), {
@@ -61,7 +43,7 @@ describe('faults', () => {
       onProgress: (d) => {
         if (d === 10 && !killedAt) {
           killedAt = performance.now();
-          hosts[0]!.proc.kill('SIGKILL');
+          bed.hosts[0]!.proc.kill('SIGKILL');
         }
       },
     });
@@ -74,8 +56,8 @@ describe('faults', () => {
 
   it('a host frozen (SIGSTOP) mid-map: its work goes to another host; a late repeat is dropped', async () => {
     await twoHosts('freeze');
-    const file = join(dir, 'runs.txt');
-    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'freeze' }) });
+    const file = join(bed.dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(bed.nc, { name: 'freeze' }) });
     const xs = Array.from({ length: 40 }, (_, i) => i);
     let frozen = false;
     const results = await pool.starmap(mark, xs.map((i) => [file, i, 100] as [string, number, number]), {
@@ -83,14 +65,14 @@ describe('faults', () => {
       onProgress: (d) => {
         if (d === 8 && !frozen) {
           frozen = true;
-          hosts[0]!.proc.kill('SIGSTOP');
+          bed.hosts[0]!.proc.kill('SIGSTOP');
         }
       },
     });
     expect(results).toEqual(xs);
     expect(frozen).toBe(true);
     // Let the frozen host go on: what it held ran twice at most, and nothing changes the settled result.
-    hosts[0]!.proc.kill('SIGCONT');
+    bed.hosts[0]!.proc.kill('SIGCONT');
     const runs = await lines(file);
     expect(new Set(runs).size).toBe(40);
   });
@@ -98,8 +80,8 @@ describe('faults', () => {
   it('signal and timeout stop remote work: aborted tasks never finish on their hosts', async () => {
     // A long ack wait: the hosts' periodic checks come too late here, so only the caller's cancellation can stop the work.
     await twoHosts('stop', 30_000);
-    const file = join(dir, 'runs.txt');
-    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'stop' }) });
+    const file = join(bed.dir, 'runs.txt');
+    await using pool = new Pool({ processes: 8, context: cluster(bed.nc, { name: 'stop' }) });
     expect(await pool.apply(mark, [file, -1, 1])).toBe(-1); // warm: both sides up
     const controller = new AbortController();
     const reason = new Error('stop now');
@@ -118,7 +100,7 @@ describe('faults', () => {
 
   it('the NATS server restarted mid-map: the map finishes with every result, or fails clearly; it never hangs', async () => {
     await twoHosts('restart');
-    const caller = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    const caller = await connect({ servers: bed.server.url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     try {
       await using pool = new Pool({ processes: 8, context: cluster(caller, { name: 'restart' }) });
       const xs = Array.from({ length: 40 }, (_, i) => i);
@@ -127,7 +109,7 @@ describe('faults', () => {
         ? setTimeout(() => {
             void (async () => {
               console.log('STUCK', JSON.stringify(pool.stats()));
-              for (const h of hosts) console.log(h.name, h.output().split('\n').slice(-4).join(' | '));
+              for (const h of bed.hosts) console.log(h.name, h.output().split('\n').slice(-4).join(' | '));
               const jsm = await jetstreamManager(caller);
               console.log('stream', JSON.stringify((await jsm.streams.info('MP_restart')).state));
               console.log('consumer', JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_pending), JSON.stringify((await jsm.consumers.info('MP_restart', 'mp_hosts')).num_ack_pending));
@@ -140,9 +122,9 @@ describe('faults', () => {
           onProgress: (d) => {
             if (d === 10 && !restarted) {
               restarted = (async () => {
-                await server.kill('SIGKILL');
+                await bed.server.kill('SIGKILL');
                 await new Promise((r) => setTimeout(r, 500));
-                server = await startNats({ port: server.port, dir: server.dir });
+                bed.server = await startNats({ port: bed.server.port, dir: bed.server.dir });
               })();
             }
           },
@@ -162,10 +144,10 @@ describe('faults', () => {
   });
 
   it('a task that no host survives fails its call once JetStream has delivered it maxDeliver times', async () => {
-    hosts = await Promise.all(
-      ['a', 'b'].map((n) => startHost({ servers: server.url, name: 'poison', hostName: `poison-${n}`, allow: ['/'], processes: 1, ackWait: 1000, maxDeliver: 2 })),
+    bed.hosts = await Promise.all(
+      ['a', 'b'].map((n) => startHost({ servers: bed.server.url, name: 'poison', hostName: `poison-${n}`, allow: ['/'], processes: 1, ackWait: 1000, maxDeliver: 2 })),
     );
-    await using pool = new Pool({ processes: 2, context: cluster(nc, { name: 'poison' }) });
+    await using pool = new Pool({ processes: 2, context: cluster(bed.nc, { name: 'poison' }) });
     expect(await pool.apply(slow, [1, 1])).toBe(1);
     await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
   }, 150_000); // two hosts to freeze, each seen only after an ack wait: slow on a loaded CI machine
@@ -173,19 +155,19 @@ describe('faults', () => {
   it('a task whose last delivery stalls its only host fails its call, though no host is left to pull', async () => {
     // nats-server 2.9 sends the max-deliveries advisory only when some host pulls again; here none can (the one
     // host is stopped, its pull long expired). The caller fails the call when that host stops asking about it.
-    hosts = [await startHost({ servers: server.url, name: 'stall', hostName: 'stall-a', allow: ['/'], processes: 1, ackWait: 3000, maxDeliver: 1 })];
-    await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'stall' }) });
+    bed.hosts = [await startHost({ servers: bed.server.url, name: 'stall', hostName: 'stall-a', allow: ['/'], processes: 1, ackWait: 3000, maxDeliver: 1 })];
+    await using pool = new Pool({ processes: 1, context: cluster(bed.nc, { name: 'stall' }) });
     expect(await pool.apply(slow, [1, 1])).toBe(1);
     await expect(pool.apply(task(tasksUrl, 'freezeHost'), [])).rejects.toThrow(/delivered to hosts as often as the consumer allows \(max_deliver\)/);
   }, 60_000);
 
   it('a caller killed mid-map: its queued and running work is dropped, not run', async () => {
     await twoHosts('orphan');
-    const file = join(dir, 'runs.txt');
+    const file = join(bed.dir, 'runs.txt');
     const tsx = createRequire(import.meta.url).resolve('tsx');
     const script = fileURLToPath(new URL('./fixtures/caller-main.ts', import.meta.url));
     const caller = spawn(process.execPath, ['--import', tsx, script], {
-      env: { ...process.env, MP_TEST_CALLER: JSON.stringify({ servers: server.url, name: 'orphan', file, count: 200, ms: 300 }) },
+      env: { ...process.env, MP_TEST_CALLER: JSON.stringify({ servers: bed.server.url, name: 'orphan', file, count: 200, ms: 300 }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -204,8 +186,8 @@ describe('faults', () => {
     const later = (await lines(file)).length;
     expect(later).toBe(settled);
     expect(later).toBeLessThan(60);
-    const jsm = await jetstreamManager(nc);
-    if (process.env.MP_TEST_DEBUG) console.log(hosts.map((h) => h.output()).join('\n----\n'));
+    const jsm = await jetstreamManager(bed.nc);
+    if (process.env.MP_TEST_DEBUG) console.log(bed.hosts.map((h) => h.output()).join('\n----\n'));
     expect((await jsm.streams.info('MP_orphan')).state.messages).toBe(0);
   });
 });

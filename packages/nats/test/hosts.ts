@@ -3,6 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startNats, type NatsServer } from './nats-server.ts';
 
 const main = fileURLToPath(new URL('./fixtures/host-main.ts', import.meta.url));
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -99,4 +105,34 @@ export async function startHost(settings: HostSettings, runtime: 'node' | 'deno'
       clearTimeout(timer);
     },
   };
+}
+
+/** What a test of `natsPerTest` works with; `hosts` are the host processes it started (stopped after it). */
+export interface NatsTestBed {
+  server: NatsServer;
+  nc: NatsConnection;
+  /** A temporary directory of the test's own. */
+  dir: string;
+  hosts: HostProcess[];
+}
+
+/**
+ * For each test of the file: a fresh nats-server on a loopback port, a connection to it and a temporary
+ * directory; after it, the test's hosts stopped, then the connection, the server and the directory.
+ */
+export function natsPerTest(dirPrefix: string): NatsTestBed {
+  const bed = { hosts: [] as HostProcess[] } as NatsTestBed;
+  beforeEach(async () => {
+    bed.server = await startNats();
+    bed.nc = await connect({ servers: bed.server.url });
+    bed.dir = await mkdtemp(join(tmpdir(), dirPrefix));
+  });
+  afterEach(async () => {
+    await bed.nc?.close();
+    await Promise.all(bed.hosts.map((h) => h.stop()));
+    bed.hosts = [];
+    await bed.server?.stop();
+    await rm(bed.dir, { recursive: true, force: true });
+  });
+  return bed;
 }
