@@ -74,12 +74,13 @@ describe('applies in flight on a host', () => {
     expect(h.name).toBe('applies-m');
     await using pool = new Pool({ context: cluster(nc, { name: 'applies-m' }) });
     await pool.apply(echo, [0]);
-    const ran = await Promise.all(Array.from({ length: 300 }, () => pool.apply(whichWorker, [])));
+    // 100 applies: at least 20 workers, each started on a loaded machine in up to a second (300 ran out of 60 s in CI).
+    const ran = await Promise.all(Array.from({ length: 100 }, () => pool.apply(whichWorker, [])));
     const perWorker = new Map<string, number>();
     for (const w of ran) perWorker.set(w, (perWorker.get(w) ?? 0) + 1);
     expect(Math.max(...perWorker.values())).toBeLessThanOrEqual(5);
-    expect(perWorker.size).toBeGreaterThanOrEqual(60);
-  });
+    expect(perWorker.size).toBeGreaterThanOrEqual(20);
+  }, 120_000);
 
   it('mp-host --max-tasks-per-child sets it on the host pool (a Bun host, through the CLI)', async () => {
     const h = await startHost({ servers: server.url, name: 'applies-cli', hostName: 'cli-1', processes: 1, maxTasksPerChild: 4, allow: ['/'] }, 'bun');
