@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { RemoteError, type Pool, type TaskFn } from '@mp/core';
+import { Manager, RemoteError, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
@@ -368,7 +368,33 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   }
 
-  /** Runs a Process target; what it prints goes to the caller (on the call's output subject) before the answer. */
+  /** Process targets running here, by `caller.batch`: whose output the sink may send, and where. */
+  const targets = new Map<string, JobEnvelope>();
+  /** A manager in this host, made on the first target, and its one sink object (see runTarget). */
+  let output: Promise<{ manager: Manager; sink: unknown }> | undefined;
+  function outputSink(): Promise<{ manager: Manager; sink: unknown }> {
+    return (output ??= (async () => {
+      const manager = await Manager.start();
+      const sink = {
+        /** What a running target printed, from this host's worker: sent to its caller now. */
+        write: (caller: unknown, batch: unknown, out: unknown): boolean => {
+          const env = targets.get(`${String(caller)}.${String(batch)}`);
+          if (!env || !isOutput(out)) return false;
+          sendOutput(env, out);
+          return true;
+        },
+      };
+      const registered = manager.register('mpNatsOutput', () => sink, { exposed: ['write'] });
+      return { manager, sink: await registered.mpNatsOutput() };
+    })());
+  }
+
+  /**
+   * Runs a Process target; what it prints goes to the caller (on the call's output subject) before the answer.
+   * While it runs, the worker sends what it printed every few milliseconds through this host's manager (a
+   * proxy of one sink object, passed in the call: it works in a pool of any context), so the caller sees it
+   * live; what is left when it settles comes with the end of the call.
+   */
   async function runTarget(env: JobEnvelope, signal: AbortSignal): Promise<NonNullable<ResultEnvelope['target']>> {
     const spec = env.target!.spec;
     const why = refusal(spec, hostName, roots, allowSource);
@@ -376,8 +402,12 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       stats.refused++;
       return { error: hostError(new Error(why)) };
     }
+    const key = `${env.caller}.${env.batch}`;
+    targets.set(key, env);
     try {
-      const done = (await call({ mode: 'target', fn: spec, data: env.target!.args }, signal)) as { out?: OutputChunk[] } | undefined;
+      // Without the manager (it failed to start), the output comes with the end of the call, as it always can.
+      const live = await outputSink().then(({ sink }) => ({ sink, caller: env.caller, batch: env.batch }), () => undefined);
+      const done = (await call({ mode: 'target', fn: spec, data: env.target!.args, live }, signal)) as { out?: OutputChunk[] } | undefined;
       sendOutput(env, done?.out ?? []);
       return {};
     } catch (error) {
@@ -385,6 +415,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       const e = hostError(error, extra);
       sendOutput(env, extra.out ?? []);
       return { error: e };
+    } finally {
+      targets.delete(key);
     }
   }
 
@@ -676,6 +708,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       await loop;
       while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
       cancelSub.unsubscribe();
+      if (output) await (await output.catch(() => undefined))?.manager.shutdown();
     })());
 
   return {
@@ -685,4 +718,9 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Whether `out` is output chunks as runRemote sends them: `[1 | 2, string]` pairs. */
+function isOutput(out: unknown): out is OutputChunk[] {
+  return Array.isArray(out) && out.every((c) => Array.isArray(c) && c.length === 2 && (c[0] === 1 || c[0] === 2) && typeof c[1] === 'string');
 }

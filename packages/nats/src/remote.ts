@@ -27,6 +27,11 @@ export interface RemoteCall {
   timed?: boolean;
   /** With `'applies'`: each call's function and arguments. */
   calls?: { fn: FnSpec; data: unknown[] }[];
+  /**
+   * With `'target'`: where what the target prints goes while it runs — a manager proxy of the host's sink, whose
+   * `write(caller, batch, chunks)` sends it to the caller and answers `true`. What it did not take comes back at the end.
+   */
+  live?: { sink: unknown; caller: string; batch: number } | undefined;
 }
 
 /** One call of an `'applies'` run: `[1, value, ms]`, or `[0, what it threw, ms]`. */
@@ -168,6 +173,39 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
     // What the target prints, in order, for the caller's output instead of this host's.
     const out: [1 | 2, string][] = [];
     let total = 0;
+    // Live: what was printed goes to the host's sink every 20 ms, one write at a time, so the order holds; after a
+    // write that failed (or was refused), the rest waits for the end of the call, behind what that write carried.
+    const live = call.live;
+    const sink = live?.sink as { write(caller: string, batch: number, chunks: [1 | 2, string][]): Promise<boolean> } | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let writing: Promise<void> | undefined;
+    let broken = sink === undefined;
+    const flush = (): void => {
+      timer = undefined;
+      if (broken || writing || out.length === 0) return;
+      const chunks = out.splice(0);
+      writing = sink!.write(live!.caller, live!.batch, chunks).then(
+        (ok) => {
+          if (ok !== true) throw new Error('refused');
+        },
+      ).catch(() => {
+        broken = true;
+        out.unshift(...chunks);
+      }).then(() => {
+        writing = undefined;
+        if (out.length > 0) schedule();
+      });
+    };
+    const schedule = (): void => {
+      if (!broken && timer === undefined && writing === undefined) timer = setTimeout(flush, 20);
+    };
+    /** Ends the live writes: what the sink has not taken is in `out` once this resolves. */
+    const settle = async (): Promise<void> => {
+      clearTimeout(timer);
+      timer = undefined;
+      broken = true;
+      while (writing) await writing;
+    };
     const push = (stream: 1 | 2, text: string): void => {
       // Bounded: a target that prints without end must not fill this worker's memory.
       if (total > 32 << 20) return;
@@ -176,6 +214,7 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
       const last = out[out.length - 1];
       if (last && last[0] === stream && last[1].length < 16_384) last[1] += text;
       else out.push([stream, text]);
+      schedule();
     };
     let util: { format(...a: unknown[]): string; inspect(v: unknown, o?: unknown): string } | undefined;
     try {
@@ -218,9 +257,11 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
       await fn(...(call.data as unknown[]));
     } catch (error) {
       restore();
+      await settle();
       throw mark(explain(error, spec), 'mpNatsOutput', out);
     }
     restore();
+    await settle();
     return { out };
   }
 

@@ -5,6 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startNats, type NatsServer } from './nats-server.ts';
@@ -31,7 +35,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function runCaller(name: string, target: string, args: unknown[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCaller(
+  name: string,
+  target: string,
+  args: unknown[],
+  onStdout?: (stdout: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--import', tsx, caller], {
       env: { ...process.env, MP_TEST_CALLER: JSON.stringify({ servers: server.url, name, target, args }), NO_COLOR: '1' },
@@ -39,7 +48,10 @@ function runCaller(name: string, target: string, args: unknown[]): Promise<{ cod
     });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    p.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      onStdout?.(stdout);
+    });
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.once('exit', (code) => {
@@ -62,6 +74,21 @@ describe.each(runtimes)('a remote Process target on a %s host', (runtime) => {
     // Captured: the host's own output does not hold it.
     expect(host.output().slice(before)).not.toContain('line 1 of');
   });
+
+  it('arrives while the target runs, not only when it ends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mp-nats-live-'));
+    try {
+      const file = join(dir, `go-${runtime}`);
+      // The target waits for this file, made only once its first line has reached the caller's stdout.
+      const r = await runCaller(`out-${runtime}`, 'waitsForFile', [file], (stdout) => {
+        if (stdout.includes('started') && !existsSync(file)) writeFileSync(file, '');
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`started, waiting for go-${runtime}\nsaw the file\nafter join: exitCode 0\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('a target that throws: what it printed first still arrives, then the caller sees exitCode 1', async () => {
     const r = await runCaller(`out-${runtime}`, 'chattyFail', []);
