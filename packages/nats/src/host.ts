@@ -405,8 +405,9 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const key = `${env.caller}.${env.batch}`;
     targets.set(key, env);
     try {
-      // Without the manager (it failed to start), the output comes with the end of the call, as it always can.
-      const live = await outputSink().then(({ sink }) => ({ sink, caller: env.caller, batch: env.batch }), () => undefined);
+      // Without the manager (it failed to start), or on a pool whose workers a proxy cannot reach (a cluster pool: its
+      // stats name hosts), the output comes with the end of the call, as it always can.
+      const live = 'hosts' in pool.stats() ? undefined : await outputSink().then(({ sink }) => ({ sink, caller: env.caller, batch: env.batch }), () => undefined);
       const done = (await call({ mode: 'target', fn: spec, data: env.target!.args, live }, signal)) as { out?: OutputChunk[] } | undefined;
       sendOutput(env, done?.out ?? []);
       return {};

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { Pool } from '@mp/node';
+import { cluster, host } from '../src/index.ts';
 import { startNats, type NatsServer } from './nats-server.ts';
 import { startHost, type HostProcess } from './hosts.ts';
 
@@ -97,4 +100,21 @@ describe.each(runtimes)('a remote Process target on a %s host', (runtime) => {
     // The warning, then the caller's own line (the error itself is the Process's, as with a local one, not printed).
     expect(r.stderr).toBe('a warning\nstderr after join\n');
   });
+});
+
+describe('a host whose pool is itself a cluster pool', () => {
+  it("sends its Process targets' output all the same (at the end: a proxy cannot reach that pool's hosts)", async () => {
+    const nc = await connect({ servers: server.url });
+    try {
+      await using inner = new Pool({ context: cluster(nc, { name: 'out-node' }) });
+      await using h = await host(nc, { name: 'out-chain', pool: inner, allow: ['/'], hostName: 'chain' });
+      expect(h.name).toBe('out-chain');
+      const r = await runCaller('out-chain', 'chatty', [4]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(['line 1 of 4', 'line 2 of 4', 'line 3 of 4', 'line 4 of 4', 'raw write', '{ last: true }', 'after join: exitCode 0', ''].join('\n'));
+      expect(r.stderr).toBe('to stderr\nstderr after join\n');
+    } finally {
+      await nc.close();
+    }
+  }, 90_000);
 });
