@@ -9,10 +9,11 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { Manager, RemoteError, type Pool, type TaskFn } from '@mp/core';
+import { RemoteError, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
-import { decodeCancel, decodeJob, encode, type JobEnvelope, type OutputEnvelope, type ResultEnvelope } from './envelope.js';
+import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
+import { targetOutput } from './target-output.js';
 import { allowRoots, refusal } from './allow.js';
 import { ERROR_DATA, INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type OutputChunk, type RemoteCall } from './remote.js';
 
@@ -183,6 +184,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   const claimMs = config.ack_wait ? Math.ceil(config.ack_wait / 1e6) : ackWait;
 
   const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
+  const output = targetOutput(nc, names, hostName);
   const running = new Map<string, AbortController>();
   const timedTasks = new Map<string, TaskFn<[RemoteCall], [unknown, number]>>();
   const refusals = new Map<string, string>();
@@ -368,27 +370,6 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   }
 
-  /** Process targets running here, by `caller.batch`: whose output the sink may send, and where. */
-  const targets = new Map<string, JobEnvelope>();
-  /** A manager in this host, made on the first target, and its one sink object (see runTarget). */
-  let output: Promise<{ manager: Manager; sink: unknown }> | undefined;
-  function outputSink(): Promise<{ manager: Manager; sink: unknown }> {
-    return (output ??= (async () => {
-      const manager = await Manager.start();
-      const sink = {
-        /** What a running target printed, from this host's worker: sent to its caller now. */
-        write: (caller: unknown, batch: unknown, out: unknown): boolean => {
-          const env = targets.get(`${String(caller)}.${String(batch)}`);
-          if (!env || !isOutput(out)) return false;
-          sendOutput(env, out);
-          return true;
-        },
-      };
-      const registered = manager.register('mpNatsOutput', () => sink, { exposed: ['write'] });
-      return { manager, sink: await registered.mpNatsOutput() };
-    })());
-  }
-
   /**
    * Runs a Process target; what it prints goes to the caller (on the call's output subject) before the answer.
    * While it runs, the worker sends what it printed every few milliseconds through this host's manager (a
@@ -402,51 +383,19 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       stats.refused++;
       return { error: hostError(new Error(why)) };
     }
-    const key = `${env.caller}.${env.batch}`;
-    targets.set(key, env);
     try {
-      // Without the manager (it failed to start), or on a pool whose workers a proxy cannot reach (a cluster pool: its
-      // stats name hosts), the output comes with the end of the call, as it always can.
-      const live = 'hosts' in pool.stats() ? undefined : await outputSink().then(({ sink }) => ({ sink, caller: env.caller, batch: env.batch }), () => undefined);
+      const live = await output.begin(env, pool);
       const done = (await call({ mode: 'target', fn: spec, data: env.target!.args, live }, signal)) as { out?: OutputChunk[] } | undefined;
-      sendOutput(env, done?.out ?? []);
+      output.send(env, done?.out ?? []);
       return {};
     } catch (error) {
       const extra: { out?: OutputChunk[] } = {};
       const e = hostError(error, extra);
-      sendOutput(env, extra.out ?? []);
+      output.send(env, extra.out ?? []);
       return { error: e };
     } finally {
-      targets.delete(key);
+      output.end(env);
     }
-  }
-
-  /** Publishes a target's output to its caller, in messages that fit the server's max_payload. */
-  function sendOutput(env: JobEnvelope, out: OutputChunk[]): void {
-    if (out.length === 0) return;
-    const subject = names.output(env.caller, env.batch);
-    // Characters, not bytes: a UTF-8 character is at most 3 bytes per UTF-16 unit, plus room for the envelope.
-    const limit = Math.max(1024, Math.floor(((nc.info?.max_payload ?? 1 << 20) - 512) / 3));
-    let chunks: OutputChunk[] = [];
-    let size = 0;
-    const flush = (): void => {
-      if (chunks.length === 0) return;
-      const message: OutputEnvelope = { v: 1, batch: env.batch, host: hostName, out: chunks };
-      nc.publish(subject, encode(message));
-      chunks = [];
-      size = 0;
-    };
-    for (const [stream, text] of out) {
-      let at = 0;
-      do {
-        const piece = text.slice(at, at + limit - size);
-        chunks.push([stream, piece]);
-        size += piece.length;
-        at += piece.length;
-        if (size >= limit) flush();
-      } while (at < text.length);
-    }
-    flush();
   }
 
   /** Sends a batch's answer: on the caller's result subject, or as the reply to a direct request. */
@@ -709,7 +658,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       await loop;
       while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
       cancelSub.unsubscribe();
-      if (output) await (await output.catch(() => undefined))?.manager.shutdown();
+      await output.close();
     })());
 
   return {
@@ -719,9 +668,4 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** Whether `out` is output chunks as runRemote sends them: `[1 | 2, string]` pairs. */
-function isOutput(out: unknown): out is OutputChunk[] {
-  return Array.isArray(out) && out.every((c) => Array.isArray(c) && c.length === 2 && (c[0] === 1 || c[0] === 2) && typeof c[1] === 'string');
 }
