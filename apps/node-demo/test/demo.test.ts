@@ -6,4 +6,4 @@ import { demoProblems } from '@mp/demo-kit/testing';
 it('runs Q1–Q6 and shared state, and prints what the seed prints', async () => {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   expect(await demoProblems({ command: process.execPath, args: ['--import', 'tsx', main], processes: true })).toEqual([]);
-}, 150_000);
+}, 330_000);
