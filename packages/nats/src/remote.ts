@@ -184,17 +184,22 @@ export async function runRemote(call: RemoteCall): Promise<unknown> {
       timer = undefined;
       if (broken || writing || out.length === 0) return;
       const chunks = out.splice(0);
-      writing = sink!.write(live!.caller, live!.batch, chunks).then(
-        (ok) => {
-          if (ok !== true) throw new Error('refused');
-        },
-      ).catch(() => {
-        broken = true;
-        out.unshift(...chunks);
-      }).then(() => {
-        writing = undefined;
-        if (out.length > 0) schedule();
-      });
+      // Started from a resolved promise: a write that throws at once is a failed write too, and `writing` is set
+      // before the chain can clear it.
+      writing = Promise.resolve()
+        .then(() => sink!.write(live!.caller, live!.batch, chunks))
+        .then(
+          (ok) => ok === true,
+          () => false,
+        )
+        .then((taken) => {
+          if (!taken) {
+            broken = true;
+            out.unshift(...chunks);
+          }
+          writing = undefined;
+          if (out.length > 0) schedule();
+        });
     };
     const schedule = (): void => {
       if (!broken && timer === undefined && writing === undefined) timer = setTimeout(flush, 20);
