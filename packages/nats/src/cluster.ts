@@ -11,7 +11,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureStream, LAST_DELIVERY, namesOf, type Names } from './names.js';
+import { checkName, ensureStream, LAST_DELIVERY, namesOf, randomId, type Names } from './names.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
 /** Options of `cluster()`. */
@@ -102,12 +102,6 @@ function writeOutput(stream: 1 | 2, text: string): void {
   }
 }
 
-function randomId(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** One caller's connection to a cluster, shared by every pool and process on it. */
 class ClusterState {
   readonly caller = randomId();
@@ -133,7 +127,7 @@ class ClusterState {
   ) {
     this.names = namesOf(name);
     this.js = jetstream(nc);
-    this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => this.#onResult(m.data) }));
+    this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => void this.#onResult(m.data) }));
     this.subs.push(
       nc.subscribe(this.names.alive(this.caller), {
         callback: (_e, m) => {
@@ -228,8 +222,18 @@ class ClusterState {
     return ms <= DIRECT_MAX_MS;
   }
 
-  /** Direct requests waiting for their reply: the timer that queues the batch on JetStream if none comes. */
-  readonly #directs = new Map<number, ReturnType<typeof setTimeout>>();
+  /**
+   * Direct requests waiting for their reply: the timer that queues the batch on JetStream if none comes, and
+   * the host's direct id when the request went to one host (#via) rather than to the queue group.
+   */
+  readonly #directs = new Map<number, { timer: ReturnType<typeof setTimeout>; to: string | undefined }>();
+  /**
+   * The host that answered this caller's last direct request (its direct id): the next goes to it, not to a
+   * host of the queue group at random. A host that has just run one is ready for the next (its worker waiting,
+   * its code compiled): with two hosts, awaited applies sent at random took 0.6 ms each where one host took 0.45.
+   * Forgotten when that host is busy, gone or silent; the request then goes as it would have.
+   */
+  #via: string | undefined;
 
   /**
    * Sends a lone batch to one host (a queue group) by request/reply. The host runs it at once and answers in the
@@ -242,17 +246,20 @@ class ClusterState {
    * a tenth of an awaited apply's time on this side.
    */
   #sendDirect(batch: number, p: Pending): void {
-    this.nc.publish(this.names.direct, p.data, { reply: this.names.directReply(this.caller, batch) });
-    this.#directs.set(
-      batch,
-      setTimeout(() => this.#directFailed(batch), DIRECT_WAIT_MS),
-    );
+    const to = this.#via;
+    this.nc.publish(to === undefined ? this.names.direct : this.names.directTo(to), p.data, { reply: this.names.directReply(this.caller, batch) });
+    this.#directs.set(batch, { timer: setTimeout(() => this.#directFailed(batch), DIRECT_WAIT_MS), to });
   }
 
   /** A direct request got no answer it could use: queue its batch on JetStream, if it is still pending. */
   #directFailed(batch: number): void {
-    clearTimeout(this.#directs.get(batch));
-    this.#directs.delete(batch);
+    const direct = this.#directs.get(batch);
+    if (direct !== undefined) {
+      clearTimeout(direct.timer);
+      this.#directs.delete(batch);
+      // That host is busy, gone or silent: the next request goes to the queue group.
+      if (direct.to !== undefined && this.#via === direct.to) this.#via = undefined;
+    }
     const p = this.pending.get(batch);
     if (p) this.publish(batch, p, false, true);
   }
@@ -260,12 +267,32 @@ class ClusterState {
   /** A host's reply to a direct request: the answer, empty ("busy"), or the server's "no responders" status. */
   #onDirectReply(subject: string, data: Uint8Array, status: number | undefined): void {
     const batch = Number(subject.slice(subject.lastIndexOf('.') + 1));
-    if (!this.#directs.has(batch)) {
+    const direct = this.#directs.get(batch);
+    if (direct === undefined) {
       // A late answer, after the batch was queued: the first answer counts.
       if (data.length > 0) this.#onResult(data);
       return;
     }
-    if (data.length > 0) this.#onResult(data);
+    if (data.length > 0) {
+      const via = this.#onResult(data)?.via;
+      // Answered in time: the next direct request goes to the same host.
+      if (via !== undefined) {
+        this.#via = via;
+        return;
+      }
+    } else if (status === 503 && direct.to !== undefined) {
+      // The host it went to has gone (or closed): ask the queue group at once.
+      clearTimeout(direct.timer);
+      this.#directs.delete(batch);
+      if (this.#via === direct.to) this.#via = undefined;
+      const p = this.pending.get(batch);
+      try {
+        if (p) this.#sendDirect(batch, p);
+        return;
+      } catch {
+        // the connection is closing: the work queue path reports it
+      }
+    }
     // No responders: no host serves the direct path (hosts of an older version); the queue for a while.
     else if (status === 503) this.#directOffUntil = Date.now() + DIRECT_OFF_MS;
     this.#directFailed(batch);
@@ -348,7 +375,7 @@ class ClusterState {
     this.pending.delete(batch);
     const direct = this.#directs.get(batch);
     if (direct !== undefined) {
-      clearTimeout(direct);
+      clearTimeout(direct.timer);
       this.#directs.delete(batch);
     }
     const timer = this.#silence.get(batch);
@@ -377,21 +404,23 @@ class ClusterState {
     }
   }
 
-  #onResult(data: Uint8Array): void {
+  /** A host's answer: settles its batch, if it answers one pending here (then it is returned). */
+  #onResult(data: Uint8Array): ResultEnvelope | undefined {
     const m = decodeResult(data);
-    if (!m) return;
+    if (!m) return undefined;
     const p = this.pending.get(m.batch);
-    if (!p) return; // a repeat (redelivered work), or work we no longer want
+    if (!p) return undefined; // a repeat (redelivered work), or work we no longer want
     if (m.results) {
       // Only an answer to exactly this batch's jobs settles it; anything else is not for us.
-      if (m.results.length !== p.ids.length || !m.results.every((r, i) => r.id === p.ids[i])) return;
+      if (m.results.length !== p.ids.length || !m.results.every((r, i) => r.id === p.ids[i])) return undefined;
     } else if (m.target) {
-      if (p.envelope.target === undefined) return;
-    } else if (!m.init || p.envelope.jobs !== undefined || p.envelope.target !== undefined) return;
+      if (p.envelope.target === undefined) return undefined;
+    } else if (!m.init || p.envelope.jobs !== undefined || p.envelope.target !== undefined) return undefined;
     this.settle(m.batch);
     this.seen.add(m.host);
     this.#learn(p, m);
     p.worker.answer(p, m);
+    return m;
   }
 
   /** What a remote Process target printed: written out before its answer arrives (the host sends it first). */

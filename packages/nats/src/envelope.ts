@@ -31,6 +31,8 @@ export interface ResultEnvelope {
   target?: { error?: SerializedError };
   /** The answer to an envelope holding only `init`. */
   init?: { error?: SerializedError };
+  /** In the reply to a direct request: the answering host's direct id, where the caller sends its next one. */
+  via?: string;
 }
 
 /** What a remote Process target printed, sent on its call's output subject before the answer. */
@@ -65,7 +67,8 @@ function decode(bytes: Uint8Array): Record<string, unknown> | undefined {
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isStr = (v: unknown, max = 1 << 20): v is string => typeof v === 'string' && v.length <= max;
-const CALLER = /^[a-f0-9]{8,64}$/;
+/** A caller's id or a host's direct id (names.ts randomId). */
+const ID = /^[a-f0-9]{8,64}$/;
 
 export function isSpec(v: unknown): v is FnSpec {
   if (typeof v !== 'object' || v === null) return false;
@@ -93,7 +96,7 @@ function isInit(v: unknown): v is JobEnvelope['init'] {
 
 export function decodeJob(bytes: Uint8Array): JobEnvelope | undefined {
   const m = decode(bytes);
-  if (!m || !isStr(m.caller, 64) || !CALLER.test(m.caller) || !isInt(m.batch)) return undefined;
+  if (!m || !isStr(m.caller, 64) || !ID.test(m.caller) || !isInt(m.batch)) return undefined;
   if (m.init !== undefined && !isInit(m.init)) return undefined;
   if (m.init !== undefined && m.jobs === undefined && m.target === undefined) return m as unknown as JobEnvelope;
   if (m.jobs !== undefined) {
@@ -119,6 +122,7 @@ function isResult(v: unknown): v is WireResult {
 export function decodeResult(bytes: Uint8Array): ResultEnvelope | undefined {
   const m = decode(bytes);
   if (!m || !isInt(m.batch) || !isStr(m.host, 256)) return undefined;
+  if (m.via !== undefined && !(isStr(m.via, 64) && ID.test(m.via))) return undefined;
   if (m.results !== undefined) {
     if (!Array.isArray(m.results) || !m.results.every(isResult) || typeof m.ms !== 'number') return undefined;
     return m as unknown as ResultEnvelope;

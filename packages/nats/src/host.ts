@@ -11,7 +11,7 @@ import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { RemoteError, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf } from './names.js';
+import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 import { targetOutput } from './target-output.js';
 import { allowRoots, refusal } from './allow.js';
@@ -525,6 +525,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
           stats.dropped++;
           return;
         }
+        answer.via = directId;
         reply(env, answer, subject);
         stats.answered++;
       })
@@ -646,13 +647,18 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   })();
 
-  const directSub: Subscription = nc.subscribe(names.direct, { queue: names.consumer, callback: (_e, m) => direct(m) });
+  // Direct requests: to any host of the queue group, or to this one by its direct id (the caller's last was answered here).
+  const directId = randomId();
+  const directSubs: Subscription[] = [
+    nc.subscribe(names.direct, { queue: names.consumer, callback: (_e, m) => direct(m) }),
+    nc.subscribe(names.directTo(directId), { callback: (_e, m) => direct(m) }),
+  ];
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       closing = true;
-      directSub.unsubscribe();
+      for (const sub of directSubs) sub.unsubscribe();
       current?.stop();
       slotFreed?.();
       await loop;

@@ -18,6 +18,13 @@ export function checkName(name: unknown): string {
   return name;
 }
 
+/** 16 random hex digits: a caller's id, a host's direct id, a repeated publish's. */
+export function randomId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** The header of a host's liveness question on a batch's last delivery: the claim's length in ms (its ack wait). */
 export const LAST_DELIVERY = 'Mp-Last-Delivery';
 
@@ -27,6 +34,8 @@ export interface Names {
   jobs: string;
   /** A caller's lone batch, by request/reply to one host of the queue group (core NATS, past the work queue). */
   direct: string;
+  /** The same, to the one host whose direct id is `id` (the host that answered the caller's last one). */
+  directTo(id: string): string;
   cancel: string;
   results(caller: string): string;
   /** Where hosts reply to a caller's direct request for `batch`; `'*'` for all of a caller's. */
@@ -46,6 +55,7 @@ export function namesOf(name: string): Names {
     consumer,
     jobs: `mp.${name}.jobs`,
     direct: `mp.${name}.direct`,
+    directTo: (id) => `mp.${name}.direct.${id}`,
     cancel: `mp.${name}.cancel`,
     results: (caller) => `mp.${name}.res.${caller}`,
     directReply: (caller, batch) => `mp.${name}.dres.${caller}.${batch}`,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Pool, task, type TaskFn } from '@mp/node';
 import { cluster, host } from '../src/index.ts';
@@ -15,17 +16,23 @@ const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url);
 const slow = task<(i: number, ms: number) => Promise<number>>(tasksUrl, 'slow');
 const echo = task<(x: number) => number>(tasksUrl, 'echo');
 const freezeOnce = task<(file: string) => string>(tasksUrl, 'freezeOnce');
+const whichWorker = task<() => string>(tasksUrl, 'whichWorker');
 
 const bed = natsPerTest('mp-nats-direct-');
 
-/** Counts the requests sent on a cluster's direct subject (this subscription only watches; it answers none). */
-function watchDirect(name: string): () => number {
+/**
+ * Counts the requests a connection (the test's) sends on a cluster's direct subjects: to the queue group, and to one
+ * host. It wraps the connection's publish, not a subscription: a subscriber on a host's own subject would take
+ * the requests sent there after the host left (the server's "no responders" is the caller's cue).
+ */
+function watchDirect(name: string, nc: NatsConnection = bed.nc): () => number {
   let n = 0;
-  bed.nc.subscribe(`mp.${name}.direct`, {
-    callback: () => {
-      n++;
-    },
-  });
+  const group = `mp.${name}.direct`;
+  const publish = nc.publish.bind(nc);
+  nc.publish = (subject, ...rest) => {
+    if (subject === group || subject.startsWith(`${group}.`)) n++;
+    publish(subject, ...rest);
+  };
   return () => n;
 }
 
@@ -64,6 +71,31 @@ describe('a lone task', () => {
     expect(await published('lone')).toBeGreaterThan(before);
   });
 
+  it('awaited applies stay on the host that answered the last one; when it leaves, the next goes to another at once', async () => {
+    await using a = new Pool({ processes: 1 });
+    await using b = new Pool({ processes: 1 });
+    const hosts = [await host(bed.nc, { name: 'sticky', pool: a, allow: ['/'], hostName: 'sticky-a' }), await host(bed.nc, { name: 'sticky', pool: b, allow: ['/'], hostName: 'sticky-b' })];
+    const workers = [await a.apply(whichWorker, []), await b.apply(whichWorker, [])];
+    const direct = watchDirect('sticky');
+    await using pool = new Pool({ context: cluster(bed.nc, { name: 'sticky' }) });
+    await untilDirect(pool, whichWorker, [], direct); // known to be quick
+    const ran: string[] = [];
+    for (let i = 0; i < 20; i++) ran.push(await pool.apply(whichWorker, []));
+    // Sent to either host at random, 18 of 20 on one would happen once in 2,500 runs; one or two may have gone
+    // through the queue (a call measured slow on a loaded machine).
+    const onA = ran.filter((w) => w === workers[0]).length;
+    expect(Math.max(onA, ran.length - onA), ran.join(' ')).toBeGreaterThanOrEqual(18);
+    const [left, stays] = onA > ran.length - onA ? [0, 1] : [1, 0];
+    await hosts[left]!.close();
+    const before = await published('sticky');
+    const sent = direct();
+    expect(await pool.apply(whichWorker, [])).toBe(workers[stays]);
+    // To the host that left ("no responders"), then to the queue group, not through JetStream.
+    expect(direct()).toBe(sent + 2);
+    expect(await published('sticky')).toBe(before);
+    await hosts[stays]!.close();
+  });
+
   it('a host that stalls holding one loses nothing: the caller queues it on JetStream and another host runs it', async () => {
     bed.hosts = await Promise.all(['a', 'b'].map((n) => startHost({ servers: bed.server.url, name: 'stalled', hostName: `stalled-${n}`, allow: ['/'], processes: 1, ackWait: 2000 })));
     const direct = watchDirect('stalled');
@@ -79,8 +111,8 @@ describe('a lone task', () => {
   it('a busy host answers so at once, and the task waits in the work queue for a free slot', async () => {
     await using local = new Pool({ processes: 1 });
     await using h = await host(bed.nc, { name: 'busy', pool: local, allow: ['/'], concurrency: 1 });
-    const direct = watchDirect('busy');
     const other = await connect({ servers: bed.server.url });
+    const direct = watchDirect('busy', other);
     try {
       await using first = new Pool({ context: cluster(bed.nc, { name: 'busy' }) });
       await using second = new Pool({ context: cluster(other, { name: 'busy' }) });
