@@ -27,6 +27,15 @@ const BATCH_BYTES = 1 << 20;
 const LONG_JOB_MS = 1;
 /** Most batch messages outstanding per worker, so a worker never waits for a round trip. */
 const MAX_BATCHES = 2;
+/**
+ * Jobs too big to share a batch (map parts) may have more outstanding, up to AHEAD_BATCHES, while what a worker
+ * has waiting is known to take at most AHEAD_MS: two quick parts (8,192 items of `x => x + 1`, under a
+ * millisecond each) were done before the parent, busy copying the other worker's, had sent the next, and the
+ * workers waited. Bun, a 1M-item map (4 fresh processes each): 2 outstanding 6.0M items/s, 4: 6.35M, 8: 6.7M,
+ * 16: 6.8M, against 6.75M for a raw `Worker` baseline sent everything at once.
+ */
+const AHEAD_MS = 6;
+const AHEAD_BATCHES = 16;
 /** Workers that die before becoming ready this many times in a row break the pool. */
 const MAX_EARLY_DEATHS = 3;
 /**
@@ -356,9 +365,27 @@ export class PoolEngine {
     }
     // A big copied payload goes only to a worker with nothing in flight: with two 8 MiB copies in flight per
     // worker, 64 cloned tasks took 103 ms (84–141) against 80 ms (71–87) one at a time, fewer buffers alive at once.
-    if (slot.outgoing.length === 0) return slot.batches < (job.weight >= BATCH_BYTES ? 1 : MAX_BATCHES);
+    if (slot.outgoing.length === 0) {
+      if (job.weight >= BATCH_BYTES) return slot.batches < 1;
+      if (slot.batches < MAX_BATCHES) return true;
+      return job.count > BATCH_ITEMS && slot.batches < AHEAD_BATCHES && this.#aheadMs(slot) + cost * job.count <= AHEAD_MS;
+    }
     const items = slot.outgoingItems + job.count;
     return items <= BATCH_ITEMS && items * cost <= BATCH_MS && slot.outgoingBytes + job.weight <= BATCH_BYTES;
+  }
+
+  /** What the batches a worker has been sent and not answered are expected to take, by their functions' measured cost. */
+  #aheadMs(slot: Slot): number {
+    let ms = 0;
+    for (let i = 0; i < slot.sent.length; i++) {
+      const batch = slot.sent[i]!;
+      for (let k = 0; k < batch.fns.length; k++) {
+        const cost = batch.fns[k]!.cost;
+        if (cost < 0) return Infinity;
+        ms += cost * batch.items;
+      }
+    }
+    return ms;
   }
 
   /** Whether more than `n` jobs wait, counting only as far as needed. */
