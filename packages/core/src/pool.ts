@@ -23,6 +23,7 @@ import type { FnRef } from './internal/job.js';
 import type { FnSpec } from './internal/protocol.js';
 import { destinationOf, encodeShared, type Destination } from './internal/shared.js';
 import { resolveContext } from './internal/context.js';
+import { POOL_LIKE, type PoolLikeOverrides } from './internal/pool-like.js';
 
 /** Options of `new Pool()`. */
 export interface PoolOptions {
@@ -130,12 +131,15 @@ export class Pool {
   readonly #processes: number;
   readonly #maxTasksPerChild: number | undefined;
   readonly #to: Destination;
+  /** What the pool was made with, for pool[POOL_LIKE](). */
+  readonly #made: { options: PoolOptions; adapter: Runtime };
   /** Whether a map may send a big chunk as several tasks (only where counting tasks or timing them cannot tell). */
   readonly #splitChunks: boolean;
 
   /** @param adapter supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, adapter: Runtime) {
     const o = checkOptions('options', options);
+    this.#made = { options: { ...o }, adapter };
     // A context object brings its own runtime (a cluster's workers live on other machines); everything below is the same.
     const { runtime, context } = resolveContext(o.context, adapter);
     this.#runtime = runtime;
@@ -409,6 +413,11 @@ export class Pool {
    */
   get maxTasksPerChild(): number | undefined {
     return this.#maxTasksPerChild;
+  }
+
+  /** A new pool like this one with some options replaced (internal/pool-like.ts). */
+  [POOL_LIKE](overrides: PoolLikeOverrides): Pool {
+    return new Pool({ ...this.#made.options, ...overrides }, this.#made.adapter);
   }
 
   /** A snapshot of the pool's workers, queue and timings. */

@@ -29,6 +29,12 @@ export interface SpawnRequest {
   name: string;
   /** Heap limits, when the pool was given `resourceLimits`. */
   resourceLimits?: ResourceLimits | undefined;
+  /**
+   * The pool's `maxTasksPerChild`. A local runtime has nothing to do with it (the pool replaces its workers
+   * itself); a runtime whose workers hand tasks on to processes elsewhere (a cluster's hosts) passes it on, so
+   * those are replaced after that many tasks too.
+   */
+  maxTasksPerChild?: number | undefined;
 }
 
 /** What a runtime reports back about a worker it started. Each callback is called on the parent's event loop. */

@@ -12,3 +12,5 @@ export { serializeError, toRemoteError, reviveError } from './internal/error-wir
 export type { SerializedError } from './internal/error-wire.js';
 export { fnFromSpec } from './task.js';
 export type { FnSpec, JobMode, WireJob, WireResult, ToWorker, FromWorker, ProcessInfo } from './internal/protocol.js';
+export { POOL_LIKE } from './internal/pool-like.js';
+export type { PoolLikeOverrides } from './internal/pool-like.js';

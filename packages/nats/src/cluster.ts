@@ -252,15 +252,21 @@ class ClusterState {
     this.#directs.set(batch, { timer: setTimeout(() => this.#directFailed(batch), DIRECT_WAIT_MS), to });
   }
 
+  /**
+   * Ends a direct request's wait (its entry and timer). The host it went to is busy, gone or silent: it is
+   * forgotten, so the next request goes to the queue group.
+   */
+  #forgetDirect(batch: number): void {
+    const direct = this.#directs.get(batch);
+    if (direct === undefined) return;
+    clearTimeout(direct.timer);
+    this.#directs.delete(batch);
+    if (direct.to !== undefined && this.#via === direct.to) this.#via = undefined;
+  }
+
   /** A direct request got no answer it could use: queue its batch on JetStream, if it is still pending. */
   #directFailed(batch: number): void {
-    const direct = this.#directs.get(batch);
-    if (direct !== undefined) {
-      clearTimeout(direct.timer);
-      this.#directs.delete(batch);
-      // That host is busy, gone or silent: the next request goes to the queue group.
-      if (direct.to !== undefined && this.#via === direct.to) this.#via = undefined;
-    }
+    this.#forgetDirect(batch);
     const p = this.pending.get(batch);
     if (p) this.publish(batch, p, false, true);
   }
@@ -283,9 +289,7 @@ class ClusterState {
       }
     } else if (status === 503 && direct.to !== undefined) {
       // The host it went to has gone (or closed): ask the queue group at once.
-      clearTimeout(direct.timer);
-      this.#directs.delete(batch);
-      if (this.#via === direct.to) this.#via = undefined;
+      this.#forgetDirect(batch);
       const p = this.pending.get(batch);
       try {
         if (p) this.#sendDirect(batch, p);
@@ -540,6 +544,8 @@ class VirtualWorker implements WorkerHandle {
     // Refused jobs are answered with the rest of their batch, so the batch still gets exactly one `done`.
     const envelope: JobEnvelope = { v: 1, caller: this.state.caller, batch: 0, jobs: sent };
     if (this.#init) envelope.init = this.#init;
+    // The caller pool replaces this virtual worker after that many tasks; hosts replace the workers that run them.
+    if (this.request.maxTasksPerChild !== undefined) envelope.tasksPerChild = this.request.maxTasksPerChild;
     this.#send(envelope, refused);
   }
 

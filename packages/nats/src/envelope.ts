@@ -19,6 +19,8 @@ export interface JobEnvelope {
    * them; alone, a virtual worker's start, which runs it in one host worker and answers whether it threw.
    */
   init?: { key: string; spec: FnSpec; args: unknown[] };
+  /** With `jobs`: the caller pool's `maxTasksPerChild`, so the host runs them on workers replaced after that many. */
+  tasksPerChild?: number;
 }
 
 /** A host's answer to one batch. */
@@ -98,6 +100,7 @@ export function decodeJob(bytes: Uint8Array): JobEnvelope | undefined {
   const m = decode(bytes);
   if (!m || !isStr(m.caller, 64) || !ID.test(m.caller) || !isInt(m.batch)) return undefined;
   if (m.init !== undefined && !isInit(m.init)) return undefined;
+  if (m.tasksPerChild !== undefined && !(isInt(m.tasksPerChild) && m.tasksPerChild >= 1)) return undefined;
   if (m.init !== undefined && m.jobs === undefined && m.target === undefined) return m as unknown as JobEnvelope;
   if (m.jobs !== undefined) {
     if (!Array.isArray(m.jobs) || m.jobs.length === 0 || m.target !== undefined || !m.jobs.every(isJob)) return undefined;

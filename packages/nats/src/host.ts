@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { RemoteError, type Pool, type TaskFn } from '@mp/core';
-import { fnFromSpec, serializeError, type FnSpec, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
+import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 import { targetOutput } from './target-output.js';
@@ -289,7 +289,36 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     return hostError(new Error(why));
   }
 
-  function call(remote: RemoteCall, signal: AbortSignal): Promise<unknown> {
+  /** Pools like this host's whose workers are replaced after n tasks, by n (poolFor). */
+  const retiring = new Map<number, Pool>();
+
+  /**
+   * The pool a batch runs on: this host's, or, for a caller pool made with `maxTasksPerChild` n, one like it (same
+   * context, size and initializer) whose workers are replaced after n tasks — made on first use and ended with the
+   * host. At most four such at once: a fifth n closes the oldest (it finishes what it runs).
+   */
+  function poolFor(env: JobEnvelope): Pool {
+    const n = env.tasksPerChild;
+    const own = pool.maxTasksPerChild;
+    if (n === undefined || (own !== undefined && own <= n)) return pool;
+    let p = retiring.get(n);
+    if (!p) {
+      const like = (pool as Partial<Record<typeof POOL_LIKE, (o: PoolLikeOverrides) => Pool>>)[POOL_LIKE];
+      if (typeof like !== 'function') {
+        throw new TypeError(`the pool of host ${hostName} cannot make workers that are replaced after ${n} tasks (the caller pool's maxTasksPerChild): it is not a Pool of @mp/core`);
+      }
+      if (retiring.size >= 4) {
+        const [oldest, old] = retiring.entries().next().value!;
+        retiring.delete(oldest);
+        old.close();
+      }
+      p = like.call(pool, { maxTasksPerChild: n });
+      retiring.set(n, p);
+    }
+    return p;
+  }
+
+  function call(pool: Pool, remote: RemoteCall, signal: AbortSignal): Promise<unknown> {
     try {
       return pool.apply(runRemote, [remote], { signal });
     } catch (error) {
@@ -312,7 +341,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     return fn;
   }
 
-  function runJob(job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult> {
+  function runJob(pool: Pool, job: WireJob, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult> {
     if (refusedInit) return Promise.resolve({ id: job.id, ok: false, error: initError(refusedInit) });
     const why = jobRefusal(job.spec!);
     if (why) {
@@ -335,14 +364,16 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     } else if (env.init) {
       spent.untimed = true;
       // The caller pool's initializer runs first, once in whichever worker of this host's pool takes the job.
-      run = call({ init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
+      run = call(pool, { init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
     } else {
       spent.untimed = true;
       const fn = fnFromSpec(job.spec!);
       const one = fn as TaskFn<[unknown], unknown>;
+      // A chunk is one task of a pool that replaces its workers after so many (as the caller's pool counts it).
+      const options = env.tasksPerChild === undefined ? { signal } : { signal, chunksize: Math.max(1, (job.data as unknown[]).length) };
       try {
-        if (job.mode === 'map') run = pool.map(one, job.data as unknown[], { signal });
-        else run = pool.starmap(fn, job.data as unknown[][], { signal });
+        if (job.mode === 'map') run = pool.map(one, job.data as unknown[], options);
+        else run = pool.starmap(fn, job.data as unknown[][], options);
       } catch (error) {
         // Today a Pool method may still throw at its call site; it is this job's failure either way.
         run = Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -363,7 +394,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const refused = initRefused(env);
     if (refused) return { error: refused };
     try {
-      await call({ init: env.init, mode: 'init' }, signal);
+      await call(pool, { init: env.init, mode: 'init' }, signal);
       return {};
     } catch (error) {
       return { error: hostError(error) };
@@ -385,7 +416,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
     try {
       const live = await output.begin(env, pool);
-      const done = (await call({ mode: 'target', fn: spec, data: env.target!.args, live }, signal)) as { out?: OutputChunk[] } | undefined;
+      const done = (await call(pool, { mode: 'target', fn: spec, data: env.target!.args, live }, signal)) as { out?: OutputChunk[] } | undefined;
       output.send(env, done?.out ?? []);
       return {};
     } catch (error) {
@@ -437,24 +468,24 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
    * back), its applies run again one by one, as before, so each gets its own outcome. On a pool with
    * `maxTasksPerChild`, each apply stays one pool task, so its workers are replaced after that many applies.
    */
-  async function runJobs(env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
+  async function runJobs(pool: Pool, env: JobEnvelope, refusedInit: SerializedError | undefined, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
     const jobs = env.jobs!;
     const results = new Array<Promise<WireResult>>(jobs.length);
     const applies: number[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      if (refusedInit || job.mode !== 'apply' || jobRefusal(job.spec!)) results[i] = runJob(job, env, refusedInit, signal, spent);
+      if (refusedInit || job.mode !== 'apply' || jobRefusal(job.spec!)) results[i] = runJob(pool, job, env, refusedInit, signal, spent);
       else applies.push(i);
     }
     // A pool that replaces its workers after so many tasks counts each apply as one of them: one pool task each.
     if (applies.length === 1 || (applies.length > 1 && pool.maxTasksPerChild !== undefined)) {
-      for (const i of applies) results[i] = runJob(jobs[i]!, env, undefined, signal, spent);
+      for (const i of applies) results[i] = runJob(pool, jobs[i]!, env, undefined, signal, spent);
     } else if (applies.length > 1) {
       const runs = Math.min(applies.length, Math.max(1, pool.stats().workers));
       for (let r = 0, at = 0; r < runs; r++) {
         const size = Math.floor(applies.length / runs) + (r < applies.length % runs ? 1 : 0);
         const part = applies.slice(at, (at += size));
-        const done = runApplies(part.map((i) => jobs[i]!), env, signal, spent);
+        const done = runApplies(pool, part.map((i) => jobs[i]!), env, signal, spent);
         for (let k = 0; k < part.length; k++) results[part[k]!] = done.then((all) => all[k]!);
       }
     }
@@ -462,7 +493,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   }
 
   /** Several applies as one task of this host's pool (see runJobs). */
-  async function runApplies(jobs: WireJob[], env: JobEnvelope, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
+  async function runApplies(pool: Pool, jobs: WireJob[], env: JobEnvelope, signal: AbortSignal, spent: { ms: number; untimed: boolean }): Promise<WireResult[]> {
     const remote: RemoteCall = { init: env.init, mode: 'applies', calls: jobs.map((job) => ({ fn: job.spec!, data: job.data as unknown[] })) };
     let outcomes: AppliesOutcome[];
     try {
@@ -472,7 +503,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
         const e = hostError(error);
         return jobs.map((job) => ({ id: job.id, ok: false as const, error: e }));
       }
-      return Promise.all(jobs.map((job) => runJob(job, env, undefined, signal, spent)));
+      return Promise.all(jobs.map((job) => runJob(pool, job, env, undefined, signal, spent)));
     }
     return jobs.map((job, k) => {
       const [ok, value, ms] = outcomes[k]!;
@@ -488,7 +519,15 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     if (env.jobs) {
       const refusedInit = initRefused(env);
       const spent = { ms: 0, untimed: false };
-      answer.results = await runJobs(env, refusedInit, signal, spent);
+      let on: Pool;
+      try {
+        on = poolFor(env);
+      } catch (error) {
+        const e = hostError(error);
+        answer.results = env.jobs.map((job) => ({ id: job.id, ok: false as const, error: e }));
+        return answer;
+      }
+      answer.results = await runJobs(on, env, refusedInit, signal, spent);
       // What the caller's pool learns a batch costs: the applies' time in the workers; with map chunks, the wall time.
       answer.ms = spent.untimed ? performance.now() - started : spent.ms;
     } else if (env.target) answer.target = await runTarget(env, signal);
@@ -663,6 +702,9 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       slotFreed?.();
       await loop;
       while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+      // Nothing runs on them now: the pools made for callers' maxTasksPerChild end with the host.
+      await Promise.all([...retiring.values()].map((p) => p.terminate()));
+      retiring.clear();
       cancelSub.unsubscribe();
       await output.close();
     })());

@@ -640,7 +640,7 @@ export class PoolEngine {
     // The shared-memory fast path, where the worker shares memory and its handle cannot poll by itself (lane.ts).
     let lane: ParentLane | undefined;
     const handle = this.#runtime.spawn(
-      { context: this.#o.context, name, resourceLimits: this.#o.resourceLimits },
+      { context: this.#o.context, name, resourceLimits: this.#o.resourceLimits, maxTasksPerChild: this.#o.maxTasksPerChild },
       {
         onMessage: (m) => (lane ? lane.tookFromPort(m) : deliver(m)),
         onError: (e) => {
