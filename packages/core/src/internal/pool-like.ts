@@ -8,5 +8,6 @@ export const POOL_LIKE: unique symbol = Symbol.for('@mp/core.pool-like') as neve
 
 /** The options `pool[POOL_LIKE]()` may replace. */
 export interface PoolLikeOverrides {
+  /** The new pool's `maxTasksPerChild`: its workers are replaced after that many tasks. */
   maxTasksPerChild?: number;
 }
