@@ -56,7 +56,7 @@ runConformance({
   suites: ['process', 'pool', 'fault', 'input'],
   exclude: {
     'maxTasksPerChild replaces a worker after that many tasks':
-      "the test wants exactly 3 workers for 6 awaited tasks: on a cluster an awaited task may run on another host (the first, not yet measured, goes through the work queue), so 4 can appear (4 of 11 runs); max-tasks.test.ts checks that no host worker runs more than maxTasksPerChild of a caller pool's tasks",
+      "the test wants exactly 3 workers for 6 awaited tasks: on a cluster an awaited task may run on another host (the first, not yet measured, goes through the work queue), so 4 can appear (4 of 11 runs); applies.test.ts checks that no host worker runs more than maxTasksPerChild of a caller pool's tasks",
     'name, daemon and currentProcess()/parentProcess() inside the child':
       'the test reads what the child saw through a Manager proxy, which cannot cross machines (the caller, name and exit code of a remote Process are checked by the other Process tests)',
     'a child reports its own name and its parent to the code it runs':
