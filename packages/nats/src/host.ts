@@ -5,7 +5,6 @@
  * acks while it runs; a host that dies or stalls stops sending them, and JetStream gives its work to another
  * host after the ack wait. Work whose caller is gone, or that the caller cancelled, is dropped.
  */
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
@@ -118,13 +117,38 @@ function errorFromData(data: unknown, depth = 0): unknown {
 }
 
 /**
- * The signal of one batch's jobs: each job's pool call listens to it, up to 256 of them, past the 10 listeners
- * after which Node prints a leak warning (once per batch, on this host's stderr).
+ * One batch's cancel switch, and the signal its jobs' pool calls listen to: the part of `AbortSignal` a pool reads
+ * (`aborted`, `reason`, `addEventListener`, `removeEventListener`), without Node's EventTarget. An AbortController
+ * per batch (with its listener limit lifted: up to 256 jobs listen) cost about 6 µs of each awaited apply on
+ * Node 20, here 0.2 µs.
  */
-function batchController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
+class BatchSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  #listeners: (() => void)[] = [];
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) this.#listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const i = this.#listeners.indexOf(listener);
+    if (i !== -1) this.#listeners.splice(i, 1);
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener();
+  }
+
+  /** As the pool's options take it. */
+  get signal(): AbortSignal {
+    return this as unknown as AbortSignal;
+  }
 }
 
 /** A short hash of a function's key (FNV-1a), to tell the per-function copies of runRemote apart. */
@@ -185,7 +209,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
 
   const stats = { answered: 0, dropped: 0, malformed: 0, refused: 0 };
   const output = targetOutput(nc, names, hostName);
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, BatchSignal>();
   const timedTasks = new Map<string, TaskFn<[RemoteCall], [unknown, number]>>();
   const refusals = new Map<string, string>();
   /** Batches their callers cancelled, kept a while: a cancelled batch may still be queued. */
@@ -555,7 +579,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return;
     }
     const subject = m.reply;
-    const controller = batchController();
+    const controller = new BatchSignal();
     running.set(key, controller);
     inflight++;
     void run(env, controller.signal)
@@ -601,7 +625,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       m.nak(1000);
       return;
     }
-    const controller = batchController();
+    const controller = new BatchSignal();
     running.set(key, controller);
     // Keep the claim while the batch runs, and drop it once the caller is gone.
     const beat = setInterval(() => {
