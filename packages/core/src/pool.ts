@@ -415,7 +415,7 @@ export class Pool {
     return this.#maxTasksPerChild;
   }
 
-  /** A new pool like this one with some options replaced (internal/pool-like.ts). */
+  /** @internal A new pool like this one with some options replaced (internal/pool-like.ts: for a cluster host). */
   [POOL_LIKE](overrides: PoolLikeOverrides): Pool {
     return new Pool({ ...this.#made.options, ...overrides }, this.#made.adapter);
   }
