@@ -140,6 +140,19 @@ describe("a caller pool's maxTasksPerChild on a cluster", () => {
     for (const w of kept) expect(many).not.toContain(w);
   }, 120_000);
 
+  it('callers with six different values share a host: each holds (the host keeps four such pools, the oldest closed after its work)', async () => {
+    await using local = new Pool({ processes: 2 });
+    const h = await host(nc, { name: 'mtpc-six', pool: local, allow: ['/'] });
+    const pools = [1, 2, 3, 4, 5, 6].map((n) => new Pool({ processes: 2, maxTasksPerChild: n, context: cluster(nc, { name: 'mtpc-six' }) }));
+    try {
+      const ran = await Promise.all(pools.map((p) => Promise.all(Array.from({ length: 12 }, () => p.apply(workerTag, [])))));
+      ran.forEach((tags, k) => expect(Math.max(...counts(tags))).toBeLessThanOrEqual(k + 1));
+    } finally {
+      await Promise.all(pools.map((p) => p.terminate()));
+      await h.close();
+    }
+  }, 120_000);
+
   it('a Deno host (mp-host CLI) honours it too', async () => {
     const h = await startHost({ servers: server.url, name: 'mtpc-deno', hostName: 'mtpc-d', processes: 1, allow: ['/'] }, 'deno');
     try {
