@@ -151,6 +151,11 @@ class BatchSignal {
   }
 }
 
+/** Each of `jobs` (or results) failed with `error`: a batch answered as a whole. */
+function failEach(jobs: readonly { id: number }[], error: SerializedError): WireResult[] {
+  return jobs.map((job) => ({ id: job.id, ok: false as const, error }));
+}
+
 /** A short hash of a function's key (FNV-1a), to tell the per-function copies of runRemote apart. */
 function fingerprint(key: string): string {
   let h = 0x811c9dc5;
@@ -464,7 +469,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       const e = hostError(error);
       data = encode(
         answer.results
-          ? { ...answer, results: answer.results.map((r) => ({ id: r.id, ok: false as const, error: e })) }
+          ? { ...answer, results: failEach(answer.results, e) }
           : answer.init
             ? { ...answer, init: { error: e } }
             : { ...answer, target: { error: e } },
@@ -524,8 +529,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       outcomes = await pool.apply(RUN_APPLIES, [remote], { signal });
     } catch (error) {
       if (signal.aborted) {
-        const e = hostError(error);
-        return jobs.map((job) => ({ id: job.id, ok: false as const, error: e }));
+        return failEach(jobs, hostError(error));
       }
       return Promise.all(jobs.map((job) => runJob(pool, job, env, undefined, signal, spent)));
     }
@@ -547,8 +551,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       try {
         on = poolFor(env);
       } catch (error) {
-        const e = hostError(error);
-        answer.results = env.jobs.map((job) => ({ id: job.id, ok: false as const, error: e }));
+        answer.results = failEach(env.jobs, hostError(error));
         return answer;
       }
       answer.results = await runJobs(on, env, refusedInit, signal, spent);
