@@ -153,10 +153,10 @@ describe("a caller pool's maxTasksPerChild on a cluster", () => {
     }
   }, 120_000);
 
-  it('a Deno host (mp-host CLI) honours it too', async () => {
-    const h = await startHost({ servers: server.url, name: 'mtpc-deno', hostName: 'mtpc-d', processes: 1, allow: ['/'] }, 'deno');
+  it.each(['deno', 'bun'] as const)('a %s host (mp-host CLI) honours it too', async (runtime) => {
+    const h = await startHost({ servers: server.url, name: `mtpc-${runtime}`, hostName: `mtpc-${runtime}`, processes: 1, allow: ['/'] }, runtime);
     try {
-      await using pool = new Pool({ processes: 1, maxTasksPerChild: 2, context: cluster(nc, { name: 'mtpc-deno' }) });
+      await using pool = new Pool({ processes: 1, maxTasksPerChild: 2, context: cluster(nc, { name: `mtpc-${runtime}` }) });
       const awaited: string[] = [];
       for (let i = 0; i < 6; i++) awaited.push(await pool.apply(workerTag, []));
       expect(Math.max(...counts(awaited)), awaited.join(" ")).toBeLessThanOrEqual(2);
