@@ -7,9 +7,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
+  Condition,
   Event,
+  JoinableQueue,
   Lock,
+  Pipe,
   Pool,
+  RLock,
+  Semaphore,
+  waitSync,
   Process,
   Queue,
   Barrier,
@@ -181,7 +187,12 @@ describe('blocking on the page', () => {
     expect(() => lock.acquireSync({ timeout: 10 })).toThrow(TypeError);
     expect(await lock.acquire({ timeout: 10 })).toBe(false);
     lock.release();
-    expect(lock.acquireSync()).toBe(true); // not contended: nothing to wait for
+    // Free now, so nothing to wait for: still refused, as Atomics.wait is here (code that works uncontended
+    // must not fail only under contention). A form that cannot wait is allowed.
+    expect(() => lock.acquireSync()).toThrow(/^lock\.acquireSync\(\) cannot block this thread/);
+    expect(lock.locked()).toBe(false);
+    expect(lock.acquireSync({ blocking: false })).toBe(true);
+    expect(lock.acquireSync({ timeout: 0 })).toBe(false);
     lock.release();
 
     const event = new Event();
@@ -194,6 +205,39 @@ describe('blocking on the page', () => {
 
     const barrier = new Barrier(2);
     expect(() => barrier.waitSync({ timeout: 10 })).toThrow(/cannot block this thread/);
+  });
+
+  it('every …Sync form that may wait throws on the page even when it would not have to; the …Nowait forms work', async () => {
+    const event = new Event();
+    event.set();
+    expect(() => event.waitSync()).toThrow(/^event\.waitSync\(\) cannot block this thread.*await event\.wait\(\)$/);
+    expect(await event.wait()).toBe(true);
+    const queue = new Queue<number>();
+    queue.putNowait(1);
+    expect(() => queue.putSync(2)).toThrow(/^queue\.putSync\(\) cannot block/);
+    expect(() => queue.getSync()).toThrow(/^queue\.getSync\(\) cannot block/);
+    expect(queue.qsize()).toBe(1);
+    expect(queue.getNowait()).toBe(1);
+    expect(() => queue.getNowait()).toThrow(Empty);
+    const sem = new Semaphore(2);
+    expect(() => sem.acquireSync()).toThrow(/^semaphore\.acquireSync\(\) cannot block/);
+    expect(sem.acquireSync({ blocking: false })).toBe(true);
+    const rlock = new RLock();
+    expect(() => rlock.acquireSync()).toThrow(/^rlock\.acquireSync\(\) cannot block/);
+    const cond = new Condition();
+    expect(await cond.acquire()).toBe(true);
+    expect(() => cond.waitSync({ timeout: 10 })).toThrow(/^condition\.waitSync\(\) cannot block/);
+    cond.release(); // still held after the refused wait
+    const [a, b] = Pipe<string>();
+    await a.send('x');
+    expect(() => b.recvSync()).toThrow(/^connection\.recvSync\(\) cannot block/);
+    expect(() => b.pollSync(10)).toThrow(/^connection\.pollSync\(\) cannot block/);
+    expect(b.pollSync()).toBe(true);
+    expect(await b.recv()).toBe('x');
+    expect(() => a.sendSync('y')).toThrow(/^connection\.sendSync\(\) cannot block/);
+    const joinable = new JoinableQueue<number>();
+    expect(() => joinable.joinSync()).toThrow(/^queue\.joinSync\(\) cannot block/);
+    expect(() => waitSync([b], { timeout: 10 })).toThrow(/^waitSync\(\) cannot block/);
   });
 
   it('a worker may block: a lock the page holds makes a worker wait in acquireSync()', async () => {

@@ -184,7 +184,7 @@ describe('drive', () => {
         released = true;
       }
     }
-    expect(() => drive(holding(), 'queue.get')).toThrow(/queue\.getSync\(\) cannot block this thread/);
+    expect(() => drive(holding(), 'queue.get', Infinity)).toThrow(/queue\.getSync\(\) cannot block this thread/);
     expect(released).toBe(true);
   });
 });

@@ -302,6 +302,36 @@ export function queueConsumer(queue: Queue<number | null>): number[] {
   }
 }
 
+/**
+ * Puts `producer * 1e6 + i` for i < count with `putNowait`, all at once beside other producers; returns how
+ * many threw (`Full` on a queue with room is the fault this looks for).
+ */
+export function nowaitProducer(queue: Queue<number>, producer: number, count: number): { put: number; threw: string[] } {
+  const threw: string[] = [];
+  let put = 0;
+  for (let i = 0; i < count; i++) {
+    try {
+      queue.putNowait(producer * 1e6 + i);
+      put++;
+    } catch (error) {
+      if (threw.length < 5) threw.push(`${(error as Error).name} with ${queue.qsize()} items in`);
+    }
+  }
+  return { put, threw };
+}
+
+/** Takes items with `getNowait` until one throws; returns them and how many items the queue still held then. */
+export function nowaitConsumer(queue: Queue<number>): { got: number[]; leftAtEmpty: number; error: string } {
+  const got: number[] = [];
+  for (;;) {
+    try {
+      got.push(queue.getNowait());
+    } catch (error) {
+      return { got, leftAtEmpty: queue.qsize(), error: (error as Error).name };
+    }
+  }
+}
+
 /** Takes `count` items, marking each done; returns their sum. */
 export function joinableConsumer(queue: JoinableQueue<number>, count: number): number {
   let sum = 0;

@@ -140,6 +140,25 @@ export function queueSuite(h: Harness): void {
       120_000,
     );
 
+    h.it('putNowait and getNowait from 4 workers at once: no Full while there is room, no Empty while items are left', () =>
+      withPool(4, async (pool) => {
+        const q = new Queue<number>();
+        const puts = await Promise.all([0, 1, 2, 3].map((p) => pool.apply(fx.nowaitProducer, [q, p, 5_000])));
+        deepEqual(puts, [0, 1, 2, 3].map(() => ({ put: 5_000, threw: [] })), 'every putNowait went in');
+        equal(q.qsize(), 20_000, 'items in the queue');
+        const takes = await Promise.all([0, 1, 2, 3].map(() => pool.apply(fx.nowaitConsumer, [q])));
+        const seen = new Set<number>();
+        for (const take of takes) {
+          equal(take.error, 'Empty', 'each consumer stops on Empty');
+          equal(take.leftAtEmpty, 0, 'items left when getNowait threw Empty');
+          for (const item of take.got) seen.add(item);
+        }
+        equal(seen.size, 20_000, 'distinct items taken');
+        ok(q.empty(), 'nothing left');
+      }),
+      120_000,
+    );
+
     h.it('JoinableQueue: join() resolves once workers marked every item done', () =>
       withPool(2, async (pool) => {
         const q = new JoinableQueue<number>();

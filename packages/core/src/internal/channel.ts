@@ -13,7 +13,7 @@
 import { acquireCell, releaseCell } from '../sync/lock.js';
 import { MAX_RING_BYTES, RingBuffer } from './ring-buffer.js';
 import { checkOptions, show } from './validate.js';
-import { notify, remaining, runAsync, runSync, sharedCells, type Park, type Steps } from './wait.js';
+import { notify, remaining, runAsync, runSync, sharedCells, threadMayBlock, type Park, type Steps } from './wait.js';
 
 const PUT_MUTEX = 0;
 const GET_MUTEX = 1;
@@ -24,6 +24,11 @@ const UNFINISHED = 5;
 const WRITER_CLOSED = 6;
 const READER_CLOSED = 7;
 const CELLS = 8;
+
+/** How long a put or get that may no longer wait still waits for a mutex held by another (see Channel.#enter). */
+const MUTEX_GRACE_MS = 50;
+/** The same where the thread may not block and spins. */
+const MUTEX_SPIN_MS = 10;
 
 /** The default ring size of a queue or pipe direction: 1 MiB. */
 export const DEFAULT_BUFFER_SIZE = 1 << 20;
@@ -68,9 +73,9 @@ function* resume<T>(steps: Steps<T>, first: Park): Steps<T> {
 }
 
 /** Drives `steps` blocking; if the thread may not block, the generator is closed so its `finally` frees what it held. */
-export function drive<T>(steps: Steps<T>, what: string): T {
+export function drive<T>(steps: Steps<T>, what: string, deadline: number): T {
   try {
-    return runSync(steps, what);
+    return runSync(steps, what, deadline);
   } catch (error) {
     steps.return(undefined as never);
     throw error;
@@ -168,13 +173,14 @@ export class Channel {
   *put(message: Uint8Array, deadline: number, stable: boolean): Steps<PutResult> {
     const c = this.#cells;
     let bytes = message;
+    const need = RingBuffer.cost(bytes.length);
     if (Atomics.compareExchange(c, PUT_MUTEX, 0, 1) !== 0) {
       if (!stable) bytes = bytes.slice();
       stable = true;
-      if (!(yield* acquireCell(c, PUT_MUTEX, deadline))) return 'full';
+      const room = (): boolean => this.#ended() || ((this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) && this.#ring.free() >= need);
+      if (!(yield* this.#enter(PUT_MUTEX, deadline, room))) return 'full';
     }
     try {
-      const need = RingBuffer.cost(bytes.length);
       for (;;) {
         const seq = Atomics.load(c, GET_SEQ);
         if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
@@ -196,11 +202,42 @@ export class Channel {
     }
   }
 
+  /**
+   * Takes the senders' or the receivers' mutex (`index`), waiting for it until `deadline`. Past the deadline
+   * (at once for a `…Nowait` call) it is still taken if it comes free within MUTEX_GRACE_MS while `possible()`
+   * says the operation would succeed: the holder is then in a critical section of microseconds (or was
+   * preempted in one: four workers on two cores), or is a sender (receiver) that waited for room (a message)
+   * and is about to take it. Without this, `putNowait` on a queue with room threw `Full` whenever another
+   * worker was putting at that moment. A thread that may not block (a page's main thread, in a `…Nowait` call)
+   * spins instead of parking, for a shorter while.
+   */
+  *#enter(index: number, deadline: number, possible: () => boolean): Steps<boolean> {
+    const c = this.#cells;
+    if (yield* acquireCell(c, index, deadline)) return true;
+    const parks = threadMayBlock();
+    const until = performance.now() + (parks ? MUTEX_GRACE_MS : MUTEX_SPIN_MS);
+    while (possible()) {
+      // 2: held with a waiter, so its release notifies (a spare notify if nobody parks).
+      if (Atomics.exchange(c, index, 2) === 0) return true;
+      const now = performance.now();
+      if (now >= until) break;
+      // Short parks: possible() is looked at again after each.
+      if (parks) yield { cells: c, index, expected: 2, deadline: Math.min(until, now + 1) };
+    }
+    return false;
+  }
+
+  /** Whether either end is closed (a put or get then has an answer to give at once). */
+  #ended(): boolean {
+    return Atomics.load(this.#cells, WRITER_CLOSED) !== 0 || Atomics.load(this.#cells, READER_CLOSED) !== 0;
+  }
+
   /** Takes the oldest message: its bytes, or why there is none. */
   *get(deadline: number): Steps<GetResult> {
     const c = this.#cells;
     if (Atomics.compareExchange(c, GET_MUTEX, 0, 1) !== 0) {
-      if (!(yield* acquireCell(c, GET_MUTEX, deadline))) return 'empty';
+      const there = (): boolean => this.#ended() || Atomics.load(c, ITEMS) > 0;
+      if (!(yield* this.#enter(GET_MUTEX, deadline, there))) return 'empty';
     }
     try {
       for (;;) {

@@ -22,11 +22,40 @@ export function waitSync(cells: Int32Array, index: number, expected: number, tim
   try {
     return Atomics.wait(cells, index, expected, timeout);
   } catch (error) {
-    throw new TypeError(
-      `${what}Sync() cannot block this thread (a browser's main thread may not wait); use the awaitable form: await ${what}()`,
-      { cause: error },
-    );
+    throw cannotBlock(what, error);
   }
+}
+
+function cannotBlock(what: string, cause?: unknown): TypeError {
+  return new TypeError(
+    `${what}Sync() cannot block this thread (a browser's main thread may not wait); use the awaitable form: await ${what}()`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Whether this thread may block in `Atomics.wait` (not a browser's main thread): tried once. */
+let mayBlock: boolean | undefined;
+
+export function threadMayBlock(): boolean {
+  if (mayBlock === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      mayBlock = true;
+    } catch {
+      mayBlock = false;
+    }
+  }
+  return mayBlock;
+}
+
+/**
+ * A blocking form (`…Sync`) that may wait until `deadline` throws on a thread that may not block, whether or
+ * not it would have had to wait this time — as `Atomics.wait` itself does there — so code that works
+ * uncontended does not fail only under contention. A call that cannot wait (`blocking: false`, a timeout of
+ * 0) is allowed everywhere.
+ */
+export function checkMayBlock(deadline: number, what: string): void {
+  if (remaining(deadline) > 0 && !threadMayBlock()) throw cannotBlock(what);
 }
 
 /** Resolves when `cells[index]` is no longer `expected`, on a notify, or after `timeout` ms. */
@@ -66,7 +95,9 @@ export interface Park {
  */
 export type Steps<T> = Generator<Park, T, WaitResult>;
 
-export function runSync<T>(steps: Steps<T>, what: string): T {
+/** Drives `steps` blocking, after `checkMayBlock(deadline, what)`. */
+export function runSync<T>(steps: Steps<T>, what: string, deadline: number): T {
+  checkMayBlock(deadline, what);
   let r = steps.next();
   while (!r.done) {
     const p = r.value;

@@ -131,7 +131,8 @@ export class Barrier {
 
   /** The blocking form of `wait`. */
   waitSync(options?: Omit<BlockingOptions, 'blocking'>): number {
-    return runSync(this.#wait(this.#deadline(options)), 'barrier.wait');
+    const deadline = this.#deadline(options);
+    return runSync(this.#wait(deadline), 'barrier.wait', deadline);
   }
 
   /** Breaks the barrier: every waiter, now and later, gets `BrokenBarrierError` until `reset()`. */

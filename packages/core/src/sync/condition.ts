@@ -12,7 +12,7 @@ import { MpError } from '../errors.js';
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkInteger, show } from '../internal/validate.js';
-import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { checkMayBlock, notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
 import type { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
@@ -141,11 +141,13 @@ export class Condition {
   waitSync(options?: WaitOptions): boolean {
     this.#checkHeld('wait');
     const deadline = deadlineFrom(options, false);
+    // Before the lock is let go: on a thread that may not block it stays held, as before the call.
+    checkMayBlock(deadline, 'condition.wait');
     const generation = Atomics.load(this.#cells, GENERATION);
     Atomics.add(this.#cells, WAITERS, 1);
     const depth = this.#releaseFully();
     try {
-      return runSync(this.#sleep(generation, deadline), 'condition.wait');
+      return runSync(this.#sleep(generation, deadline), 'condition.wait', deadline);
     } finally {
       Atomics.sub(this.#cells, WAITERS, 1);
       this.#lock.acquireSync();

@@ -50,7 +50,8 @@ export class Event {
 
   /** Blocks this thread until the flag is set; `false` on timeout. */
   waitSync(options?: Omit<BlockingOptions, 'blocking'>): boolean {
-    return runSync(waitSteps(this.#cells, deadlineFrom(options, false)), 'event.wait');
+    const deadline = deadlineFrom(options, false);
+    return runSync(waitSteps(this.#cells, deadline), 'event.wait', deadline);
   }
 
   /** @internal */

@@ -40,7 +40,8 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
 
   /** Blocks this thread until every item put has been marked done; `false` after `timeout` ms. */
   joinSync(options?: Omit<BlockingOptions, 'blocking'>): boolean {
-    return drive(this.channel.join(deadlineFrom(options, false)), 'queue.join');
+    const deadline = deadlineFrom(options, false);
+    return drive(this.channel.join(deadline), 'queue.join', deadline);
   }
 
   /** @internal */

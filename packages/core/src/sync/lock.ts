@@ -50,7 +50,8 @@ export class Lock {
 
   /** Blocks this thread until the lock is free; `false` on timeout. Throws where a thread may not block. */
   acquireSync(options?: BlockingOptions): boolean {
-    return runSync(acquireCell(this.#cells, 0, deadlineFrom(options)), 'lock.acquire');
+    const deadline = deadlineFrom(options);
+    return runSync(acquireCell(this.#cells, 0, deadline), 'lock.acquire', deadline);
   }
 
   /** Frees the lock (any holder may release it, as in Python); throws if it is not held. */

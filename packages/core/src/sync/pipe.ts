@@ -110,7 +110,7 @@ export class Connection<T = unknown> {
   sendSync(value: T, options?: TimeoutOptions): void {
     const out = this.#sender('send');
     const deadline = deadlineFrom(options, false);
-    sent(drive(out.put(this.#encode(out, value), deadline, true), 'connection.send'), options?.timeout);
+    sent(drive(out.put(this.#encode(out, value), deadline, true), 'connection.send', deadline), options?.timeout);
   }
 
   /**
@@ -128,7 +128,8 @@ export class Connection<T = unknown> {
   /** Blocks this thread for the next value; see `recv`. Not on a browser's main thread. */
   recvSync(options?: TimeoutOptions): T {
     const input = this.#receiver('recv');
-    return received<T>(drive(input.get(deadlineFrom(options, false)), 'connection.recv'), options?.timeout);
+    const deadline = deadlineFrom(options, false);
+    return received<T>(drive(input.get(deadline), 'connection.recv', deadline), options?.timeout);
   }
 
   /**
@@ -143,7 +144,8 @@ export class Connection<T = unknown> {
   /** The blocking form of `poll`. Not on a browser's main thread. */
   pollSync(timeout?: number): boolean {
     const input = this.#receiver('poll');
-    return drive(input.poll(pollDeadline(timeout)), 'connection.poll');
+    const deadline = pollDeadline(timeout);
+    return drive(input.poll(deadline), 'connection.poll', deadline);
   }
 
   /** Closes this end for every worker: the other end receives what was sent, then an error. */

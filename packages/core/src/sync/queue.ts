@@ -99,13 +99,13 @@ export class Queue<T = unknown> {
 
   /** Puts `item` now or throws `Full`. */
   putNowait(item: T): void {
-    this.#putDone(drive(this.#channel.put(this.#encode(item), -Infinity, true), 'queue.put'));
+    this.#putDone(drive(this.#channel.put(this.#encode(item), -Infinity, true), 'queue.put', -Infinity));
   }
 
   /** Blocks this thread until `item` is in (or throws `Full` after `timeout` ms). Not on a browser's main thread. */
   putSync(item: T, options?: BlockingOptions): void {
     const deadline = deadlineFrom(options);
-    this.#putDone(drive(this.#channel.put(this.#encode(item), deadline, true), 'queue.put'));
+    this.#putDone(drive(this.#channel.put(this.#encode(item), deadline, true), 'queue.put', deadline));
   }
 
   /** Takes the oldest item, waiting up to `timeout` ms (none with `blocking: false`); rejects with `Empty` then. */
@@ -115,12 +115,13 @@ export class Queue<T = unknown> {
 
   /** Takes an item now or throws `Empty`. */
   getNowait(): T {
-    return this.#getDone(drive(this.#channel.get(-Infinity), 'queue.get'));
+    return this.#getDone(drive(this.#channel.get(-Infinity), 'queue.get', -Infinity));
   }
 
   /** Blocks this thread for an item (or throws `Empty` after `timeout` ms). Not on a browser's main thread. */
   getSync(options?: BlockingOptions): T {
-    return this.#getDone(drive(this.#channel.get(deadlineFrom(options)), 'queue.get'));
+    const deadline = deadlineFrom(options);
+    return this.#getDone(drive(this.#channel.get(deadline), 'queue.get', deadline));
   }
 
   /** How many items are in the queue now (a snapshot: other workers may change it at once). */

@@ -45,7 +45,8 @@ export class RLock {
 
   /** Blocks this thread for the lock; `false` on timeout. */
   acquireSync(options?: BlockingOptions): boolean {
-    return runSync(this.#acquire(deadlineFrom(options)), 'rlock.acquire');
+    const deadline = deadlineFrom(options);
+    return runSync(this.#acquire(deadline), 'rlock.acquire', deadline);
   }
 
   /** Releases one level; throws unless this thread holds the lock. */

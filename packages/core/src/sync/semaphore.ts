@@ -55,7 +55,8 @@ export class Semaphore {
 
   /** Blocks this thread for one unit; `false` on timeout. */
   acquireSync(options?: BlockingOptions): boolean {
-    return runSync(acquireSteps(this.#cells, deadlineFrom(options)), 'semaphore.acquire');
+    const deadline = deadlineFrom(options);
+    return runSync(acquireSteps(this.#cells, deadline), 'semaphore.acquire', deadline);
   }
 
   /** Gives back `n` units, waking as many waiters. A `BoundedSemaphore` throws if that exceeds its initial value. */

@@ -12,7 +12,7 @@ import { deadlineFrom } from '../internal/blocking-options.js';
 import { rejecting } from '../internal/rejecting.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
-import { remaining, waitSync as blockOn } from '../internal/wait.js';
+import { checkMayBlock, remaining, waitSync as blockOn } from '../internal/wait.js';
 import { Process } from '../process.js';
 import type { Connection, ConnectionState } from './pipe.js';
 import type { JoinableQueue } from './joinable-queue.js';
@@ -142,6 +142,7 @@ export function waitSync<T extends Exclude<Waitable, Process<unknown[]>>>(object
     }
   });
   const deadline = deadlineFrom(options, false);
+  checkMayBlock(deadline, 'wait');
   let slice = SYNC_SLICE / 8;
   for (;;) {
     const { ready, waits } = scan(probes);
