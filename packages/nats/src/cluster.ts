@@ -535,7 +535,9 @@ class VirtualWorker implements WorkerHandle {
         refused.push({ id: job.id, ok: false, error: serializeError(new Error(`unknown function id ${job.fn}`)) });
         continue;
       }
-      sent.push({ id: job.id, fn: job.fn, spec, mode: job.mode, data: job.data });
+      // A packed map part (numbers in a Float64Array, WireJob.packed) travels as the plain list hosts take.
+      const data = job.packed ? Array.from(job.data as Float64Array) : job.data;
+      sent.push({ id: job.id, fn: job.fn, spec, mode: job.mode, data });
     }
     if (refused.length > 0 && sent.length === 0) {
       this.#emit({ type: 'done', results: refused, ms: 0 });

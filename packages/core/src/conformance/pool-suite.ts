@@ -75,6 +75,30 @@ export function poolSuite(h: Harness): void {
       }),
     );
 
+    h.it('a map over numbers gives back exactly what the function returns: -0, NaN, Infinity, and other values mixed in', () =>
+      withPool({}, async (pool) => {
+        const specials = [0, -0, NaN, Infinity, -Infinity, 0.1, -2.5e-308, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, -7];
+        const items = Array.from({ length: 1000 }, (_, i) => specials[i % specials.length]!);
+        const same = await pool.map((n: number) => n, items, { chunksize: 500 });
+        ok(same.length === items.length && same.every((r, i) => Object.is(r, items[i])), 'each number exactly as it was');
+        const ints = Array.from({ length: 1000 }, (_, i) => i);
+        // Results that stop being numbers partway through a chunk: strings, objects, undefined, booleans.
+        const odd = (n: number): unknown => (n % 7 === 3 ? `s${n}` : n % 11 === 5 ? { n } : n % 13 === 12 ? undefined : n % 17 === 16 ? true : n + 0.5);
+        deepEqual(await pool.map(odd, ints, { chunksize: 200 }), ints.map(odd));
+        deepEqual(await pool.map((n: number) => (n < 900 ? n : `late ${n}`), ints, { chunksize: 1000 }), ints.map((n) => (n < 900 ? n : `late ${n}`)));
+        // A promise partway through a chunk: the rest is awaited in order.
+        const later = await pool.map((n: number) => (n % 200 < 150 ? n * 2 : Promise.resolve(n * 2)), ints, { chunksize: 200 });
+        ok(later.every((r, i) => r === i * 2), 'results after the first promise, in order');
+        // An input that is not all numbers, and a task that throws partway through a chunk.
+        deepEqual(await pool.map((v: unknown) => typeof v, [...ints, 'x', 1n]), [...ints.map(() => 'number'), 'string', 'bigint']);
+        await rejects(
+          pool.map((n: number) => { if (n === 555) throw new RangeError('at 555'); return n; }, ints, { chunksize: 250 }),
+          RemoteError,
+          /at 555/,
+        );
+      }),
+    );
+
     h.it('imap yields in order and imapUnordered yields every result', () =>
       withPool({}, async (pool) => {
         const ordered: number[] = [];

@@ -121,6 +121,25 @@ export class ApplyCall<R> extends BaseCall {
   }
 }
 
+/** The fewest items of a map part that go packed: below it a typed array's set-up costs more than it saves. */
+const PACK_MIN_ITEMS = 64;
+
+/**
+ * `items[start..end)` as a Float64Array when every one is a number (each number, -0 and NaN included, is the
+ * same after the round trip), else undefined. A packed part crosses to the worker as one block of bytes
+ * instead of a structured clone of an array (WireJob.packed), and its results come back packed too when they
+ * are numbers: about twice the items per second through Bun's and Chromium's `postMessage`.
+ */
+function packNumbers(items: readonly unknown[], start: number, end: number): Float64Array | undefined {
+  const out = new Float64Array(end - start);
+  for (let i = start; i < end; i++) {
+    const v = items[i];
+    if (typeof v !== 'number') return undefined;
+    out[i - start] = v;
+  }
+  return out;
+}
+
 /** `pool.map` / `pool.starmap` over a list: ordered results, rejects on the first error. */
 export class MapCall<R> extends BaseCall {
   readonly promise: Promise<R[]>;
@@ -183,7 +202,10 @@ export class MapCall<R> extends BaseCall {
     const start = this.#next;
     const end = Math.min(start + this.#chunksize, this.#items.length);
     this.#next = end;
-    if (this.#plain) return makeJob(this, this.#mode, this.#items.slice(start, end), start, end - start, undefined, false, true);
+    if (this.#plain) {
+      const packed = this.#mode === 'map' && end - start >= PACK_MIN_ITEMS ? packNumbers(this.#items, start, end) : undefined;
+      return makeJob(this, this.#mode, packed ?? this.#items.slice(start, end), start, end - start, undefined, false, true);
+    }
     const [data, transfer] = sliceUnwrapped(this.#items, start, end);
     return makeJob(this, this.#mode, data, start, end - start, transfer, this.#shared);
   }

@@ -418,6 +418,7 @@ export class PoolEngine {
       const fn = job.call.fn;
       const w: WireJob = { id: job.id, fn: fn.id, mode: job.mode, data: job.data };
       if (job.shared) w.shared = true;
+      else if (job.data instanceof Float64Array) w.packed = true;
       if (!slot.known.has(fn.id) && !introduced?.includes(fn.id)) {
         w.spec = fn.spec;
         (introduced ??= []).push(fn.id);

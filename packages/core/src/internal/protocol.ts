@@ -56,6 +56,11 @@ export interface WireJob {
   data: unknown;
   /** Set when `data` holds descriptions of shared objects to rebuild. */
   shared?: true;
+  /**
+   * Set on a `map` job whose items are all numbers, sent as one Float64Array. The worker may then answer with
+   * a Float64Array of results (when every result is a number) in place of an array.
+   */
+  packed?: true;
 }
 
 /** The outcome of one job, in a `done` message. */

@@ -231,6 +231,7 @@ export function runWorker(adapterPort: WorkerPort): void {
         succeed(value);
         return undefined;
       }
+      if (job.packed) return runPacked(fn, job.data as Float64Array, succeed, fail);
       const items = job.data as unknown[];
       const star = job.mode === 'star';
       const out = new Array<unknown>(items.length);
@@ -245,6 +246,32 @@ export function runWorker(adapterPort: WorkerPort): void {
       fail(error);
       return undefined;
     }
+  }
+
+  /** A packed map part (WireJob.packed): results packed while they are numbers, else an array from there on. */
+  function runPacked(fn: Fn, items: Float64Array, succeed: (v: unknown) => void, fail: (e: unknown) => void): Promise<void> | undefined {
+    const n = items.length;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const value = fn(items[i]);
+      if (typeof value === 'number') {
+        packed[i] = value;
+        continue;
+      }
+      const out = new Array<unknown>(n);
+      for (let k = 0; k < i; k++) out[k] = packed[k];
+      if (isThenable(value)) return continueAsync(fn, items as unknown as unknown[], false, out, i, value).then(succeed, fail);
+      out[i] = value;
+      for (let k = i + 1; k < n; k++) {
+        const v = fn(items[k]);
+        if (isThenable(v)) return continueAsync(fn, items as unknown as unknown[], false, out, k, v).then(succeed, fail);
+        out[k] = v;
+      }
+      succeed(out);
+      return undefined;
+    }
+    succeed(packed);
+    return undefined;
   }
 
   async function continueAsync(
