@@ -217,6 +217,29 @@ describe('scheduling over an in-memory runtime', () => {
     await pool.terminate();
   });
 
+  it('map parts of numbers (moved to the worker, not copied) are packed again when they must be sent again', async () => {
+    const rt = fakeRuntime();
+    const pool = new Pool({ processes: 1 }, rt);
+    const double = (n: number) => n * 2;
+    const items = Array.from({ length: 200 }, (_, i) => i - 100.5);
+    expect(await pool.map(double, items.slice(0, 100))).toEqual(items.slice(0, 100).map(double));
+    // Two maps in one tick share the worker; aborting the second stops that worker with the first's parts in
+    // flight, and those go to its replacement.
+    const ac = new AbortController();
+    const first = pool.map(double, items, { chunksize: 100 });
+    const second = pool.map(double, items, { chunksize: 100, signal: ac.signal });
+    await Promise.resolve();
+    await Promise.resolve();
+    // One batch of each map's two parts in flight, packed.
+    const sent = runs(rt).slice(-2).flatMap((m) => m.jobs!);
+    expect(sent.map((j) => (j as { packed?: boolean }).packed)).toEqual([true, true, true, true]);
+    ac.abort(new Error('stop the second'));
+    await expect(second).rejects.toThrow('stop the second');
+    expect(await first).toEqual(items.map(double));
+    expect(rt.traffic.spawned).toBe(2);
+    await pool.terminate();
+  });
+
   it('imap keeps a bounded look-ahead while the consumer is slow', async () => {
     const rt = fakeRuntime();
     const pool = new Pool({ processes: 2 }, rt);

@@ -204,10 +204,18 @@ export class MapCall<R> extends BaseCall {
     this.#next = end;
     if (this.#plain) {
       const packed = this.#mode === 'map' && end - start >= PACK_MIN_ITEMS ? packNumbers(this.#items, start, end) : undefined;
-      return makeJob(this, this.#mode, packed ?? this.#items.slice(start, end), start, end - start, undefined, false, true);
+      // Packed numbers are moved to the worker, not copied: refill() packs them again if the part is sent again.
+      return makeJob(this, this.#mode, packed ?? this.#items.slice(start, end), start, end - start, packed ? [packed.buffer] : undefined, false, true);
     }
     const [data, transfer] = sliceUnwrapped(this.#items, start, end);
     return makeJob(this, this.#mode, data, start, end - start, transfer, this.#shared);
+  }
+
+  refill(job: Job): void {
+    if (!(job.data instanceof Float64Array) || job.data.length === job.count) return;
+    const packed = packNumbers(this.#items, job.start, job.start + job.count)!;
+    job.data = packed;
+    job.transfer = [packed.buffer];
   }
 
   resolveJob(job: Job, value: unknown): void {

@@ -26,7 +26,7 @@ const READER_CLOSED = 7;
 const CELLS = 8;
 
 /** How long a put or get that may no longer wait still waits for a mutex held by another (see Channel.#enter). */
-const MUTEX_GRACE_MS = 50;
+const MUTEX_GRACE_MS = 1_000;
 /** The same where the thread may not block and spins. */
 const MUTEX_SPIN_MS = 10;
 

@@ -53,6 +53,8 @@ export interface Call {
   rejectJob(job: Job, error: Error): void;
   /** Ends the call with `error` (abort, terminate). */
   fail(error: unknown): void;
+  /** Makes `job`'s data again before it is sent again, where sending moved it (a packed map part). */
+  refill?(job: Job): void;
 }
 
 let nextJobId = 1;

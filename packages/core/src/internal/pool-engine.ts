@@ -603,6 +603,7 @@ export class PoolEngine {
       if (job.timer !== undefined) clearTimeout(job.timer);
       job.timer = undefined;
       if (suspect) job.isolate = true;
+      job.call.refill?.(job);
     }
     this.#retry.unshift(...jobs);
   }

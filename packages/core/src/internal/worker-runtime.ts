@@ -201,6 +201,8 @@ export function runWorker(adapterPort: WorkerPort): void {
       results.push({ id: job.id, ok: false, error: serializeError(explainCapture(error, spec)) });
     };
     const succeed = (value: unknown): void => {
+      // A packed part's results are this worker's own array: moved, not copied.
+      if (job.packed && value instanceof Float64Array) transfer.push(value.buffer);
       results.push({ id: job.id, ok: true, value: unwrapTransfer(value, transfer) });
     };
     if (isThenable(entry.fn)) {
