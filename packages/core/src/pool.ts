@@ -186,7 +186,7 @@ export class Pool {
     if (options === undefined) return NO_OPTIONS;
     const o = checkOptions('options', options);
     for (const key of Object.keys(o)) {
-      if (!allowed.includes(`,${key},`)) throw new TypeError(`options.${key} is not an option here; expected one of${allowed.replaceAll(',', ' ')}`);
+      if (!allowed.includes(`,${key},`)) throw new TypeError(`options.${key} is not an option here; expected one of ${allowed.slice(1, -1).split(',').join(', ')}`);
     }
     const timeout = o.timeout === undefined ? undefined : checkTimeout('timeout', o.timeout);
     const signal = checkSignal('signal', o.signal) as AbortSignal | undefined;
