@@ -177,7 +177,7 @@ export class Channel {
     if (Atomics.compareExchange(c, PUT_MUTEX, 0, 1) !== 0) {
       if (!stable) bytes = bytes.slice();
       stable = true;
-      const room = (): boolean => this.#ended() || ((this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) && this.#ring.free() >= need);
+      const room = (): boolean => this.#ended() || this.#hasRoom(need);
       if (!(yield* this.#enter(PUT_MUTEX, deadline, room))) return 'full';
     }
     try {
@@ -185,7 +185,7 @@ export class Channel {
         const seq = Atomics.load(c, GET_SEQ);
         if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
         if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
-        if ((this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) && this.#ring.free() >= need) break;
+        if (this.#hasRoom(need)) break;
         if (remaining(deadline) === 0) return 'full';
         if (!stable) bytes = bytes.slice();
         stable = true;
@@ -225,6 +225,11 @@ export class Channel {
       if (parks) yield { cells: c, index, expected: 2, deadline: Math.min(until, now + 1) };
     }
     return false;
+  }
+
+  /** Whether a message taking `need` ring bytes fits now: under `maxsize` items, and the bytes free. */
+  #hasRoom(need: number): boolean {
+    return (this.#maxsize === 0 || Atomics.load(this.#cells, ITEMS) < this.#maxsize) && this.#ring.free() >= need;
   }
 
   /** Whether either end is closed (a put or get then has an answer to give at once). */

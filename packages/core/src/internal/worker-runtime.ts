@@ -235,15 +235,7 @@ export function runWorker(adapterPort: WorkerPort): void {
       }
       if (job.packed) return runPacked(fn, job.data as Float64Array, succeed, fail);
       const items = job.data as unknown[];
-      const star = job.mode === 'star';
-      const out = new Array<unknown>(items.length);
-      for (let i = 0; i < items.length; i++) {
-        const value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
-        if (isThenable(value)) return continueAsync(fn, items, star, out, i, value).then(succeed, fail);
-        out[i] = value;
-      }
-      succeed(out);
-      return undefined;
+      return fill(fn, items, job.mode === 'star', new Array<unknown>(items.length), 0, succeed, fail);
     } catch (error) {
       fail(error);
       return undefined;
@@ -262,23 +254,36 @@ export function runWorker(adapterPort: WorkerPort): void {
       }
       const out = new Array<unknown>(n);
       for (let k = 0; k < i; k++) out[k] = packed[k];
-      if (isThenable(value)) return continueAsync(fn, items as unknown as unknown[], false, out, i, value).then(succeed, fail);
+      if (isThenable(value)) return continueAsync(fn, items, false, out, i, value).then(succeed, fail);
       out[i] = value;
-      for (let k = i + 1; k < n; k++) {
-        const v = fn(items[k]);
-        if (isThenable(v)) return continueAsync(fn, items as unknown as unknown[], false, out, k, v).then(succeed, fail);
-        out[k] = v;
-      }
-      succeed(out);
-      return undefined;
+      return fill(fn, items, false, out, i + 1, succeed, fail);
     }
     succeed(packed);
     return undefined;
   }
 
+  /** Runs `fn` over `items` from `from` on into `out`, then succeeds with it; from the first promise on, in order, awaiting each. */
+  function fill(
+    fn: Fn,
+    items: ArrayLike<unknown>,
+    star: boolean,
+    out: unknown[],
+    from: number,
+    succeed: (v: unknown) => void,
+    fail: (e: unknown) => void,
+  ): Promise<void> | undefined {
+    for (let i = from; i < items.length; i++) {
+      const value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+      if (isThenable(value)) return continueAsync(fn, items, star, out, i, value).then(succeed, fail);
+      out[i] = value;
+    }
+    succeed(out);
+    return undefined;
+  }
+
   async function continueAsync(
     fn: Fn,
-    items: unknown[],
+    items: ArrayLike<unknown>,
     star: boolean,
     out: unknown[],
     at: number,
