@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Empty, Full, MpError, TimeoutError } from '../src/errors.ts';
-import { drive } from '../src/internal/channel.ts';
+import { Channel, drive } from '../src/internal/channel.ts';
 import { SHARE, decodeShared, encodeShared } from '../src/internal/shared.ts';
 import type { Steps } from '../src/internal/wait.ts';
 import { JoinableQueue } from '../src/sync/joinable-queue.ts';
@@ -93,34 +93,54 @@ describe('Queue', () => {
     expect(got).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('a full byte buffer blocks put as maxsize does, and wraps around intact', () => {
+  it('a full byte buffer grows instead of making put wait (only maxsize bounds a queue), and wraps around intact', () => {
     const q = new Queue<string>({ bufferSize: 64 });
     const item = 'x'.repeat(20);
     q.putNowait(item);
     q.putNowait(item);
-    expect(() => q.putNowait(item)).toThrow(Full);
+    q.putNowait(item);
+    expect(q.qsize()).toBe(3);
     expect(q.getNowait()).toBe(item);
-    let previous = item;
+    const previous = [item, item];
     for (let i = 0; i < 500; i++) {
-      const s = `${i}:`.padEnd(1 + (i % 20), '*');
+      // Two in, one out: the ring is wrapped around whenever it has to grow.
+      const s = `${i}:`.padEnd(1 + (i % 40), '*');
       q.putNowait(s);
-      expect(q.getNowait()).toBe(previous);
-      previous = s;
+      q.putNowait(s.toUpperCase());
+      expect(q.getNowait()).toBe(previous.shift());
+      previous.push(s, s.toUpperCase());
     }
-    expect(q.getNowait()).toBe(previous);
+    while (previous.length > 0) expect(q.getNowait()).toBe(previous.shift());
     expect(q.empty()).toBe(true);
   });
 
-  it('refuses an item larger than the buffer, naming both sizes, and stays usable', async () => {
+  it('an item larger than the buffer grows it; where memory cannot grow, it is refused naming both sizes', async () => {
     const q = new Queue({ bufferSize: 1024 });
-    expect(() => q.putNowait('y'.repeat(5000))).toThrow(RangeError);
-    expect(() => q.putNowait('y'.repeat(5000))).toThrow(
+    q.putNowait('y'.repeat(5000));
+    await q.put('z'.repeat(50_000));
+    expect(q.getNowait()).toBe('y'.repeat(5000));
+    expect(await q.get()).toBe('z'.repeat(50_000));
+    // An engine without growable shared memory ignores maxByteLength: the buffer keeps its size.
+    const Real = SharedArrayBuffer;
+    vi.stubGlobal('SharedArrayBuffer', class extends Real {
+      constructor(length: number) {
+        super(length);
+      }
+    });
+    let fixed: Queue;
+    try {
+      fixed = new Queue({ bufferSize: 1024 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(() => fixed.putNowait('y'.repeat(5000))).toThrow(
       /^item is 5005 bytes serialized, more than this Queue's buffer of 1024 bytes can carry \(1020 per item\); give it a larger buffer: new Queue\(\{ bufferSize: 8192 \}\)$/,
     );
-    await expect(q.put('y'.repeat(5000))).rejects.toThrow(RangeError);
-    q.putNowait('fine');
-    expect(q.getNowait()).toBe('fine');
-    expect(q.empty()).toBe(true);
+    await expect(fixed.put('y'.repeat(5000))).rejects.toThrow(RangeError);
+    fixed.putNowait('x'.repeat(500));
+    expect(() => fixed.putNowait('x'.repeat(600))).toThrow(Full);
+    expect(fixed.getNowait()).toBe('x'.repeat(500));
+    expect(fixed.empty()).toBe(true);
   });
 
   it('close(): put throws, get drains then rejects instead of waiting, waiters wake', async () => {
@@ -232,7 +252,9 @@ describe('SimpleQueue', () => {
     q.close();
     await expect(q.put('c')).rejects.toThrow('put() on a closed SimpleQueue');
     expect(() => new SimpleQueue({ maxsize: 1 } as never)).toThrow(/unknown option "maxsize" for SimpleQueue/);
-    expect(() => new SimpleQueue({ bufferSize: 64 }).putSync('z'.repeat(100))).toThrow(/new SimpleQueue\(\{ bufferSize: 128 \}\)/);
+    const small = new SimpleQueue<string>({ bufferSize: 64 });
+    small.putSync('z'.repeat(100));
+    expect(small.getSync()).toBe('z'.repeat(100));
     const there = acrossWorker(new SimpleQueue<number>());
     expect(there).toBeInstanceOf(SimpleQueue);
   });
@@ -300,16 +322,15 @@ describe('Pipe', () => {
     await expect(waiting).rejects.toThrow('the other end of the pipe was closed');
   });
 
-  it('send waits for room in a full buffer; recv times out with TimeoutError', async () => {
+  it('send never waits for room (the buffer grows); recv times out with TimeoutError', async () => {
     const [a, b] = Pipe<string>({ bufferSize: 64 });
-    const sends = ['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20), 'd'.repeat(20)].map((s) => a.send(s));
-    expect(() => a.sendSync('e'.repeat(20), { timeout: 5 })).toThrow(TimeoutError);
+    for (const s of ['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20), 'd'.repeat(20)]) await a.send(s);
+    a.sendSync('e'.repeat(20), { timeout: 0 });
+    await a.send('z'.repeat(100));
     const got = [];
-    for (let i = 0; i < 4; i++) got.push((await b.recv({ timeout: 5_000 }))[0]);
-    await Promise.all(sends);
-    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    for (let i = 0; i < 6; i++) got.push((await b.recv({ timeout: 5_000 }))[0]);
+    expect(got).toEqual(['a', 'b', 'c', 'd', 'e', 'z']);
     await expect(b.recv({ timeout: 20 })).rejects.toBeInstanceOf(TimeoutError);
-    await expect(a.send('z'.repeat(100))).rejects.toThrow(/value is 105 bytes serialized, more than this Pipe's buffer of 64 bytes/);
   });
 
   it('refuses bad options and crosses to a worker as the same end', () => {
@@ -321,5 +342,45 @@ describe('Pipe', () => {
     expect(a.recvSync()).toBe(42);
     there.close();
     expect(b.closed).toBe(true);
+  });
+});
+
+describe('a growing ring and its readers keep apart', () => {
+  const RESIZING = 25;
+  const READING = 24;
+
+  it('a sender that must grow the ring waits while a receiver is reading, then grows', () => {
+    const ch = Channel.create('Queue', 0, 64, false);
+    const cells = ch.state.cells;
+    Atomics.store(cells, READING, 1); // a receiver inside its read
+    const put = ch.put(new Uint8Array(100).fill(7), Infinity, true);
+    const first = put.next();
+    expect(first.done).toBe(false);
+    expect((first.value as { index: number }).index).toBe(READING);
+    expect(Atomics.load(cells, RESIZING)).toBe(1);
+    expect(ch.bufferSize).toBe(64);
+    Atomics.store(cells, READING, 0);
+    expect(put.next('ok')).toEqual({ done: true, value: 'ok' });
+    expect(Atomics.load(cells, RESIZING)).toBe(0);
+    expect(ch.bufferSize).toBeGreaterThanOrEqual(104);
+    const got = drive(ch.get(Infinity), 'queue.get', Infinity);
+    expect(got).toEqual(new Uint8Array(100).fill(7));
+  });
+
+  it('a receiver waits while a sender grows the ring, then reads', () => {
+    const ch = Channel.create('Queue', 0, 64, false);
+    const cells = ch.state.cells;
+    expect(drive(ch.put(new Uint8Array([1, 2, 3]), Infinity, true), 'queue.put', Infinity)).toBe('ok');
+    Atomics.store(cells, RESIZING, 1); // a sender inside its growing
+    const get = ch.get(Infinity);
+    const first = get.next();
+    expect(first.done).toBe(false);
+    expect((first.value as { index: number }).index).toBe(RESIZING);
+    expect(Atomics.load(cells, READING)).toBe(0);
+    expect(ch.items()).toBe(1);
+    Atomics.store(cells, RESIZING, 0);
+    expect(get.next('ok')).toEqual({ done: true, value: new Uint8Array([1, 2, 3]) });
+    expect(Atomics.load(cells, READING)).toBe(0);
+    expect(ch.items()).toBe(0);
   });
 });

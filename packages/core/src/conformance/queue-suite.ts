@@ -112,6 +112,55 @@ export function queueSuite(h: Harness): void {
       }),
     );
 
+    h.it('only maxsize bounds a Queue: 100,000 items and a 3 MB one go in before any get, through a worker and back; a 3 MB Pipe message both ways', () =>
+      withPool(1, async (pool) => {
+        // Python's queues buffer whatever is put until it is taken; the shared buffer grows (1 MiB at first here).
+        const there = new Queue<unknown>();
+        const back = new Queue<unknown>();
+        const big = 'b'.repeat(3_000_000);
+        const n = 100_000;
+        for (let i = 0; i < n; i++) there.putNowait({ i });
+        there.putNowait(big);
+        equal(there.qsize(), n + 1, 'items in before any get');
+        equal(await pool.apply(fx.relayQueue, [there, back, n + 1]), n + 1);
+        equal(back.qsize(), n + 1, 'items the worker put back before any get here');
+        for (let i = 0; i < n; i++) {
+          const item = back.getNowait() as { i: number };
+          if (item.i !== i) equal(item.i, i, 'items in order');
+        }
+        equal(back.getNowait(), big, 'the 3 MB item');
+        ok(back.empty() && there.empty(), 'both queues drained');
+        const [a, b] = Pipe<unknown>();
+        const bytes = new Uint8Array(3_000_000).map((_, i) => i % 251);
+        await a.send(bytes);
+        equal(await pool.apply(fx.pipeEcho, [b, 1]), 1);
+        deepEqual(await a.recv({ timeout: 30_000 }), bytes, 'the 3 MB message, echoed');
+      }),
+      120_000,
+    );
+
+    h.it('a Queue({ bufferSize: 64 }) grows while 2 workers put and 2 take: every item seen once, each producer\'s in order', () =>
+      withPool(4, async (pool) => {
+        const q = new Queue<number | null>({ bufferSize: 64 });
+        const consumers = [pool.apply(fx.queueConsumer, [q]), pool.apply(fx.queueConsumer, [q])];
+        deepEqual(await Promise.all([0, 1].map((p) => pool.apply(fx.queueProducer, [q, p, 20_000]))), [20_000, 20_000]);
+        const seen = new Set<number>();
+        for (const take of await Promise.all(consumers)) {
+          const last = [-1, -1];
+          for (const item of take) {
+            const p = Math.floor(item / 1e6);
+            const i = item % 1e6;
+            ok(i > last[p]!, `producer ${p}'s items in order, got ${i} after ${last[p]}`);
+            last[p] = i;
+            seen.add(item);
+          }
+        }
+        equal(seen.size, 40_000, 'distinct items');
+        ok(q.empty(), 'nothing left');
+      }),
+      120_000,
+    );
+
     h.it('MPMC: 4 producers × 25,000 items through Queue({ maxsize: 64 }) to 4 consumers, each seen exactly once', () =>
       withPool(8, async (pool) => {
         const q = new Queue<number | null>({ maxsize: 64 });

@@ -9,6 +9,11 @@
  * every close), a waiting sender on `GET_SEQ` (bumped by every get and close):
  * reading the counter before checking the state means no wake-up is missed.
  * Each algorithm is a generator (`Steps`), driven blocking or awaiting.
+ *
+ * A message that does not fit in the ring's free bytes makes the sender grow the ring where it can
+ * (RingBuffer.grow) rather than wait, so only `maxsize` bounds a queue, as in Python. Growing moves bytes a
+ * receiver may be reading, so the two keep apart through RESIZING and READING: each sets its own cell, then
+ * looks at the other's, and only one of them can find the other's unset.
  */
 import { acquireCell, releaseCell } from '../sync/lock.js';
 import { MAX_RING_BYTES, RingBuffer } from './ring-buffer.js';
@@ -23,7 +28,13 @@ const GET_SEQ = 4;
 const UNFINISHED = 5;
 const WRITER_CLOSED = 6;
 const READER_CLOSED = 7;
-const CELLS = 8;
+// READING and RESIZING sit 64 bytes or more away from the cells above, on a cache line of their own: a receiver
+// writes READING twice per get, and on the line senders poll that cost a tenth of a queue's throughput.
+/** Set by a receiver while it reads from the ring; a sender does not grow it meanwhile. */
+const READING = 24;
+/** Set by a sender growing the ring (RingBuffer.grow); a receiver does not read meanwhile. */
+const RESIZING = 25;
+const CELLS = 40;
 
 /** How long a put or get that may no longer wait still waits for a mutex held by another (see Channel.#enter). */
 const MUTEX_GRACE_MS = 1_000;
@@ -185,7 +196,13 @@ export class Channel {
         const seq = Atomics.load(c, GET_SEQ);
         if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
         if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
-        if (this.#hasRoom(need)) break;
+        if (this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) {
+          if (this.#ring.free() >= need) break;
+          if (this.#ring.fits(need)) {
+            yield* this.#grow(need);
+            break;
+          }
+        }
         if (remaining(deadline) === 0) return 'full';
         if (!stable) bytes = bytes.slice();
         stable = true;
@@ -227,9 +244,25 @@ export class Channel {
     return false;
   }
 
-  /** Whether a message taking `need` ring bytes fits now: under `maxsize` items, and the bytes free. */
+  /** Whether a message taking `need` ring bytes fits now: under `maxsize` items, and the bytes free or the ring can grow. */
   #hasRoom(need: number): boolean {
-    return (this.#maxsize === 0 || Atomics.load(this.#cells, ITEMS) < this.#maxsize) && this.#ring.free() >= need;
+    return (this.#maxsize === 0 || Atomics.load(this.#cells, ITEMS) < this.#maxsize) && this.#ring.fits(need);
+  }
+
+  /**
+   * Grows the ring for a message of `need` bytes (a sender holding its mutex, once RingBuffer.fits said it can), once
+   * no receiver is reading. Memory that will not grow after all (the system is out of it) is a RangeError.
+   */
+  *#grow(need: number): Steps<void> {
+    const c = this.#cells;
+    Atomics.store(c, RESIZING, 1);
+    try {
+      yield* keepApart(c, READING);
+      if (!this.#ring.grow(need)) throw new RangeError(`could not grow this queue's buffer to ${need} more bytes: out of memory`);
+    } finally {
+      Atomics.store(c, RESIZING, 0);
+      notify(c, RESIZING);
+    }
   }
 
   /** Whether either end is closed (a put or get then has an answer to give at once). */
@@ -253,7 +286,21 @@ export class Channel {
         if (remaining(deadline) === 0) return 'empty';
         yield { cells: c, index: PUT_SEQ, expected: seq, deadline };
       }
-      const bytes = this.#ring.read();
+      // Read once no sender is growing the ring (see #grow); inline, as a nested generator per get costs more.
+      Atomics.store(c, READING, 1);
+      while (Atomics.load(c, RESIZING) !== 0) {
+        Atomics.store(c, READING, 0);
+        notify(c, READING);
+        yield* keepApart(c, RESIZING);
+        Atomics.store(c, READING, 1);
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = this.#ring.read();
+      } finally {
+        Atomics.store(c, READING, 0);
+        if (Atomics.load(c, RESIZING) !== 0) notify(c, READING);
+      }
       Atomics.sub(c, ITEMS, 1);
       Atomics.add(c, GET_SEQ, 1);
       notify(c, GET_SEQ);
@@ -326,5 +373,17 @@ export class Channel {
     Atomics.add(c, GET_SEQ, 1);
     notify(c, PUT_SEQ);
     notify(c, GET_SEQ);
+  }
+}
+
+/**
+ * Waits until `cells[index]` is 0: the other side's ring operation (a read, or a sender growing the ring), which
+ * takes microseconds. It parks in 1 ms slices where the thread may block and spins where it may not (a page's
+ * main thread), since it has no deadline: the other side always finishes.
+ */
+function* keepApart(cells: Int32Array, index: number): Steps<void> {
+  const parks = threadMayBlock();
+  while (Atomics.load(cells, index) !== 0) {
+    if (parks) yield { cells, index, expected: 1, deadline: performance.now() + 1 };
   }
 }

@@ -31,7 +31,8 @@ export interface PipeOptions {
    */
   duplex?: boolean;
   /**
-   * Bytes of shared memory for each direction; a full buffer makes `send` wait.
+   * Bytes of shared memory each direction starts with; it grows as needed, up to 1 GiB (where the runtime
+   * cannot grow shared memory, a full buffer makes `send` wait and a larger message is refused).
    * @default 1048576 (1 MiB)
    */
   bufferSize?: number;

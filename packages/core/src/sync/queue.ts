@@ -27,14 +27,15 @@ export type { BlockingOptions } from '../internal/blocking-options.js';
 /** Options of `new Queue()` and `new JoinableQueue()`. */
 export interface QueueOptions {
   /**
-   * The most items the queue holds; `put` waits (or throws `Full`) beyond it. `0` means no limit
-   * other than `bufferSize`.
+   * The most items the queue holds; `put` waits (or throws `Full`) beyond it. `0` means no limit,
+   * as in Python: everything put stays buffered until it is taken.
    * @default 0
    */
   maxsize?: number;
   /**
-   * Bytes of shared memory for the items, serialized. A full buffer makes `put` wait, as `maxsize`
-   * does; a single item larger than the buffer is refused with a `RangeError`.
+   * Bytes of shared memory the items (serialized) start with. The buffer grows as needed, up to 1 GiB, so
+   * it bounds neither the number nor the size of items; only where the runtime cannot grow shared memory
+   * does a full buffer make `put` wait, and an item larger than it is refused with a `RangeError`.
    * @default 1048576 (1 MiB)
    */
   bufferSize?: number;

@@ -10,7 +10,8 @@ import { FROM_STATE, Queue, SHOWN_AS, type QueueInit } from './queue.js';
 /** Options of `new SimpleQueue()`. */
 export interface SimpleQueueOptions {
   /**
-   * Bytes of shared memory for the items, serialized; a full buffer makes `put` wait.
+   * Bytes of shared memory the items (serialized) start with; it grows as needed, up to 1 GiB (where the
+   * runtime cannot grow shared memory, a full buffer makes `put` wait and a larger item is refused).
    * @default 1048576 (1 MiB)
    */
   bufferSize?: number;
