@@ -5,8 +5,8 @@
  *    errors with causes, bigint, -0, NaN, sparse arrays, typed arrays and views over parts of
  *    buffers, long and non-BMP strings, lone surrogates — come out of `serialize`/`deserialize`,
  *    a `Queue` and a `Pipe` equal to what `structuredClone` gives, but for the differences
- *    serialize.ts documents (holes become undefined, a lone surrogate becomes U+FFFD, a view over
- *    part of a buffer arrives with just the bytes it sees, an error keeps its own properties).
+ *    serialize.ts documents (holes become undefined, a view over part of a buffer arrives with just
+ *    the bytes it sees, an error keeps its own properties). Lone surrogates arrive as they were.
  * 2. Random bytes, and every truncation and single-byte corruption of valid encodings, fed to the
  *    reader end in a clear `TypeError` (or a value): no hang, no crash, no other error, and no
  *    allocation larger than the input justifies.
@@ -146,11 +146,10 @@ function cloned(value: unknown): unknown {
   }
 }
 
-const wellFormed = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 /** Why `got` (mp's copy) differs from `want` (structuredClone's), or undefined. `orig` is the value sent. */
 function differs(got: unknown, want: unknown, orig: unknown, path = 'value', pairs = new Map<unknown, unknown>()): string | undefined {
-  if (typeof want === 'string') return got === wellFormed(want) ? undefined : `${path}: string differs`;
+  if (typeof want === 'string') return got === want ? undefined : `${path}: string differs`;
   if (typeof want !== 'object' || want === null) return Object.is(got, want) ? undefined : `${path}: ${String(got)} !== ${String(want)}`;
   if (typeof got !== 'object' || got === null) return `${path}: expected an object, got ${String(got)}`;
   if (pairs.has(want)) return pairs.get(want) === got ? undefined : `${path}: a shared or cyclic reference was not kept`;
@@ -200,7 +199,7 @@ function differs(got: unknown, want: unknown, orig: unknown, path = 'value', pai
   if (want instanceof Error) {
     const g = got as Error;
     const e = orig as Error & Record<string, unknown>;
-    if (g.name !== want.name || g.message !== wellFormed(want.message)) return `${path}: error ${g.name}: ${g.message} !== ${want.name}: ${want.message}`;
+    if (g.name !== want.name || g.message !== want.message) return `${path}: error ${g.name}: ${g.message} !== ${want.name}: ${want.message}`;
     if ('cause' in want !== 'cause' in g) return `${path}: cause kept by one side only`;
     if ('cause' in want) {
       const d = differs(g.cause, want.cause, e.cause, `${path}.cause`, pairs);
@@ -234,9 +233,9 @@ function differs(got: unknown, want: unknown, orig: unknown, path = 'value', pai
   const o = orig as Record<string, unknown>;
   const gk = Object.keys(g);
   const wk = Object.keys(w);
-  if (gk.join('\0') !== wk.map(wellFormed).join('\0')) return `${path}: keys ${JSON.stringify(gk)} !== ${JSON.stringify(wk)}`;
+  if (gk.join('\0') !== wk.join('\0')) return `${path}: keys ${JSON.stringify(gk)} !== ${JSON.stringify(wk)}`;
   for (const k of wk) {
-    const d = differs(g[wellFormed(k)], w[k], o[k], `${path}[${JSON.stringify(k)}]`, pairs);
+    const d = differs(g[k], w[k], o[k], `${path}[${JSON.stringify(k)}]`, pairs);
     if (d) return d;
   }
   return undefined;

@@ -3,6 +3,7 @@ import type { Harness } from './harness.js';
 import { fixturesUrl, fx } from './harness.js';
 import { MpError, PoolClosedError, RemoteError } from '../errors.js';
 import { transfer } from '../task.js';
+import { Queue } from '../sync/queue.js';
 import { deepEqual, equal, ok, rejects, settlesWithin, rejectsAtCall } from './assert.js';
 
 export function poolSuite(h: Harness): void {
@@ -72,6 +73,26 @@ export function poolSuite(h: Harness): void {
         const results = await pool.map((n: number) => n * 3, items);
         equal(results.length, items.length);
         ok(results.every((r, i) => r === i * 3), 'every item in its place');
+      }),
+    );
+
+    h.it('strings with lone surrogates arrive as they were: 2,000 awaited applies both ways (the shared-memory path), a map, a Queue', () =>
+      withPool({ processes: 2 }, async (pool) => {
+        // structuredClone keeps a lone surrogate; UTF-8 cannot carry one, so mp's own encoding must not use it for such strings.
+        let changed = 0;
+        for (let i = 0; i < 2_000; i++) {
+          const s = i % 2 === 0 ? `x\ud800${i}` : `\udc00${'y'.repeat(i % 300)}`;
+          const back = (await pool.apply(fx.echo, [{ s, [s]: i }])) as Record<string, unknown>;
+          if (back.s !== s || back[s] !== i) changed++;
+        }
+        equal(changed, 0, 'awaited applies whose strings changed');
+        const items = Array.from({ length: 300 }, (_, i) => `\ud83d${i}\ude00`.slice(i % 2));
+        deepEqual(await pool.map(fx.echo, items), items);
+        if (h.features.sharedArrayBuffer ?? true) {
+          const q = new Queue<string>();
+          for (const s of items) q.putNowait(s);
+          deepEqual(items.map(() => q.getNowait()), items, 'through a Queue');
+        }
       }),
     );
 

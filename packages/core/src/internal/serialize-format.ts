@@ -22,6 +22,8 @@ export const ERROR = 15;
 export const ARRAY_BUFFER = 16;
 export const VIEW = 17;
 export const REF = 18;
+/** A string that is not well-formed UTF-16 (a lone surrogate), which UTF-8 cannot carry: its code units as they are. */
+export const STRING16 = 19;
 
 export type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
 

@@ -5,7 +5,7 @@
 import { reviveError } from './error-wire.js';
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS, STRING16,
 } from './serialize-format.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -44,8 +44,27 @@ export class Reader {
     let n: number;
     if (tag === STRING8) n = this.bytes[this.pos++]!;
     else if (tag === STRING32) n = this.count(1, 'a string');
+    else if (tag === STRING16) return this.utf16(this.count(2, 'a string'));
     else throw new TypeError(`corrupt serialized data: expected a string at byte ${this.pos - 1}`);
     return this.utf8(n);
+  }
+
+  /** `n` UTF-16 code units, little-endian, as written (lone surrogates kept). */
+  utf16(n: number): string {
+    const b = this.bytes;
+    let p = this.pos;
+    this.pos += n * 2;
+    let s = '';
+    const units: number[] = [];
+    for (let i = 0; i < n; i++, p += 2) {
+      units.push(b[p]! | (b[p + 1]! << 8));
+      // In slices: String.fromCharCode takes its units as arguments, and an engine limits how many.
+      if (units.length === 4096) {
+        s += String.fromCharCode(...units);
+        units.length = 0;
+      }
+    }
+    return s + String.fromCharCode(...units);
   }
 
   utf8(n: number): string {
@@ -100,6 +119,8 @@ export class Reader {
         return this.utf8(this.bytes[this.pos++]!);
       case STRING32:
         return this.utf8(this.count(1, 'a string'));
+      case STRING16:
+        return this.utf16(this.count(2, 'a string'));
       case ARRAY: {
         const n = this.count(1, 'an array');
         const a = new Array<unknown>(n);

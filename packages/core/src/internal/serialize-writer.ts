@@ -5,10 +5,18 @@
  */
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16,
 } from './serialize-format.js';
 
 const encoder = new TextEncoder();
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `s` has no lone surrogate (String.prototype.isWellFormed, ES2024, where the engine has it). */
+function wellFormed(s: string): boolean {
+  const own = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof own === 'function' ? own.call(s) : !LONE_SURROGATE.test(s);
+}
 
 /** Thrown inside the writer; collects the path on the way out. */
 export class Uncloneable extends Error {
@@ -117,7 +125,9 @@ export class Writer {
               b[p++] = 0x80 | (c & 0x3f);
               continue;
             }
-            c = 0xfffd;
+            // A lone surrogate: UTF-8 cannot carry it (it would arrive as U+FFFD), so the code units go as they are.
+            this.string16(s);
+            return;
           }
           b[p++] = 0xe0 | (c >> 12);
           b[p++] = 0x80 | ((c >> 6) & 0x3f);
@@ -128,11 +138,31 @@ export class Writer {
       this.pos = p;
       return;
     }
+    if (!wellFormed(s)) {
+      this.string16(s);
+      return;
+    }
     this.ensure(5 + n * 3);
     this.bytes[this.pos] = STRING32;
     const { written } = encoder.encodeInto(s, this.bytes.subarray(this.pos + 5));
     this.view.setUint32(this.pos + 1, written, true);
     this.pos += 5 + written;
+  }
+
+  /** A string with a lone surrogate: tag, its length in code units, then each unit little-endian. */
+  string16(s: string): void {
+    const n = s.length;
+    this.ensure(5 + n * 2);
+    const b = this.bytes;
+    b[this.pos] = STRING16;
+    this.view.setUint32(this.pos + 1, n, true);
+    let p = this.pos + 5;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      b[p++] = c & 0xff;
+      b[p++] = c >> 8;
+    }
+    this.pos = p;
   }
 
   value(v: unknown): void {

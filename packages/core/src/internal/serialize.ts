@@ -15,7 +15,8 @@
  * Decisions: array holes become `undefined`; a typed array that sees only part
  * of its buffer is sent with just the bytes it sees (a small Node `Buffer` from
  * the shared 8 KiB pool costs its own size), while views over a whole buffer
- * keep sharing it; a lone surrogate in a string becomes U+FFFD.
+ * keep sharing it. A string with a lone surrogate (which UTF-8 cannot carry) goes as
+ * UTF-16 code units, so it arrives as it was, as with `structuredClone`.
  */
 import { Reader } from './serialize-reader.js';
 import { Uncloneable, Writer } from './serialize-writer.js';
