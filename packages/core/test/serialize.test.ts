@@ -23,7 +23,7 @@ describe('serialize', () => {
       expect(roundTrip(s)).toBe(s);
       expect(roundTrip({ [s]: s })).toEqual({ [s]: s });
       expect(roundTrip(new Map([[s, [s]]]))).toEqual(new Map([[s, [s]]]));
-      expect((roundTrip(new Error(s)) as Error).message).toBe(s);
+      expect(roundTrip<Error>(new Error(s)).message).toBe(s);
     }
     expect(serialize('😀'.repeat(40)).length).toBeLessThan(200);
   });
