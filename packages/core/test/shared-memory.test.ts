@@ -72,6 +72,9 @@ describe('ShareableList', () => {
     expect(() => new ShareableList(5 as never)).toThrow(/values must be an iterable/);
     expect(() => new ShareableList([1, {} as never])).toThrow(/values\[1\] must be a number, bigint, boolean, string, Uint8Array or null, got an object/);
     expect(() => new ShareableList([2n ** 64n])).toThrow(RangeError);
+    // UTF-8 slots cannot hold a lone surrogate: refused, as Python's ShareableList refuses one, not stored as U+FFFD.
+    expect(() => new ShareableList(['ok', 'a\ud800'])).toThrow(/^values\[1\] is a string with a lone surrogate, which a ShareableList cannot hold/);
+    expect(() => new ShareableList(['12345678']).set(0, '\udc00')).toThrow(TypeError);
     const sl = new ShareableList([1]);
     expect(() => sl.get(1)).toThrow(/index must be an integer from -1 to 0, got 1/);
     expect(() => sl.set(0, undefined as never)).toThrow(TypeError);

@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether `s` has no lone surrogate (String.prototype.isWellFormed, ES2024, where the engine has it). */
-function wellFormed(s: string): boolean {
+export function wellFormed(s: string): boolean {
   const own = (s as { isWellFormed?: () => boolean }).isWellFormed;
   return typeof own === 'function' ? own.call(s) : !LONE_SURROGATE.test(s);
 }

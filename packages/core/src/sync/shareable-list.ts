@@ -11,6 +11,7 @@
  */
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
+import { wellFormed } from '../internal/serialize-writer.js';
 import { SharedMemory } from './shared-memory.js';
 
 /** What a slot may hold. */
@@ -50,6 +51,9 @@ function encodeValue(value: unknown, name: string): Encoded {
     case 'boolean':
       return { tag: BOOLEAN, bytes: undefined, scalar: value ? 1 : 0 };
     case 'string':
+      // Slots hold UTF-8, which cannot carry a lone surrogate: refused, as Python's ShareableList refuses one
+      // (UnicodeEncodeError), rather than stored as U+FFFD.
+      if (!wellFormed(value)) throw new TypeError(`${name} is a string with a lone surrogate, which a ShareableList cannot hold (its slots are UTF-8), got ${show(value)}`);
       return { tag: STRING, bytes: encoder.encode(value), scalar: 0 };
     default:
       if (value === null) return { tag: NULL, bytes: undefined, scalar: 0 };
