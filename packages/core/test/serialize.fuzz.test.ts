@@ -5,8 +5,8 @@
  *    errors with causes, bigint, -0, NaN, sparse arrays, typed arrays and views over parts of
  *    buffers, long and non-BMP strings, lone surrogates — come out of `serialize`/`deserialize`,
  *    a `Queue` and a `Pipe` equal to what `structuredClone` gives, but for the differences
- *    serialize.ts documents (holes become undefined, a view over part of a buffer arrives with just
- *    the bytes it sees, an error keeps its own properties). Lone surrogates arrive as they were.
+ *    serialize.ts documents (a view over part of a buffer arrives with just the bytes it sees, an
+ *    error keeps its own properties). Holes and lone surrogates arrive as they were.
  * 2. Random bytes, and every truncation and single-byte corruption of valid encodings, fed to the
  *    reader end in a clear `TypeError` (or a value): no hang, no crash, no other error, and no
  *    allocation larger than the input justifies.
@@ -77,6 +77,8 @@ const { value: valueArb } = fc.letrec<{ value: unknown; leaf: unknown; node: unk
     { weight: 1, arbitrary: fc.constantFrom(/a+b/giu, /^x$/m, /[\ud800-\udfff]/u, new RegExp('', 'y')) },
     { weight: 1, arbitrary: viewArb },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => b.slice().buffer) },
+    // Primitive wrappers, which structuredClone copies too.
+    { weight: 1, arbitrary: fc.oneof(fc.double(), stringArb, fc.boolean(), fc.bigInt()).map((v) => Object(v) as object) },
   ),
   node: fc.oneof(
     fc.array(tie('value'), { maxLength: 6 }),
@@ -157,6 +159,9 @@ function differs(got: unknown, want: unknown, orig: unknown, path = 'value', pai
   // A null-prototype object arrives as a plain one, as from structuredClone.
   const proto = (v: object): unknown => Object.getPrototypeOf(v) ?? Object.prototype;
   if (proto(got) !== proto(want)) return `${path}: prototype differs`;
+  if (want instanceof Number || want instanceof String || want instanceof Boolean || want instanceof BigInt) {
+    return Object.is((got as { valueOf(): unknown }).valueOf(), want.valueOf()) ? undefined : `${path}: wrapped value differs`;
+  }
   if (ArrayBuffer.isView(want)) {
     const g = got as ArrayBufferView;
     if (g.byteLength !== want.byteLength) return `${path}: byteLength ${g.byteLength} !== ${want.byteLength}`;
@@ -218,9 +223,9 @@ function differs(got: unknown, want: unknown, orig: unknown, path = 'value', pai
     if (g.length !== want.length) return `${path}: length ${g.length} !== ${want.length}`;
     const o = orig as unknown[];
     for (let i = 0; i < want.length; i++) {
-      // Holes become undefined (documented).
+      // A hole arrives as a hole.
       if (!(i in want)) {
-        if (g[i] !== undefined) return `${path}[${i}]: a hole should arrive as undefined`;
+        if (i in g) return `${path}[${i}]: a hole arrived as ${String(g[i])}`;
         continue;
       }
       const d = differs(g[i], want[i], o[i], `${path}[${i}]`, pairs);

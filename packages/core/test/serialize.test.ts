@@ -45,13 +45,22 @@ describe('serialize', () => {
     expect(roundTrip(none)).toEqual({ a: 1 });
   });
 
-  it('turns holes into undefined and keeps a __proto__ key as data', () => {
+  it('keeps holes and primitive wrappers as structuredClone does, and a __proto__ key as data', () => {
     // eslint-disable-next-line no-sparse-arrays
-    expect(roundTrip([1, , 3])).toEqual([1, undefined, 3]);
+    const holey = roundTrip([1, , 3, undefined, , ]);
+    expect(holey.length).toBe(5);
+    expect([0, 1, 2, 3, 4].map((i) => i in holey)).toEqual([true, false, true, true, false]);
+    expect(roundTrip(new Array(3))).toEqual(structuredClone(new Array(3)));
+    const boxes = [new Number(-0), new String('s\ud800'), new Boolean(false), Object(2n ** 70n) as object];
+    const back = roundTrip([boxes, boxes[1]]);
+    expect(back[0]).toEqual(structuredClone(boxes));
+    expect(back[0]!.map((b) => typeof b)).toEqual(['object', 'object', 'object', 'object']);
+    expect(back[1]).toBe(back[0]![1]);
+    expect(Object.is((back[0]![0] as number).valueOf(), -0)).toBe(true);
     const tricky = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
-    const back = roundTrip(tricky);
-    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
-    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+    const data = roundTrip(tricky);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toEqual({ polluted: true });
   });
 
   it('round-trips ArrayBuffer, every typed array and DataView', () => {

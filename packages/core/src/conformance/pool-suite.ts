@@ -76,14 +76,18 @@ export function poolSuite(h: Harness): void {
       }),
     );
 
-    h.it('strings with lone surrogates arrive as they were: 2,000 awaited applies both ways (the shared-memory path), a map, a Queue', () =>
+    h.it('lone surrogates, array holes and primitive wrappers arrive as structuredClone gives them: 2,000 awaited applies both ways (the shared-memory path), a map, a Queue', () =>
       withPool({ processes: 2 }, async (pool) => {
-        // structuredClone keeps a lone surrogate; UTF-8 cannot carry one, so mp's own encoding must not use it for such strings.
+        // structuredClone keeps a lone surrogate (UTF-8 cannot carry one), holes and wrappers: so must mp's own encoding,
+        // which awaited tasks take on Deno, Bun and pages once the pool waits for their answers in shared memory.
         let changed = 0;
         for (let i = 0; i < 2_000; i++) {
           const s = i % 2 === 0 ? `x\ud800${i}` : `\udc00${'y'.repeat(i % 300)}`;
-          const back = (await pool.apply(fx.echo, [{ s, [s]: i }])) as Record<string, unknown>;
-          if (back.s !== s || back[s] !== i) changed++;
+          // eslint-disable-next-line no-sparse-arrays
+          const back = (await pool.apply(fx.echo, [{ s, [s]: i, holes: [i, , i], boxed: new String(s) }])) as Record<string, unknown>;
+          const holes = back.holes as unknown[];
+          const boxed = back.boxed as unknown;
+          if (back.s !== s || back[s] !== i || holes.length !== 3 || 1 in holes || holes[2] !== i || !(boxed instanceof String) || boxed.valueOf() !== s) changed++;
         }
         equal(changed, 0, 'awaited applies whose strings changed');
         const items = Array.from({ length: 300 }, (_, i) => `\ud83d${i}\ude00`.slice(i % 2));

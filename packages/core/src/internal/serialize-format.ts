@@ -24,6 +24,10 @@ export const VIEW = 17;
 export const REF = 18;
 /** A string that is not well-formed UTF-16 (a lone surrogate), which UTF-8 cannot carry: its code units as they are. */
 export const STRING16 = 19;
+/** An array's hole (an index it does not have), kept as a hole, as `structuredClone` keeps it. */
+export const HOLE = 20;
+/** A primitive wrapper object (`new Number(1)`, `new String('')`, `Object(1n)`…): a kind byte, then its value. */
+export const BOXED = 21;
 
 export type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
 

@@ -5,7 +5,7 @@
 import { reviveError } from './error-wire.js';
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS, STRING16,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS, STRING16, HOLE, BOXED,
 } from './serialize-format.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -125,7 +125,10 @@ export class Reader {
         const n = this.count(1, 'an array');
         const a = new Array<unknown>(n);
         this.refs.push(a);
-        for (let i = 0; i < n; i++) a[i] = this.value();
+        for (let i = 0; i < n; i++) {
+          if (this.bytes[this.pos] === HOLE) this.pos++;
+          else a[i] = this.value();
+        }
         return a;
       }
       case OBJECT: {
@@ -189,6 +192,17 @@ export class Reader {
         const view = new Ctor(buffer, offset, length);
         this.refs[slot] = view;
         return view;
+      }
+      case BOXED: {
+        const slot = this.refs.length;
+        this.refs.push(undefined);
+        const kind = this.bytes[this.pos++];
+        const v = this.value();
+        const want = ['number', 'string', 'boolean', 'bigint'][kind!];
+        if (want === undefined || typeof v !== want) throw new TypeError(`corrupt serialized data: a bad primitive wrapper at byte ${this.pos}`);
+        const box = Object(v) as object;
+        this.refs[slot] = box;
+        return box;
       }
       case REF: {
         const id = this.u32();

@@ -5,10 +5,13 @@
  */
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16, HOLE, BOXED,
 } from './serialize-format.js';
 
 const encoder = new TextEncoder();
+
+/** The primitive wrappers structuredClone copies, by their kind byte after BOXED (the reader's BOXES match). */
+const BOXES = [Number, String, Boolean, BigInt] as const;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -237,6 +240,12 @@ export class Writer {
     }
     if (o instanceof Error) return this.error(o);
     if (o instanceof ArrayBuffer) return this.arrayBuffer(new Uint8Array(o));
+    const boxed = BOXES.findIndex((Box) => o instanceof Box);
+    if (boxed >= 0) {
+      this.byte(BOXED);
+      this.byte(boxed);
+      return this.value(o.valueOf());
+    }
     throw new Uncloneable(describeUncloneable(o));
   }
 
@@ -266,7 +275,12 @@ export class Writer {
     this.u32(n);
     let i = 0;
     try {
-      for (; i < n; i++) this.value(a[i]);
+      for (; i < n; i++) {
+        const v = a[i];
+        // A hole reads as undefined; only then is it worth asking whether the index is there.
+        if (v === undefined && !(i in a)) this.byte(HOLE);
+        else this.value(v);
+      }
     } catch (error) {
       throw along(error, `[${i}]`);
     }

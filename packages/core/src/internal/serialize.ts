@@ -12,11 +12,13 @@
  * value. Anything else is refused with a `TypeError` that names where it sits:
  * `item.handler could not be cloned (function)`.
  *
- * Decisions: array holes become `undefined`; a typed array that sees only part
- * of its buffer is sent with just the bytes it sees (a small Node `Buffer` from
- * the shared 8 KiB pool costs its own size), while views over a whole buffer
- * keep sharing it. A string with a lone surrogate (which UTF-8 cannot carry) goes as
- * UTF-16 code units, so it arrives as it was, as with `structuredClone`.
+ * As `structuredClone` does, it keeps array holes, primitive wrappers (`new
+ * Number(1)`…) and strings with a lone surrogate (those go as UTF-16 code units:
+ * UTF-8 cannot carry one). Decisions where it differs: a typed array that sees
+ * only part of its buffer is sent with just the bytes it sees (a small Node
+ * `Buffer` from the shared 8 KiB pool costs its own size), while views over a
+ * whole buffer keep sharing it; an error keeps its own properties; an array's
+ * properties that are not indexes are not sent.
  */
 import { Reader } from './serialize-reader.js';
 import { Uncloneable, Writer } from './serialize-writer.js';
