@@ -52,11 +52,11 @@ describe('serialize', () => {
     expect([0, 1, 2, 3, 4].map((i) => i in holey)).toEqual([true, false, true, true, false]);
     expect(roundTrip(new Array(3))).toEqual(structuredClone(new Array(3)));
     const boxes = [new Number(-0), new String('s\ud800'), new Boolean(false), Object(2n ** 70n) as object];
-    const back = roundTrip([boxes, boxes[1]]);
+    const back = roundTrip<[object[], object]>([boxes, boxes[1]!]);
     expect(back[0]).toEqual(structuredClone(boxes));
-    expect(back[0]!.map((b) => typeof b)).toEqual(['object', 'object', 'object', 'object']);
-    expect(back[1]).toBe(back[0]![1]);
-    expect(Object.is((back[0]![0] as number).valueOf(), -0)).toBe(true);
+    expect(back[0].map((b) => typeof b)).toEqual(['object', 'object', 'object', 'object']);
+    expect(back[1]).toBe(back[0][1]);
+    expect(Object.is(back[0][0]!.valueOf(), -0)).toBe(true);
     const tricky = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
     const data = roundTrip(tricky);
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);

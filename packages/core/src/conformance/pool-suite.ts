@@ -86,7 +86,7 @@ export function poolSuite(h: Harness): void {
           // eslint-disable-next-line no-sparse-arrays
           const back = (await pool.apply(fx.echo, [{ s, [s]: i, holes: [i, , i], boxed: new String(s) }])) as Record<string, unknown>;
           const holes = back.holes as unknown[];
-          const boxed = back.boxed as unknown;
+          const boxed = back.boxed;
           if (back.s !== s || back[s] !== i || holes.length !== 3 || 1 in holes || holes[2] !== i || !(boxed instanceof String) || boxed.valueOf() !== s) changed++;
         }
         equal(changed, 0, 'awaited applies whose strings changed');
