@@ -14,9 +14,11 @@ export function regressionSuite(h: Harness): void {
     // Found on a loaded machine: a fresh worker took 1–2.5 s to start, and a task sent to it with a
     // 1.5 s timeout timed out before it ever ran (API.md 3: the timeout counts from when it starts running).
     h.it('a timeout does not count the time a fresh worker takes to start', async () => {
-      const pool = new Pool({ processes: 1, context, initializer: fx.sleep, initargs: [1_000] });
+      // The start (an initializer of 2.5 s) is longer than the timeout, which is long enough for a loaded CI machine
+      // to run the task in a child process (400 ms was not, once, for Bun's process context at load 20).
+      const pool = new Pool({ processes: 1, context, initializer: fx.sleep, initargs: [2_500] });
       try {
-        const r = await settlesWithin(pool.apply(fx.act, [4], { timeout: 400 }), 20_000, 'apply with a timeout');
+        const r = await settlesWithin(pool.apply(fx.act, [4], { timeout: 1_500 }), 20_000, 'apply with a timeout');
         equal(r.status, 'fulfilled', `the task ran (${r.status === 'rejected' ? String(r.reason) : ''})`);
         equal((r as PromiseFulfilledResult<unknown>).value, 9);
       } finally {
