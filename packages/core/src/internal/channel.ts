@@ -29,7 +29,7 @@ const UNFINISHED = 5;
 const WRITER_CLOSED = 6;
 const READER_CLOSED = 7;
 // READING and RESIZING sit 64 bytes or more away from the cells above, on a cache line of their own: a receiver
-// writes READING twice per get, and on the line senders poll that cost a tenth of a queue's throughput.
+// writes READING twice per get, which on the line senders poll would take that line from them each time.
 /** Set by a receiver while it reads from the ring; a sender does not grow it meanwhile. */
 const READING = 24;
 /** Set by a sender growing the ring (RingBuffer.grow); a receiver does not read meanwhile. */
