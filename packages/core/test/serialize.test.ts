@@ -57,6 +57,9 @@ describe('serialize', () => {
     expect(back[0].map((b) => typeof b)).toEqual(['object', 'object', 'object', 'object']);
     expect(back[1]).toBe(back[0][1]);
     expect(Object.is(back[0][0]!.valueOf(), -0)).toBe(true);
+    // The wrapped value, as structuredClone takes it, not what an own valueOf says.
+    const liar = Object.assign(new Number(3), { valueOf: () => 9 });
+    expect(roundTrip(liar).valueOf()).toBe(structuredClone(liar).valueOf());
     const tricky = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
     const data = roundTrip(tricky);
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);

@@ -196,7 +196,7 @@ export class Channel {
         const seq = Atomics.load(c, GET_SEQ);
         if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
         if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
-        if (this.#maxsize === 0 || Atomics.load(c, ITEMS) < this.#maxsize) {
+        if (this.#underMaxsize()) {
           if (this.#ring.free() >= need) break;
           if (this.#ring.fits(need)) {
             yield* this.#grow(need);
@@ -246,7 +246,12 @@ export class Channel {
 
   /** Whether a message taking `need` ring bytes fits now: under `maxsize` items, and the bytes free or the ring can grow. */
   #hasRoom(need: number): boolean {
-    return (this.#maxsize === 0 || Atomics.load(this.#cells, ITEMS) < this.#maxsize) && this.#ring.fits(need);
+    return this.#underMaxsize() && this.#ring.fits(need);
+  }
+
+  /** Whether the channel holds fewer than `maxsize` messages (always, with no maxsize). */
+  #underMaxsize(): boolean {
+    return this.#maxsize === 0 || Atomics.load(this.#cells, ITEMS) < this.#maxsize;
   }
 
   /**
@@ -258,7 +263,7 @@ export class Channel {
     Atomics.store(c, RESIZING, 1);
     try {
       yield* keepApart(c, READING);
-      if (!this.#ring.grow(need)) throw new RangeError(`could not grow this queue's buffer to ${need} more bytes: out of memory`);
+      if (!this.#ring.grow(need)) throw new RangeError(`could not grow this queue's buffer to hold ${need} more bytes: out of memory`);
     } finally {
       Atomics.store(c, RESIZING, 0);
       notify(c, RESIZING);

@@ -80,7 +80,22 @@ export class RingBuffer {
 
   /** Whether a message taking `need` bytes fits now, or once the ring has grown (`grow`). */
   fits(need: number): boolean {
-    return this.free() >= need || (this.growable && Atomics.load(this.#cells, USED) + need <= MAX_RING_BYTES);
+    return this.free() >= need || this.#grownSize(need) > 0;
+  }
+
+  /**
+   * The capacity growing would give the ring for a message of `need` bytes: double, or more if the message needs
+   * it, and room to move the wrapped part of the data after the rest (see `grow`); 0 if it cannot grow that far.
+   */
+  #grownSize(need: number): number {
+    if (!this.growable) return 0;
+    const cells = this.#cells;
+    const cap = Atomics.load(cells, CAP);
+    const used = Atomics.load(cells, USED);
+    const tail = Atomics.load(cells, TAIL);
+    const wrapped = used > 0 && tail <= Atomics.load(cells, HEAD);
+    const least = Math.max(used + need, wrapped ? cap + tail : 0);
+    return least > MAX_RING_BYTES ? 0 : Math.min(MAX_RING_BYTES, Math.max(cap * 2, least));
   }
 
   /**
@@ -88,25 +103,24 @@ export class RingBuffer {
    * largest, or out of memory). The caller is the only writer, and no reader is inside `read`.
    */
   grow(need: number): boolean {
-    const cells = this.#cells;
-    const cap = Atomics.load(cells, CAP);
-    const used = Atomics.load(cells, USED);
-    if (!this.growable || used + need > MAX_RING_BYTES) return false;
-    const next = Math.min(MAX_RING_BYTES, Math.max(cap * 2, used + need));
+    const next = this.#grownSize(need);
+    if (next === 0) return false;
     try {
       this.buffer.grow(HEADER_BYTES + next);
     } catch {
       return false;
     }
+    const cells = this.#cells;
+    const cap = Atomics.load(cells, CAP);
     const data = this.#view(next);
     const head = Atomics.load(cells, HEAD);
     const tail = Atomics.load(cells, TAIL);
-    if (used === 0) {
+    if (Atomics.load(cells, USED) === 0) {
       Atomics.store(cells, HEAD, 0);
       Atomics.store(cells, TAIL, 0);
     } else if (tail <= head) {
       // The data wraps (or ends exactly at the old end): [head, cap) then [0, tail). Its second part moves to
-      // just after the first (next >= 2 * cap >= cap + tail), so it reads as one run from head.
+      // just after the first (#grownSize left room: next >= cap + tail), so it reads as one run from head.
       data.copyWithin(cap, 0, tail);
       Atomics.store(cells, TAIL, cap + tail);
     }

@@ -26,8 +26,10 @@ export const REF = 18;
 export const STRING16 = 19;
 /** An array's hole (an index it does not have), kept as a hole, as `structuredClone` keeps it. */
 export const HOLE = 20;
-/** A primitive wrapper object (`new Number(1)`, `new String('')`, `Object(1n)`…): a kind byte, then its value. */
+/** A primitive wrapper object (`new Number(1)`, `new String('')`, `Object(1n)`…): its kind (BOX_CTORS), then its value. */
 export const BOXED = 21;
+/** The primitive wrappers structuredClone copies, in wire order. */
+export const BOX_CTORS = [Number, String, Boolean, BigInt] as const;
 
 export type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
 

@@ -5,7 +5,7 @@
 import { reviveError } from './error-wire.js';
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS, STRING16, HOLE, BOXED,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_CTORS, STRING16, HOLE, BOXED, BOX_CTORS,
 } from './serialize-format.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -196,11 +196,10 @@ export class Reader {
       case BOXED: {
         const slot = this.refs.length;
         this.refs.push(undefined);
-        const kind = this.bytes[this.pos++];
-        const v = this.value();
-        const want = ['number', 'string', 'boolean', 'bigint'][kind!];
-        if (want === undefined || typeof v !== want) throw new TypeError(`corrupt serialized data: a bad primitive wrapper at byte ${this.pos}`);
-        const box = Object(v) as object;
+        const Box = BOX_CTORS[this.bytes[this.pos++]!];
+        const box = Object(this.value()) as object;
+        // The value must be the primitive its kind wraps (Object() of anything else is not an instance of it).
+        if (!Box || !(box instanceof Box)) throw new TypeError(`corrupt serialized data: a bad primitive wrapper at byte ${this.pos}`);
         this.refs[slot] = box;
         return box;
       }

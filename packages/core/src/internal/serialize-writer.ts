@@ -5,13 +5,10 @@
  */
 import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
-  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16, HOLE, BOXED,
+  MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16, HOLE, BOXED, BOX_CTORS,
 } from './serialize-format.js';
 
 const encoder = new TextEncoder();
-
-/** The primitive wrappers structuredClone copies, by their kind byte after BOXED (the reader's BOXES match). */
-const BOXES = [Number, String, Boolean, BigInt] as const;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -240,11 +237,12 @@ export class Writer {
     }
     if (o instanceof Error) return this.error(o);
     if (o instanceof ArrayBuffer) return this.arrayBuffer(new Uint8Array(o));
-    const boxed = BOXES.findIndex((Box) => o instanceof Box);
+    const boxed = BOX_CTORS.findIndex((Box) => o instanceof Box);
     if (boxed >= 0) {
       this.byte(BOXED);
       this.byte(boxed);
-      return this.value(o.valueOf());
+      // The wrapped value itself, as structuredClone takes it: not an own valueOf the object may have.
+      return this.value((BOX_CTORS[boxed]!.prototype.valueOf as () => unknown).call(o));
     }
     throw new Uncloneable(describeUncloneable(o));
   }
