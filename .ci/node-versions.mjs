@@ -105,4 +105,7 @@ for (const [version, run] of runs) {
   console.log(`[suite-end] node ${version} exit=${code}`);
   if (code !== 0) failures++;
 }
-process.exit(failures ? 1 : 0);
+// exitCode, not process.exit(): stdout is a pipe that turbo reads, and a write the pipe could not take at once
+// (more than its 64 KiB) waits in Node's queue; process.exit() would drop it, cutting off the last version's
+// output (its summary and [suite-end] line: CI counted node 26 as failed while every test had passed).
+process.exitCode = failures ? 1 : 0;

@@ -233,4 +233,4 @@ console.log('[ci] suites:');
 for (const [name, counts, why] of rows) console.log(`[ci]   ${name.padEnd(width)}  ${counts}${why ? `  (${why})` : ''}`);
 for (const p of problems) console.log(`[ci] FAIL ${p}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || commandRc !== 0 ? 1 : 0);
+process.exitCode = failed > 0 || commandRc !== 0 ? 1 : 0;
