@@ -186,15 +186,34 @@ export class Process<A extends unknown[] = unknown[]> {
 
   #join(timeout: number | undefined): Promise<void> {
     if (!this.#handle) throw new MpError(`process '${this.#name}' cannot be joined before start()`);
-    if (timeout === undefined) return this.#exited;
+    if (timeout === undefined) return this.#held(this.#exited);
     checkTimeout('timeout', timeout);
     if (this.#ended) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeout);
-      void this.#exited.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+    return this.#held(
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, timeout);
+        void this.#exited.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+    );
+  }
+
+  /** How many join()s, terminate()s and kill()s wait on this daemon child now (see #held). */
+  #holds = 0;
+
+  /**
+   * `waiting`, while which the child keeps the program alive even if it is a daemon: a daemon does not hold
+   * the program open by itself, but a program that awaits its join() waits for it, as Python's does (Node
+   * otherwise ended such a program at once, the join() unsettled, exit code 13).
+   */
+  #held(waiting: Promise<void>): Promise<void> {
+    const handle = this.#handle;
+    if (!this.#daemon || this.#ended || !handle) return waiting;
+    if (this.#holds++ === 0) handle.setRef(true);
+    return waiting.finally(() => {
+      if (--this.#holds === 0 && !this.#ended) handle.setRef(false);
     });
   }
 
@@ -217,6 +236,6 @@ export class Process<A extends unknown[] = unknown[]> {
     if (!this.#handle || this.#ended) return Promise.resolve();
     this.#endRequested ??= signal;
     this.#handle.terminate(signal);
-    return this.#exited;
+    return this.#held(this.#exited);
   }
 }

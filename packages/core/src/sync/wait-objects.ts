@@ -28,7 +28,7 @@ export interface WaitOptions {
   timeout?: number;
 }
 
-type Check = { ready: true } | { ready: false; cells: Int32Array; index: number; expected: number } | { ready: false; exit: Promise<void> };
+type Check = { ready: true } | { ready: false; cells: Int32Array; index: number; expected: number } | { ready: false; exit: (ms: number) => Promise<void> };
 
 interface Probe {
   object: unknown;
@@ -50,7 +50,8 @@ function probeOf(value: unknown, name: string): Probe {
   if (value instanceof Process) {
     const p = value as Process;
     if (p.pid === undefined) throw new TypeError(`${name} is a Process that was not started; start() it before waiting on it`);
-    return { object: value, check: () => (p.isAlive() ? { ready: false, exit: p.join() } : { ready: true }) };
+    // join(ms), not join(): a daemon is held open while a join waits on it, and no longer than this wait does.
+    return { object: value, check: () => (p.isAlive() ? { ready: false, exit: (ms) => (ms === Infinity ? p.join() : p.join(ms)) } : { ready: true }) };
   }
   const d = typeof value === 'object' && value !== null ? shareOf(value) : undefined;
   let channel: Channel | undefined;
@@ -101,7 +102,7 @@ async function waitLoop(probes: Probe[], deadline: number): Promise<unknown[]> {
       if (left !== Infinity) timer = setTimeout(finish, left);
       for (const w of waits) {
         if ('exit' in w) {
-          void w.exit.then(finish);
+          void w.exit(left).then(finish);
         } else if (!w.ready) {
           const r = Atomics.waitAsync(w.cells, w.index, w.expected, Math.min(left, ASYNC_SLICE));
           if (r.async) void r.value.then(finish);
