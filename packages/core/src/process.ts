@@ -16,6 +16,7 @@ import { serveWorker } from './internal/rpc.js';
 import { rejecting } from './internal/rejecting.js';
 import { checkFromWorker } from './internal/wire-check.js';
 import { resolveContext } from './internal/context.js';
+import { addDaemon } from './internal/daemons.js';
 
 /** Options of `new Process()`. */
 export interface ProcessOptions<A extends unknown[] = unknown[]> {
@@ -139,7 +140,10 @@ export class Process<A extends unknown[] = unknown[]> {
     );
     this.#handle = handle;
     active.add(this);
-    if (this.#daemon) handle.setRef(false);
+    if (this.#daemon) {
+      handle.setRef(false);
+      this.#removeDaemon = addDaemon({ hold: () => this.#hold(), release: () => this.#release() });
+    }
     const init: ToWorker = { type: 'init', self: { name: this.#name, pid: handle.pid }, parent: currentProcess(this.#runtime) };
     const run: ToWorker = { type: 'target', spec: this.#spec, args: this.#args, shared: this.#shared };
     handle.postMessage(init);
@@ -173,6 +177,7 @@ export class Process<A extends unknown[] = unknown[]> {
     else if (requested) this.#exitCode = signalExitCode(requested);
     else this.#exitCode = code ?? 1;
     active.delete(this);
+    this.#removeDaemon?.();
     this.#markExited();
   }
 
@@ -200,8 +205,17 @@ export class Process<A extends unknown[] = unknown[]> {
     );
   }
 
-  /** How many join()s, terminate()s and kill()s wait on this daemon child now (see #held). */
+  /** What holds this daemon child open now: join()s, terminate()s and kill()s waiting on it, and the waits of daemons.ts. */
   #holds = 0;
+  #removeDaemon: (() => void) | undefined;
+
+  #hold(): void {
+    if (this.#holds++ === 0 && !this.#ended) this.#handle!.setRef(true);
+  }
+
+  #release(): void {
+    if (--this.#holds === 0 && !this.#ended) this.#handle!.setRef(false);
+  }
 
   /**
    * `waiting`, while which the child keeps the program alive even if it is a daemon: a daemon does not hold
@@ -209,12 +223,9 @@ export class Process<A extends unknown[] = unknown[]> {
    * otherwise ended such a program at once, the join() unsettled, exit code 13).
    */
   #held(waiting: Promise<void>): Promise<void> {
-    const handle = this.#handle;
-    if (!this.#daemon || this.#ended || !handle) return waiting;
-    if (this.#holds++ === 0) handle.setRef(true);
-    return waiting.finally(() => {
-      if (--this.#holds === 0 && !this.#ended) handle.setRef(false);
-    });
+    if (!this.#daemon || this.#ended || !this.#handle) return waiting;
+    this.#hold();
+    return waiting.finally(() => this.#release());
   }
 
   /** Whether the child has started and not yet ended. */

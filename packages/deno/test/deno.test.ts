@@ -42,10 +42,10 @@ test('a running child keeps the program alive until it ends; then the program en
   deepEqual(lines, ['[2,3,4]', 'main done true', 'child finished']);
 });
 
-test('join() on a daemon child waits for it; timed joins and waits give up at their timeouts', async () => {
+test('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up at their timeouts', async () => {
   const { code, lines, stderr } = await run('daemon-join.ts', ['-A'], 60_000);
   equal(code, 0, stderr);
-  deepEqual(lines, ['daemon finished', 'joined 0', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+  deepEqual(lines, ['daemon finished', 'joined 0', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
 });
 
 test('Deno.exit(n) and self.close() in a child are noticed', async () => {

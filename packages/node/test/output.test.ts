@@ -45,11 +45,11 @@ for (const context of ['thread', 'process']) {
       expect(stdout.trim().split('\n')).toEqual(['[ 2, 3, 4 ]', 'main done true', 'child finished']);
     });
 
-    it('join() on a daemon child waits for it; timed joins and waits give up, and the program then ends by itself', async () => {
+    it('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up, and the program then ends by itself', async () => {
       // Node ended such a program at the first join(), unsettled (exit code 13): nothing held it open.
       const { stdout, code } = await run('daemon-join.ts', context);
       expect(code).toBe(0);
-      expect(stdout.trim().split('\n')).toEqual(['daemon finished', 'joined 0', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+      expect(stdout.trim().split('\n')).toEqual(context === 'thread' ? ['daemon finished', 'joined 0', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true'] : ['daemon finished', 'joined 0', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
     });
   });
 }

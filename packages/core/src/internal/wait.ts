@@ -4,6 +4,7 @@
  * browser's main thread). `waitAsync` parks a promise on `Atomics.waitAsync`, so
  * the awaitable forms never spin the event loop.
  */
+import { holdDaemons } from './daemons.js';
 import { sharedBuffer } from './typecodes.js';
 
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
@@ -61,7 +62,16 @@ export function checkMayBlock(deadline: number, what: string): void {
 /** Resolves when `cells[index]` is no longer `expected`, on a notify, or after `timeout` ms. */
 export function waitAsync(cells: Int32Array, index: number, expected: number, timeout: number): Promise<WaitResult> | WaitResult {
   const r = Atomics.waitAsync(cells, index, expected, timeout);
-  if (!r.async || timeout === Infinity) return r.value;
+  if (!r.async) return r.value;
+  if (timeout === Infinity) {
+    // No timer may hold the program open for ever, but a daemon child that could end this wait must be let
+    // run (daemons.ts).
+    const release = holdDaemons();
+    return r.value.then((result) => {
+      release();
+      return result;
+    });
+  }
   // The timeout of Atomics.waitAsync keeps no event loop alive (Node, Deno and Bun end a program whose only
   // work is such a wait, leaving the promise unsettled): a timer does, until the wait ends. An interval, not a
   // single timeout: on a loaded machine the wait's own timeout may be seen after a timer of the same length.

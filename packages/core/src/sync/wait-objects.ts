@@ -9,6 +9,7 @@
  */
 import { Channel, type ChannelState } from '../internal/channel.js';
 import { deadlineFrom } from '../internal/blocking-options.js';
+import { holdDaemons } from '../internal/daemons.js';
 import { rejecting } from '../internal/rejecting.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
@@ -95,8 +96,12 @@ async function waitLoop(probes: Probe[], deadline: number): Promise<unknown[]> {
     if (left === 0) return [];
     await new Promise<void>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      // With no timeout, no timer holds the program open, but a daemon child that could make an object ready
+      // must be let run (internal/daemons.ts).
+      const release = left === Infinity ? holdDaemons() : undefined;
       const finish = (): void => {
         if (timer !== undefined) clearTimeout(timer);
+        release?.();
         resolve();
       };
       if (left !== Infinity) timer = setTimeout(finish, left);
