@@ -45,7 +45,7 @@ test('a running child keeps the program alive until it ends; then the program en
 test('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up at their timeouts', async () => {
   const { code, lines, stderr } = await run('daemon-join.ts', ['-A'], 60_000);
   equal(code, 0, stderr);
-  deepEqual(lines, ['daemon finished', 'joined 0', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+  deepEqual(lines, ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
 });
 
 test('Deno.exit(n) and self.close() in a child are noticed', async () => {

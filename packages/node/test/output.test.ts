@@ -49,7 +49,7 @@ for (const context of ['thread', 'process']) {
       // Node ended such a program at the first join(), unsettled (exit code 13): nothing held it open.
       const { stdout, code } = await run('daemon-join.ts', context);
       expect(code).toBe(0);
-      expect(stdout.trim().split('\n')).toEqual(context === 'thread' ? ['daemon finished', 'joined 0', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true'] : ['daemon finished', 'joined 0', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+      expect(stdout.trim().split('\n')).toEqual(context === 'thread' ? ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true'] : ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
     });
   });
 }

@@ -3,6 +3,7 @@
  * event's `wait`…): each is a promise its reply waits on, woken by the object
  * or by its own timer. Shared by every kind of managed object.
  */
+import { holdDaemons } from './daemons.js';
 
 export interface Waiter {
   resolve(value: unknown): void;
@@ -14,7 +15,22 @@ export interface Waiter {
 
 /** Parks a caller on `list`; after `timeout` ms (when a number) it leaves the list with what `onTimeout` returns or throws. */
 export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown, data?: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
+  return new Promise((settle, fail) => {
+    // Untimed, it holds this program's daemon children open until woken: one of them may be what wakes it (daemons.ts).
+    const release = typeof timeout === 'number' ? undefined : holdDaemons();
+    const resolve = release
+      ? (value: unknown): void => {
+          release();
+          settle(value);
+        }
+      : settle;
+    const reject = release
+      ? (error: unknown): void => {
+          release();
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          fail(error);
+        }
+      : fail;
     const w: Waiter = { resolve, reject, timer: undefined, data };
     if (typeof timeout === 'number') {
       w.timer = setTimeout(() => {
