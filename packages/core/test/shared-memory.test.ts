@@ -41,6 +41,14 @@ describe('SharedMemory', () => {
     expect(() => new SharedMemory(1.5)).toThrow(/size must be an integer >= 1, got 1.5/);
     expect(() => new SharedMemory('8' as never)).toThrow(TypeError);
   });
+
+  it("a Python-style attach by name is refused with a TypeError that says how a block is shared", () => {
+    const shm = new SharedMemory(8);
+    expect(() => new SharedMemory(shm.name as never)).toThrow(/^SharedMemory cannot attach to a block by name \(got "psm_[0-9a-f]{8}" \(string\)\): .*passing the SharedMemory object itself/);
+    expect(() => new SharedMemory({ name: shm.name } as never)).toThrow(TypeError);
+    expect(() => new ShareableList(shm.name as never)).toThrow(/^values must be an iterable .*: a ShareableList cannot attach to a block by name/);
+    expect(() => new ShareableList({ name: shm.name } as never)).toThrow(/cannot attach to a block by name/);
+  });
 });
 
 describe('ShareableList', () => {

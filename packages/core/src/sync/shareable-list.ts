@@ -91,7 +91,11 @@ export class ShareableList {
       this.#length = new Int32Array(shm.buf.buffer, 0, 1)[0]!;
     } else {
       if (values == null || typeof (values as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function' || typeof values === 'string') {
-        throw new TypeError(`values must be an iterable of values (an array), got ${show(values)}`);
+        const attach = typeof values === 'string' || (typeof values === 'object' && values !== null && 'name' in values);
+        throw new TypeError(
+          `values must be an iterable of values (an array), got ${show(values)}` +
+            (attach ? ': a ShareableList cannot attach to a block by name; pass the ShareableList itself to a pool task or Process' : ''),
+        );
       }
       initial = [...values];
       const encoded = initial.map((v, i) => encodeValue(v, `values[${i}]`));

@@ -9,7 +9,7 @@
 import { MpError } from '../errors.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { sharedBuffer } from '../internal/typecodes.js';
-import { checkInteger } from '../internal/validate.js';
+import { checkInteger, show } from '../internal/validate.js';
 import { sharedCells } from '../internal/wait.js';
 
 /** @internal What a SharedMemory sends to a worker. */
@@ -29,6 +29,13 @@ function randomName(): string {
   return `psm_${hex}`;
 }
 
+/** The name a Python-style attach gives — `new SharedMemory('psm_…')` or `({ name })` — if that is what `size` is. */
+function nameOf(size: unknown): unknown {
+  if (typeof size === 'string') return size;
+  if (typeof size === 'object' && size !== null && 'name' in size) return (size as { name: unknown }).name;
+  return undefined;
+}
+
 /**
  * @example
  * const shm = new SharedMemory(1024);
@@ -46,6 +53,14 @@ export class SharedMemory {
     if (state) {
       this.#state = state;
     } else {
+      const name = nameOf(size);
+      if (name !== undefined) {
+        throw new TypeError(
+          `SharedMemory cannot attach to a block by name (got ${show(name)}): JavaScript has no memory shared by name, so ` +
+            'a block is shared by passing the SharedMemory object itself to a pool task, a Process or initargs (its name is ' +
+            'for logs); a new block takes its size: new SharedMemory(1024)',
+        );
+      }
       checkInteger('size', size, 1);
       this.#state = { buffer: sharedBuffer(size, 'SharedMemory'), size, name: randomName(), flags: sharedCells(1, 'SharedMemory') };
     }
