@@ -40,7 +40,6 @@ export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown,
           resolve(onTimeout());
         } catch (error) {
           // onTimeout throws mp's errors (Empty, Full, BrokenBarrierError).
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(error);
         }
       }, timeout);

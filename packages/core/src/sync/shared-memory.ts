@@ -32,7 +32,7 @@ function randomName(): string {
 /** The name a Python-style attach gives — `new SharedMemory('psm_…')` or `({ name })` — if that is what `size` is. */
 function nameOf(size: unknown): unknown {
   if (typeof size === 'string') return size;
-  if (typeof size === 'object' && size !== null && 'name' in size) return (size as { name: unknown }).name;
+  if (typeof size === 'object' && size !== null && 'name' in size) return size.name;
   return undefined;
 }
 
