@@ -35,6 +35,7 @@ if (!isMainThread) {
     },
     onMessage: (handler) => process.on('message', handler),
     onUncaught: uncaughtIn(process),
+    onParentGone: (handler) => void process.once('disconnect', handler),
     // Exit only once the last message has left, or the parent might never see it.
     exit: (code) => void last.then(() => process.exit(code)),
   });

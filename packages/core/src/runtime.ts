@@ -131,6 +131,13 @@ export interface WorkerPort {
   /** Ends this worker with `code`, after what it printed has been flushed toward the parent. */
   exit(code: number): void;
   /**
+   * Optional: calls `handler` once the parent is gone — a child process whose IPC channel closed because the
+   * parent was killed (SIGTERM, SIGKILL) and never ended its children. The worker then ends (exit code 1):
+   * nothing it does can reach anyone, and a busy one would otherwise run on, orphaned. Threads end with their
+   * process and need no such hook.
+   */
+  onParentGone?(handler: () => void): void;
+  /**
    * A monotonic clock in milliseconds, for the run times in `pool.stats`. Optional:
    * the default is `performance.now()`. Node loads `perf_hooks` on the first touch of
    * the global `performance` (about 1 ms on a worker's first task), so its adapter

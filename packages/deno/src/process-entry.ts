@@ -25,6 +25,7 @@ runWorker({
   },
   onMessage: (handler) => void process.on('message', handler),
   onUncaught: uncaughtIn(process),
+  onParentGone: (handler) => void process.once('disconnect', handler),
   // Exit only once the last message has left, or the parent would never see it.
   exit: (code) => void last.then(() => process.exit(code)),
 });

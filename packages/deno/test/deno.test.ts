@@ -4,6 +4,7 @@
  * itself with Deno.exit or self.close is noticed, and `permissions` narrows
  * what workers may do.
  */
+import { orphansLeft } from '@mp/core/conformance';
 import { Pool, Process, isMainThread, task } from '../src/index.ts';
 import { Deno } from './deno-api.ts';
 
@@ -45,7 +46,13 @@ test('a running child keeps the program alive until it ends; then the program en
 test('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up at their timeouts', async () => {
   const { code, lines, stderr } = await run('daemon-join.ts', ['-A'], 60_000);
   equal(code, 0, stderr);
-  deepEqual(lines, ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+  deepEqual(lines, ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done']);
+});
+
+test('child processes end by themselves when their parent is killed (SIGTERM) and cannot end them', async () => {
+  const { pids, left } = await orphansLeft(Deno.execPath(), ['run', '--no-prompt', '--no-check', '-A', new URL('./fixtures/orphans.ts', import.meta.url).pathname]);
+  equal(pids.length, 2);
+  deepEqual(left, []);
 });
 
 test('Deno.exit(n) and self.close() in a child are noticed', async () => {

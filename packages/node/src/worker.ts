@@ -173,6 +173,7 @@ if (parentPort) {
     },
     onMessage: (handler) => process.on('message', handler),
     onUncaught: uncaughtIn(process),
+    onParentGone: (handler) => void process.once('disconnect', handler),
     // Exit only once the last message has left, or the parent would never see it.
     exit: (code) => void last.then(() => process.exit(code)),
     now,

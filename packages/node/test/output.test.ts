@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { orphansLeft } from '@mp/core/conformance';
 
 function run(script: string, arg: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
@@ -49,10 +50,16 @@ for (const context of ['thread', 'process']) {
       // Node ended such a program at the first join(), unsettled (exit code 13): nothing held it open.
       const { stdout, code } = await run('daemon-join.ts', context);
       expect(code).toBe(0);
-      expect(stdout.trim().split('\n')).toEqual(context === 'thread' ? ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done true'] : ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'join(100) true', 'wait 0', 'terminated -15', 'main done true']);
+      expect(stdout.trim().split('\n')).toEqual(context === 'thread' ? ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'put by a daemon', '1 sent by a daemon', 'join(100) true', 'wait 0', 'terminated -15', 'main done'] : ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', 'join(100) true', 'wait 0', 'terminated -15', 'main done']);
     });
   });
 }
+
+it('child processes end by themselves when their parent is killed (SIGTERM) and cannot end them', { timeout: 60_000 }, async () => {
+  const { pids, left } = await orphansLeft(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/orphans.ts', import.meta.url))]);
+  expect(pids).toHaveLength(2);
+  expect(left).toEqual([]);
+});
 
 describe('node thread output', () => {
   // One run of a tsx program: about 1 s here, but 20 s and more under the full CI's load.

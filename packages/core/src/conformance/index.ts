@@ -27,6 +27,7 @@ import { paritySuite } from './parity-suite.js';
 export type { Harness, AdapterApi, Features, SuiteName } from './harness.js';
 import type { SuiteName } from './harness.js';
 export { fixturesUrl } from './harness.js';
+export { orphansLeft, type Orphans } from './orphans.js';
 
 const SUITES: Record<SuiteName, (h: Harness) => void> = {
   process: processSuite,

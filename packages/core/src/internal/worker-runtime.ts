@@ -55,6 +55,8 @@ export function runWorker(adapterPort: WorkerPort): void {
       // The channel is gone: the exit code still tells the parent.
     }
   });
+  // An orphan: its answers and output have nowhere to go (WorkerPort.onParentGone).
+  adapterPort.onParentGone?.(() => adapterPort.exit(1));
   const defined = new Map<number, Defined>();
   // Time spent compiling or importing functions: not part of what a task costs.
   let setup = 0;
