@@ -27,7 +27,7 @@ function run(fixture: string, arg: string): Promise<{ stdout: string; code: numb
 }
 
 it('child processes end by themselves when their parent is killed (SIGTERM) and cannot end them', async () => {
-  const { pids, left } = await orphansLeft(process.execPath, ['run', fileURLToPath(new URL('./fixtures/orphans.ts', import.meta.url))]);
+  const { pids, left } = await orphansLeft(process.execPath, ['run', fileURLToPath(new URL('./fixtures/orphans.ts', import.meta.url))], ['task running', 'child running']);
   equal(pids.length, 2);
   equal(JSON.stringify(left), '[]');
 }, 60_000);

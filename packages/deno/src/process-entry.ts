@@ -25,7 +25,8 @@ runWorker({
   },
   onMessage: (handler) => void process.on('message', handler),
   onUncaught: uncaughtIn(process),
-  onParentGone: (handler) => void process.once('disconnect', handler),
+  // Gone already when the channel closed while this child was still loading.
+  onParentGone: (handler) => (process.connected ? void process.once('disconnect', handler) : queueMicrotask(handler)),
   // Exit only once the last message has left, or the parent would never see it.
   exit: (code) => void last.then(() => process.exit(code)),
 });

@@ -50,7 +50,7 @@ test('join() on a daemon child waits for it, and so does an untimed get or recv 
 });
 
 test('child processes end by themselves when their parent is killed (SIGTERM) and cannot end them', async () => {
-  const { pids, left } = await orphansLeft(Deno.execPath(), ['run', '--no-prompt', '--no-check', '-A', new URL('./fixtures/orphans.ts', import.meta.url).pathname]);
+  const { pids, left } = await orphansLeft(Deno.execPath(), ['run', '--no-prompt', '--no-check', '-A', new URL('./fixtures/orphans.ts', import.meta.url).pathname], ['task running', 'child running']);
   equal(pids.length, 2);
   deepEqual(left, []);
 });

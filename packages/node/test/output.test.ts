@@ -56,7 +56,7 @@ for (const context of ['thread', 'process']) {
 }
 
 it('child processes end by themselves when their parent is killed (SIGTERM) and cannot end them', { timeout: 60_000 }, async () => {
-  const { pids, left } = await orphansLeft(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/orphans.ts', import.meta.url))]);
+  const { pids, left } = await orphansLeft(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/orphans.ts', import.meta.url))], ['task running', 'child running']);
   expect(pids).toHaveLength(2);
   expect(left).toEqual([]);
 });

@@ -24,8 +24,12 @@ export interface Orphans {
   left: number[];
 }
 
-/** Kills the parent `command args` once it has printed its children's pids; resolves to the pids still running 20 s later (then killed). */
-export async function orphansLeft(command: string, args: string[]): Promise<Orphans> {
+/**
+ * Kills the parent `command args` once it has printed its children's pids and each of the lines `ready` (the
+ * children say they are busy: a child that has not yet started its runtime is a different case); resolves to
+ * the pids still running 20 s later (then killed).
+ */
+export async function orphansLeft(command: string, args: string[], ready: string[]): Promise<Orphans> {
   // Not literals: a bundler of the conformance suite for pages must not try to resolve them.
   const cp = (await import(['node', 'child_process'].join(':'))) as ChildProcessModule;
   const fs = (await import(['node', 'fs'].join(':'))) as FsModule;
@@ -36,7 +40,7 @@ export async function orphansLeft(command: string, args: string[]): Promise<Orph
     parent.stdout.on('data', (chunk) => {
       out += decoder.decode(chunk);
       const line = /\{"pids":.*\}/.exec(out);
-      if (line) resolve((JSON.parse(line[0]) as { pids: number[] }).pids);
+      if (line && ready.every((r) => out.includes(`${r}\n`))) resolve((JSON.parse(line[0]) as { pids: number[] }).pids);
     });
     parent.once('exit', (code) => reject(new Error(`the parent program ended before it was killed (exit ${code}): ${out}`)));
   });
