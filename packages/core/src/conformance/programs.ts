@@ -1,0 +1,121 @@
+/**
+ * Whole programs for the adapters' program-level tests: what a program does when nothing else holds it open,
+ * which a test runner (its own event loop kept alive) cannot show. Node, Bun and Deno each run them from a
+ * fixture of a few lines in a fresh process, and check what they print or what is left running after them.
+ * Lines are printed as single strings: Deno colours numbers when FORCE_COLOR is set, even to 0 (as in CI).
+ */
+import { Manager } from '../sync/manager.js';
+import { Pipe } from '../sync/pipe.js';
+import { Queue } from '../sync/queue.js';
+import { wait } from '../sync/wait-objects.js';
+import type { AdapterApi } from './harness.js';
+
+/** How a program-level test runs a program. */
+export interface ProgramOptions {
+  /** The `context` of its children (left out: the adapter's default, threads). */
+  context?: string | undefined;
+  /** Whether a daemon that runs on is left behind at the end (false where a worker cannot be unreferenced: Deno). */
+  leaveDaemons: boolean;
+}
+
+/**
+ * A program whose only work is waiting on daemon children: `join()` waits for one (its line comes before the
+ * program's next); an untimed get of what a daemon puts on a Manager's Queue and, where memory is shared, on a
+ * Queue, and an untimed `wait()` and `recv()` of what it sends on a Pipe, are waited for; a `join(timeout)` and a
+ * `wait(timeout)` on one that runs on give up at their timeouts; `terminate()` waits for the end it asked for;
+ * and the program then ends by itself without waiting for the daemons still running. (A daemon does not keep a
+ * program alive by itself; a wait on it does.) Prints the lines `daemonJoinLines` gives.
+ */
+export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, options: ProgramOptions): Promise<void> {
+  const { Process } = api;
+  const context = options.context === undefined ? {} : { context: options.context };
+  const runOn: { terminate(): Promise<void> }[] = [];
+  const short = new Process({
+    target: () => new Promise<void>((resolve) => setTimeout(() => (console.log('daemon finished'), resolve()), 300)),
+    daemon: true,
+    ...context,
+  }).start();
+  await short.join();
+  console.log(`joined ${short.exitCode}`);
+
+  const manager = await Manager.start();
+  const managed = await manager.Queue<string>();
+  const putsManaged = new Process({
+    target: async (q: { put(v: string): Promise<void> }) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await q.put('put by a daemon on a managed Queue');
+      await new Promise(() => setInterval(() => {}, 1000));
+    },
+    args: [managed],
+    daemon: true,
+    ...context,
+  }).start();
+  runOn.push(putsManaged);
+  console.log(await managed.get());
+  await manager.shutdown();
+
+  if (options.context !== 'process') {
+    const q = new Queue<string>();
+    const puts = new Process({
+      target: async (q: Queue<string>) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await q.put('put by a daemon');
+        await new Promise(() => setInterval(() => {}, 1000));
+      },
+      args: [q],
+      daemon: true,
+      ...context,
+    }).start();
+    runOn.push(puts);
+    console.log(await q.get());
+    const [a, b] = Pipe<string>();
+    const sends = new Process({
+      target: async (b: { send(v: string): Promise<void> }) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await b.send('sent by a daemon');
+        await new Promise(() => setInterval(() => {}, 1000));
+      },
+      args: [b],
+      daemon: true,
+      ...context,
+    }).start();
+    runOn.push(sends);
+    console.log(`${(await wait([a])).length} ${await a.recv()}`);
+  }
+
+  const long = new Process({ target: () => new Promise(() => setInterval(() => {}, 1000)), daemon: true, ...context }).start();
+  runOn.push(long);
+  await long.join(100);
+  console.log(`join(100) ${long.isAlive()}`);
+  console.log(`wait ${(await wait([long], { timeout: 100 })).length}`);
+  const other = new Process({ target: () => new Promise(() => setInterval(() => {}, 1000)), daemon: true, ...context }).start();
+  await other.terminate();
+  console.log(`terminated ${other.exitCode}`);
+  if (!options.leaveDaemons) await Promise.all(runOn.map((p) => p.terminate()));
+  console.log('main done');
+}
+
+/** What daemonJoinProgram prints with `context`. */
+export function daemonJoinLines(context?: string): string[] {
+  const shared = context === 'process' ? [] : ['put by a daemon', '1 sent by a daemon'];
+  return ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', ...shared, 'join(100) true', 'wait 0', 'terminated -15', 'main done'];
+}
+
+/**
+ * A program with busy child processes — a pool worker running a task that never ends, and a Process whose
+ * target never ends — that its test then kills (SIGTERM, see orphansLeft), so it never gets to end its
+ * children: they must end by themselves rather than run on, orphaned. Prints the children's pids; each child
+ * prints a line when it is busy ('task running', 'child running'). The program itself never ends.
+ */
+export async function orphansProgram(api: Pick<AdapterApi, 'Pool' | 'Process'>): Promise<void> {
+  const pool = new api.Pool({ processes: 1, context: 'process' });
+  const pid = (): number => {
+    const g = globalThis as { Deno?: { pid: number }; process?: { pid: number } };
+    return g.Deno?.pid ?? g.process!.pid;
+  };
+  const workerPid = await pool.apply(pid, []);
+  void pool.apply(() => (console.log('task running'), new Promise(() => setInterval(() => {}, 1000))), []).catch(() => {});
+  const child = new api.Process({ target: () => (console.log('child running'), new Promise(() => setInterval(() => {}, 1000))), context: 'process' }).start();
+  setInterval(() => {}, 1000);
+  console.log(JSON.stringify({ pids: [workerPid, child.pid] }));
+}
