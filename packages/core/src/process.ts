@@ -48,6 +48,13 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
 let counter = 0;
 const active = new Set<Process>();
 
+/**
+ * @internal A child's end, without holding a daemon open: for `wait()`, whose own untimed wait holds the daemons
+ * (internal/daemons.ts) and whose timed wait keeps the program alive with its timer — a `join()` there would hold
+ * the daemon until it ended, after the wait had returned.
+ */
+export let processExited: (p: Process) => Promise<void>;
+
 /** The live `Process` objects this program started and has not yet seen end. */
 export function activeChildren(): Process[] {
   return [...active];
@@ -69,6 +76,10 @@ export class Process<A extends unknown[] = unknown[]> {
   readonly #transfer: TransferItem[] = [];
   readonly #context: string;
   readonly #name: string;
+  static {
+    processExited = (p) => p.#exited;
+  }
+
   readonly #daemon: boolean;
   #handle: WorkerHandle | undefined;
   #ended = false;

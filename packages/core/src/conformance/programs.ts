@@ -88,6 +88,10 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, option
   await long.join(100);
   console.log(`join(100) ${long.isAlive()}`);
   console.log(`wait ${(await wait([long], { timeout: 100 })).length}`);
+  // A wait that returns for another object does not hold the daemon it also waited on: the program still ends.
+  const [c, d] = Pipe<string>();
+  void d.send('ready');
+  console.log(`wait for either ${(await wait([c, long])).length}`);
   const other = new Process({ target: () => new Promise(() => setInterval(() => {}, 1000)), daemon: true, ...context }).start();
   await other.terminate();
   console.log(`terminated ${other.exitCode}`);
@@ -98,7 +102,7 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, option
 /** What daemonJoinProgram prints with `context`. */
 export function daemonJoinLines(context?: string): string[] {
   const shared = context === 'process' ? [] : ['put by a daemon', '1 sent by a daemon'];
-  return ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', ...shared, 'join(100) true', 'wait 0', 'terminated -15', 'main done'];
+  return ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', ...shared, 'join(100) true', 'wait 0', 'wait for either 1', 'terminated -15', 'main done'];
 }
 
 /**

@@ -14,7 +14,7 @@ import { rejecting } from '../internal/rejecting.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
 import { checkMayBlock, remaining, waitSync as blockOn } from '../internal/wait.js';
-import { Process } from '../process.js';
+import { Process, processExited } from '../process.js';
 import type { Connection, ConnectionState } from './pipe.js';
 import type { JoinableQueue } from './joinable-queue.js';
 import type { Queue } from './queue.js';
@@ -29,7 +29,7 @@ export interface WaitOptions {
   timeout?: number;
 }
 
-type Check = { ready: true } | { ready: false; cells: Int32Array; index: number; expected: number } | { ready: false; exit: (ms: number) => Promise<void> };
+type Check = { ready: true } | { ready: false; cells: Int32Array; index: number; expected: number } | { ready: false; exit: Promise<void> };
 
 interface Probe {
   object: unknown;
@@ -51,8 +51,8 @@ function probeOf(value: unknown, name: string): Probe {
   if (value instanceof Process) {
     const p = value as Process;
     if (p.pid === undefined) throw new TypeError(`${name} is a Process that was not started; start() it before waiting on it`);
-    // join(ms), not join(): a daemon is held open while a join waits on it, and no longer than this wait does.
-    return { object: value, check: () => (p.isAlive() ? { ready: false, exit: (ms) => (ms === Infinity ? p.join() : p.join(ms)) } : { ready: true }) };
+    // Not join(): it would hold a daemon open until it ended, after this wait had returned (processExited).
+    return { object: value, check: () => (p.isAlive() ? { ready: false, exit: processExited(p) } : { ready: true }) };
   }
   const d = typeof value === 'object' && value !== null ? shareOf(value) : undefined;
   let channel: Channel | undefined;
@@ -107,7 +107,7 @@ async function waitLoop(probes: Probe[], deadline: number): Promise<unknown[]> {
       if (left !== Infinity) timer = setTimeout(finish, left);
       for (const w of waits) {
         if ('exit' in w) {
-          void w.exit(left).then(finish);
+          void w.exit.then(finish);
         } else if (!w.ready) {
           const r = Atomics.waitAsync(w.cells, w.index, w.expected, Math.min(left, ASYNC_SLICE));
           if (r.async) void r.value.then(finish);
