@@ -15,22 +15,7 @@ export interface Waiter {
 
 /** Parks a caller on `list`; after `timeout` ms (when a number) it leaves the list with what `onTimeout` returns or throws. */
 export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown, data?: unknown): Promise<unknown> {
-  return new Promise((settle, fail) => {
-    // Untimed, it holds this program's daemon children open until woken: one of them may be what wakes it (daemons.ts).
-    const release = typeof timeout === 'number' ? undefined : holdDaemons();
-    const resolve = release
-      ? (value: unknown): void => {
-          release();
-          settle(value);
-        }
-      : settle;
-    const reject = release
-      ? (error: unknown): void => {
-          release();
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          fail(error);
-        }
-      : fail;
+  const parked = new Promise((resolve, reject) => {
     const w: Waiter = { resolve, reject, timer: undefined, data };
     if (typeof timeout === 'number') {
       w.timer = setTimeout(() => {
@@ -40,12 +25,19 @@ export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown,
           resolve(onTimeout());
         } catch (error) {
           // onTimeout throws mp's errors (Empty, Full, BrokenBarrierError).
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(error);
         }
       }, timeout);
     }
     list.push(w);
   });
+  // Untimed, it holds this program's daemon children open until it settles: one of them may be what wakes it (daemons.ts).
+  if (typeof timeout !== 'number') {
+    const release = holdDaemons();
+    void parked.then(release, release);
+  }
+  return parked;
 }
 
 /** Wakes the longest-waiting caller with `value`; false if none waits. */
