@@ -49,6 +49,18 @@ describe('AnswerWaitChooser', () => {
     expect(later.slice(-100).every((w) => w === BLOCK)).toBe(true);
   });
 
+  it('tries the other way again at once when the better one gets much faster (a program past its warm-up)', () => {
+    const chooser = new AnswerWaitChooser();
+    // While V8 compiles mp's code both ways are slow, blocking waits the slower: they lose every try, and
+    // their tries grow rarer (64 blocks of 16 batches apart by the end).
+    run(chooser, 5_000, (way) => (way === BLOCK ? 0.15 : 0.1));
+    expect(chooser.way).toBe(LOOP);
+    // Compiled: both are faster, blocking the fastest. The loop's figure falls below 0.7 of what it was when
+    // blocking last lost, so blocking is tried after the loop's next block, wins, and stays.
+    const after = run(chooser, 1_000, (way) => (way === BLOCK ? 0.012 : 0.038));
+    expect(share(after.slice(64), BLOCK)).toBeGreaterThan(0.9);
+  });
+
   it('judges a way by its block, not by one slow answer in it', () => {
     const chooser = new AnswerWaitChooser();
     let n = 0;

@@ -9,7 +9,8 @@
  * LOOP's (Node 20, 2 cores: 12 µs against 38), but when other programs take the cores, each side's wait holds
  * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
  * `worker_threads`). So it is measured: batches go in blocks of one way; the mean round trip of a block (figure(), below) is
- * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing, and a try ends as soon as
+ * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing (at once when the better
+ * way's figure moves past the other's, or falls well below what it was when the other lost), and a try ends as soon as
  * most of its round trips were slower than the better way's figure.
  */
 export const BLOCK = 0;
@@ -20,6 +21,12 @@ export type AnswerWait = typeof BLOCK | typeof LOOP;
 const BLOCK_SIZE = 16;
 /** Most blocks of the better way between two tries of the other. */
 const MAX_INTERVAL = 64;
+/**
+ * The better way's figure, against what it was when the other way last lost, below which the other is tried
+ * again at once: the machine changed (a program's first thousands of tasks run while V8 compiles mp's code, and
+ * both ways speed up as it ends).
+ */
+const STALE = 0.7;
 
 export class AnswerWaitChooser {
   // LOOP first: it never holds a core, and a pool's first tasks run while V8 is still compiling its code.
@@ -30,6 +37,8 @@ export class AnswerWaitChooser {
   readonly #estimate: [number, number] = [Number.NaN, Number.NaN];
   #interval = 1;
   #since = 0;
+  /** The better way's figure when the other way last lost a try. */
+  #bestWhenLost = Number.NaN;
 
   /** The way the next lone batch is answered. */
   get way(): AnswerWait {
@@ -52,8 +61,9 @@ export class AnswerWaitChooser {
     else {
       this.#next();
       const other = way === BLOCK ? LOOP : BLOCK;
-      // Slower now than the other way was when last measured (the machine changed): try it at once.
-      if (this.#estimate[way] > this.#estimate[other]) this.#interval = 1;
+      // Slower now than the other way was when last measured, or much faster than when the other last lost (the
+      // machine changed either way): try it at once.
+      if (this.#estimate[way] > this.#estimate[other] || this.#estimate[way] < this.#bestWhenLost * STALE) this.#interval = 1;
       if (++this.#since >= this.#interval) {
         this.#since = 0;
         this.#way = other;
@@ -71,8 +81,10 @@ export class AnswerWaitChooser {
 
   /** A try ends: keep the way tried if it won, else try it half as often. */
   #end(lost: boolean): void {
-    if (lost) this.#interval = Math.min(this.#interval * 2, MAX_INTERVAL);
-    else {
+    if (lost) {
+      this.#interval = Math.min(this.#interval * 2, MAX_INTERVAL);
+      this.#bestWhenLost = this.#estimate[this.#best];
+    } else {
       this.#best = this.#way;
       this.#interval = 1;
     }

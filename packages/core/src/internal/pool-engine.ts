@@ -318,9 +318,16 @@ export class PoolEngine {
     return undefined;
   }
 
+  /**
+   * Moves past the call at the head. Calls behind the head are dropped once they are half the list (amortized
+   * O(1) a call), and soon: each holds its promise and settled value, and `await pool.apply(...)` in a loop adds
+   * one a task. Kept for 1,024 calls, they outlived young-generation collections, each of which then copied and
+   * promoted them (Node 20: the parent's heap grew by 2 MB over 5,000 awaited applies, and its scavenges took
+   * 1–3 ms each instead of 0.2).
+   */
   #advance(): void {
     this.#head++;
-    if (this.#head > 1024 && this.#head * 2 > this.#sources.length) {
+    if (this.#head > 32 && this.#head * 2 > this.#sources.length) {
       this.#sources = this.#sources.slice(this.#head);
       this.#head = 0;
     }
