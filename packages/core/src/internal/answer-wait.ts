@@ -10,7 +10,8 @@
  * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
  * `worker_threads`). So it is measured: batches go in blocks of one way; the mean round trip of a block (figure(), below) is
  * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing (at once when the better
- * way's figure moves past the other's, or falls well below what it was when the other lost), and a try ends as soon as
+ * way's figure moves past the other's, or, until the other has first won, falls well below what it was when the other
+ * lost), and a try ends as soon as
  * most of its round trips were slower than the better way's figure.
  */
 export const BLOCK = 0;
@@ -22,9 +23,11 @@ const BLOCK_SIZE = 16;
 /** Most blocks of the better way between two tries of the other. */
 const MAX_INTERVAL = 64;
 /**
- * The better way's figure, against what it was when the other way last lost, below which the other is tried
- * again at once: the machine changed (a program's first thousands of tasks run while V8 compiles mp's code, and
- * both ways speed up as it ends).
+ * While a way has never won, the better way's figure against what it was when that way last lost, below which
+ * it is tried again at once: a program's first thousands of tasks run while V8 compiles mp's code, both ways
+ * speed up as that ends, and blocking waits, slower until then, had lost every try (64 blocks apart by then).
+ * Once a way has won, its tries follow the backoff alone: on Bun (2 cores), whose blocking waits answer in
+ * 7 µs but miss one time in five, trying them at every swing of the loop's figure made tasks 20–40 % slower.
  */
 const STALE = 0.7;
 
@@ -37,8 +40,10 @@ export class AnswerWaitChooser {
   readonly #estimate: [number, number] = [Number.NaN, Number.NaN];
   #interval = 1;
   #since = 0;
-  /** The better way's figure when the other way last lost a try. */
+  /** The better way's figure when the other way last lost a try, while the other has never won (STALE). */
   #bestWhenLost = Number.NaN;
+  /** Whether each way has been the better one (the loop is, from the start). */
+  readonly #won = [false, true];
 
   /** The way the next lone batch is answered. */
   get way(): AnswerWait {
@@ -61,8 +66,8 @@ export class AnswerWaitChooser {
     else {
       this.#next();
       const other = way === BLOCK ? LOOP : BLOCK;
-      // Slower now than the other way was when last measured, or much faster than when the other last lost (the
-      // machine changed either way): try it at once.
+      // Slower now than the other way was when last measured, or much faster than when the other, never better
+      // yet, last lost (STALE): try it at once.
       if (this.#estimate[way] > this.#estimate[other] || this.#estimate[way] < this.#bestWhenLost * STALE) this.#interval = 1;
       if (++this.#since >= this.#interval) {
         this.#since = 0;
@@ -83,9 +88,10 @@ export class AnswerWaitChooser {
   #end(lost: boolean): void {
     if (lost) {
       this.#interval = Math.min(this.#interval * 2, MAX_INTERVAL);
-      this.#bestWhenLost = this.#estimate[this.#best];
+      this.#bestWhenLost = this.#won[this.#way] ? Number.NaN : this.#estimate[this.#best];
     } else {
       this.#best = this.#way;
+      this.#won[this.#way] = true;
       this.#interval = 1;
     }
     this.#since = 0;
