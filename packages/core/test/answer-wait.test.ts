@@ -61,6 +61,18 @@ describe('AnswerWaitChooser', () => {
     expect(share(after.slice(64), BLOCK)).toBeGreaterThan(0.9);
   });
 
+  it('keeps the backoff for a way that has won before, whatever the figure of the better way does', () => {
+    const chooser = new AnswerWaitChooser();
+    run(chooser, 3_000, (way) => (way === BLOCK ? 0.012 : 0.038));
+    expect(chooser.way).toBe(BLOCK);
+    // Blocking waits start missing; the loop takes over and blocking is tried ever less often.
+    run(chooser, 3_000, (way) => (way === BLOCK ? 0.25 : 0.1));
+    expect(chooser.way).toBe(LOOP);
+    // The loop gets much faster: blocking, which has won before, is not tried for that alone.
+    const after = run(chooser, 48, (way) => (way === BLOCK ? 0.25 : 0.03));
+    expect(after.every((w) => w === LOOP)).toBe(true);
+  });
+
   it('judges a way by its block, not by one slow answer in it', () => {
     const chooser = new AnswerWaitChooser();
     let n = 0;
