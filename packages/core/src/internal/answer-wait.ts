@@ -10,7 +10,7 @@
  * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
  * `worker_threads`). So it is measured: batches go in blocks of one way; the mean round trip of a block (figure(), below) is
  * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing (at once when the better
- * way's figure moves past the other's, or, until the other has first won, falls well below what it was when the other
+ * way's figure moves past the other's, or, until the other has won twice, falls well below what it was when the other
  * lost), and a try ends as soon as
  * most of its round trips were slower than the better way's figure.
  */
@@ -23,13 +23,15 @@ const BLOCK_SIZE = 16;
 /** Most blocks of the better way between two tries of the other. */
 const MAX_INTERVAL = 64;
 /**
- * While a way has never won, the better way's figure against what it was when that way last lost, below which
- * it is tried again at once: a program's first thousands of tasks run while V8 compiles mp's code, both ways
- * speed up as that ends, and blocking waits, slower until then, had lost every try (64 blocks apart by then).
- * Once a way has won, its tries follow the backoff alone: on Bun (2 cores), whose blocking waits answer in
- * 7 µs but miss one time in five, trying them at every swing of the loop's figure made tasks 20–40 % slower.
+ * The better way's figure against what it was when the other way last lost, below which the other is tried
+ * again at once: a program's first thousands of tasks run while V8 compiles mp's code, both ways speed up as
+ * that ends, and blocking waits, slower until then, had lost every try (64 blocks apart by then). Only until
+ * the other way has won STALE_WINS times (a win while V8 still compiles may not last); past that the backoff
+ * alone decides: on Bun (2 cores), whose blocking waits answer in 7 µs but miss one time in five, trying them
+ * at every swing of the loop's figure made awaited tasks 20–40 % slower.
  */
 const STALE = 0.7;
+const STALE_WINS = 2;
 
 export class AnswerWaitChooser {
   // LOOP first: it never holds a core, and a pool's first tasks run while V8 is still compiling its code.
@@ -40,10 +42,10 @@ export class AnswerWaitChooser {
   readonly #estimate: [number, number] = [Number.NaN, Number.NaN];
   #interval = 1;
   #since = 0;
-  /** The better way's figure when the other way last lost a try, while the other has never won (STALE). */
+  /** The better way's figure when the other way last lost a try, while that way has won fewer than STALE_WINS times. */
   #bestWhenLost = Number.NaN;
-  /** Whether each way has been the better one (the loop is, from the start). */
-  readonly #won = [false, true];
+  /** How often each way became the better one (the loop is, from the start). */
+  readonly #wins = [0, 1];
 
   /** The way the next lone batch is answered. */
   get way(): AnswerWait {
@@ -66,8 +68,8 @@ export class AnswerWaitChooser {
     else {
       this.#next();
       const other = way === BLOCK ? LOOP : BLOCK;
-      // Slower now than the other way was when last measured, or much faster than when the other, never better
-      // yet, last lost (STALE): try it at once.
+      // Slower now than the other way was when last measured, or much faster than when the other last lost
+      // (STALE): try it at once.
       if (this.#estimate[way] > this.#estimate[other] || this.#estimate[way] < this.#bestWhenLost * STALE) this.#interval = 1;
       if (++this.#since >= this.#interval) {
         this.#since = 0;
@@ -88,10 +90,10 @@ export class AnswerWaitChooser {
   #end(lost: boolean): void {
     if (lost) {
       this.#interval = Math.min(this.#interval * 2, MAX_INTERVAL);
-      this.#bestWhenLost = this.#won[this.#way] ? Number.NaN : this.#estimate[this.#best];
+      this.#bestWhenLost = this.#wins[this.#way]! < STALE_WINS ? this.#estimate[this.#best] : Number.NaN;
     } else {
       this.#best = this.#way;
-      this.#won[this.#way] = true;
+      this.#wins[this.#way]!++;
       this.#interval = 1;
     }
     this.#since = 0;
