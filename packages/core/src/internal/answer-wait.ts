@@ -9,10 +9,9 @@
  * LOOP's (Node 20, 2 cores: 12 µs against 38), but when other programs take the cores, each side's wait holds
  * a core the other side needs, and BLOCK measured 2.6× slower than LOOP (176 µs against 67 for raw
  * `worker_threads`). So it is measured: batches go in blocks of one way; the mean round trip of a block (figure(), below) is
- * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing (at once when the better
- * way's figure moves past the other's, or, until the other has won twice, falls well below what it was when the other
- * lost), and a try ends as soon as
- * most of its round trips were slower than the better way's figure.
+ * that way's estimate; the other way is tried again after 1, 2, 4, … 64 blocks while it keeps losing (at once when the
+ * better way's figure moves past the other's, or, until the other has won twice, falls well below what it was when the
+ * other lost), and a try ends as soon as most of its round trips were slower than the better way's figure.
  */
 export const BLOCK = 0;
 export const LOOP = 1;
@@ -94,6 +93,8 @@ export class AnswerWaitChooser {
     } else {
       this.#best = this.#way;
       this.#wins[this.#way]!++;
+      // It was the old better way's figure, kept against this way's losses: it no longer applies.
+      this.#bestWhenLost = Number.NaN;
       this.#interval = 1;
     }
     this.#since = 0;
