@@ -76,10 +76,6 @@ export class Process<A extends unknown[] = unknown[]> {
   readonly #transfer: TransferItem[] = [];
   readonly #context: string;
   readonly #name: string;
-  static {
-    processExited = (p) => p.#exited;
-  }
-
   readonly #daemon: boolean;
   #handle: WorkerHandle | undefined;
   #ended = false;
@@ -88,6 +84,10 @@ export class Process<A extends unknown[] = unknown[]> {
   #endRequested: 'SIGTERM' | 'SIGKILL' | undefined;
   readonly #exited: Promise<void>;
   #markExited!: () => void;
+
+  static {
+    processExited = (p) => p.#exited;
+  }
 
   /** @param adapter supplied by the adapter's subclass. */
   constructor(options: ProcessOptions<A>, adapter: Runtime) {

@@ -38,48 +38,34 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, option
   await short.join();
   console.log(`joined ${short.exitCode}`);
 
+  // A daemon that, 0.3 s in, calls `to[method](value)` (a put or a send), then runs on. By value, so
+  // self-contained: the object, the method and the value come as arguments.
+  const deliver = (to: unknown, method: string, value: string): void => {
+    const p = new Process({
+      target: async (to: unknown, method: string, value: string) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await (to as Record<string, (v: string) => Promise<void>>)[method]!(value);
+        await new Promise(() => setInterval(() => {}, 1000));
+      },
+      args: [to, method, value],
+      daemon: true,
+      ...context,
+    }).start();
+    runOn.push(p);
+  };
+
   const manager = await Manager.start();
   const managed = await manager.Queue<string>();
-  const putsManaged = new Process({
-    target: async (q: { put(v: string): Promise<void> }) => {
-      await new Promise((r) => setTimeout(r, 300));
-      await q.put('put by a daemon on a managed Queue');
-      await new Promise(() => setInterval(() => {}, 1000));
-    },
-    args: [managed],
-    daemon: true,
-    ...context,
-  }).start();
-  runOn.push(putsManaged);
+  deliver(managed, 'put', 'put by a daemon on a managed Queue');
   console.log(await managed.get());
   await manager.shutdown();
 
   if (options.context !== 'process') {
     const q = new Queue<string>();
-    const puts = new Process({
-      target: async (q: Queue<string>) => {
-        await new Promise((r) => setTimeout(r, 300));
-        await q.put('put by a daemon');
-        await new Promise(() => setInterval(() => {}, 1000));
-      },
-      args: [q],
-      daemon: true,
-      ...context,
-    }).start();
-    runOn.push(puts);
+    deliver(q, 'put', 'put by a daemon');
     console.log(await q.get());
     const [a, b] = Pipe<string>();
-    const sends = new Process({
-      target: async (b: { send(v: string): Promise<void> }) => {
-        await new Promise((r) => setTimeout(r, 300));
-        await b.send('sent by a daemon');
-        await new Promise(() => setInterval(() => {}, 1000));
-      },
-      args: [b],
-      daemon: true,
-      ...context,
-    }).start();
-    runOn.push(sends);
+    deliver(b, 'send', 'sent by a daemon');
     console.log(`${(await wait([a])).length} ${await a.recv()}`);
   }
 
