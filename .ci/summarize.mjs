@@ -39,14 +39,14 @@ const text = readFileSync(logPath, 'utf8').replace(ansi, '').replace(/\r/g, '\n'
 /**
  * @typedef {{ name: string, lines: number, passed: number, failed: number, skipped: number,
  *   summaries: number, testsFailed: number, filesFailed: number, errors: number, noTests: boolean,
- *   exit: number | null, ended: boolean, replayed: boolean }} Suite
+ *   exit: number | null, ended: boolean, replayed: boolean, failures: string[], reasonFor?: string }} Suite
  */
 /** @type {Map<string, Suite>} */
 const suites = new Map();
 const suite = (name) => {
   let s = suites.get(name);
   if (!s) {
-    s = { name, lines: 0, passed: 0, failed: 0, skipped: 0, summaries: 0, testsFailed: 0, filesFailed: 0, errors: 0, noTests: false, exit: null, ended: false, replayed: false };
+    s = { name, lines: 0, passed: 0, failed: 0, skipped: 0, summaries: 0, testsFailed: 0, filesFailed: 0, errors: 0, noTests: false, exit: null, ended: false, replayed: false, failures: [] };
     suites.set(name, s);
   }
   return s;
@@ -93,6 +93,22 @@ for (const raw of text.split('\n')) {
   const s = suite(current.get(task) ?? task);
   s.lines++;
   if (/^cache hit(?:, replaying logs)?\b/.test(line) && /(^|:)test(?::|$)/.test(m[2])) s.replayed = true;
+
+  // the name of a failed test, so the tail of a CI log says which one: vitest "  × name 12ms",
+  // "FAIL  file > name"; bun "(fail) name [12.00ms]"; deno "name ... FAILED (12ms)"
+  const failure =
+    /^\s*[×✗]\s+(.+?)(?:\s+\d+ms)?\s*$/.exec(line)?.[1] ??
+    /^\s*FAIL\s+(.+?)\s*$/.exec(line)?.[1] ??
+    /^\s*\(fail\)\s+(.+?)(?:\s+\[[\d.]+m?s\])?\s*$/.exec(line)?.[1] ??
+    /^(.+?) \.\.\. FAILED(?: \(.*\))?\s*$/.exec(line)?.[1];
+  if (failure && s.failures.length < 12 && !s.failures.includes(failure)) s.failures.push(failure);
+  // and the first error line printed under vitest's "FAIL  name" (its reason)
+  if (/^\s*FAIL\s+/.test(line)) s.reasonFor = failure;
+  else if (s.reasonFor && /^\s*\w*(Error|Exception)\b.*:|^\s*Error\b/.test(line)) {
+    const at = s.failures.indexOf(s.reasonFor);
+    if (at >= 0 && !s.failures[at].includes(' — ')) s.failures[at] += ` — ${line.trim().slice(0, 300)}`;
+    s.reasonFor = undefined;
+  }
 
   // bun: " 94 pass", " 2 skip", " 0 fail", " 1 error" / " 3 errors"
   const bun = /^\s*(\d+) (pass|skip|fail|errors?)\s*$/.exec(line);
@@ -206,7 +222,7 @@ for (const name of expected) {
   }
   failed += f;
   const counts = s ? `${s.passed} passed, ${f} failed${s.skipped ? `, ${s.skipped} skipped` : ''}` : `0 passed, ${f} failed`;
-  rows.push([name, counts, why.join('; ')]);
+  rows.push([name, counts, why.join('; '), f > 0 && s ? s.failures : []]);
 }
 // Tasks with sub-suites: a failed task whose sub-suites all passed failed somewhere else (before the first).
 for (const task of new Set(expected.filter((n) => !isTask(n)).map(taskOf))) {
@@ -231,6 +247,7 @@ if (commandRc !== 0 && failed === 0) {
 const width = Math.max(...rows.map(([n]) => n.length));
 console.log('[ci] suites:');
 for (const [name, counts, why] of rows) console.log(`[ci]   ${name.padEnd(width)}  ${counts}${why ? `  (${why})` : ''}`);
+for (const [name, , , failures] of rows) for (const t of failures) console.log(`[ci] FAILED in ${name}: ${t}`);
 for (const p of problems) console.log(`[ci] FAIL ${p}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || commandRc !== 0 ? 1 : 0;
