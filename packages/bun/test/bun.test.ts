@@ -50,7 +50,7 @@ for (const context of ['thread', 'process']) {
       equal(stdout.trim(), ['[ 2, 3, 4 ]', 'main done true', 'child finished'].join('\n'));
     }, 40_000);
 
-    it('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up, and the program then ends by itself', async () => {
+    it('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends, or what a timer a pool task left behind puts; timed joins and waits give up, and the program then ends by itself', async () => {
       const { stdout, code } = await run('daemon-join.ts', context);
       equal(code, 0);
       equal(stdout.trim(), daemonJoinLines(context).join('\n'));

@@ -43,7 +43,7 @@ test('a running child keeps the program alive until it ends; then the program en
   deepEqual(lines, ['[2,3,4]', 'main done true', 'child finished']);
 });
 
-test('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up at their timeouts', async () => {
+test('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends, or what a timer a pool task left behind puts; timed joins and waits give up at their timeouts', async () => {
   const { code, lines, stderr } = await run('daemon-join.ts', ['-A'], 60_000);
   equal(code, 0, stderr);
   deepEqual(lines, daemonJoinLines());

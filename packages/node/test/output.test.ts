@@ -46,7 +46,7 @@ for (const context of ['thread', 'process']) {
       expect(stdout.trim().split('\n')).toEqual(['[ 2, 3, 4 ]', 'main done true', 'child finished']);
     });
 
-    it('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends; timed joins and waits give up, and the program then ends by itself', { timeout: 120_000 }, async () => {
+    it('join() on a daemon child waits for it, and so does an untimed get or recv of what a daemon sends, or what a timer a pool task left behind puts; timed joins and waits give up, and the program then ends by itself', { timeout: 120_000 }, async () => {
       // Seven children, each thread loading tsx as it starts: 30–45 s under the full CI's load.
       // Node ended such a program at the first join(), unsettled (exit code 13): nothing held it open.
       const { stdout, code } = await run('daemon-join.ts', context);

@@ -24,9 +24,11 @@ export interface ProgramOptions {
  * Queue, and an untimed `wait()` and `recv()` of what it sends on a Pipe, are waited for; a `join(timeout)` and a
  * `wait(timeout)` on one that runs on give up at their timeouts; `terminate()` waits for the end it asked for;
  * and the program then ends by itself without waiting for the daemons still running. (A daemon does not keep a
- * program alive by itself; a wait on it does.) Prints the lines `daemonJoinLines` gives.
+ * program alive by itself; a wait on it does.) So do a pool's idle workers: an untimed get of what a pool task's
+ * timer puts later, after the task has returned, is waited for, and the pool, left open, does not hold the
+ * program at its end. Prints the lines `daemonJoinLines` gives.
  */
-export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, options: ProgramOptions): Promise<void> {
+export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process' | 'Pool'>, options: ProgramOptions): Promise<void> {
   const { Process } = api;
   const context = options.context === undefined ? {} : { context: options.context };
   const runOn: { terminate(): Promise<void> }[] = [];
@@ -54,14 +56,28 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, option
     runOn.push(p);
   };
 
+  // A pool task that returns at once and leaves a timer behind, which puts `value` on `to` 0.3 s later. First,
+  // while no daemon runs on (a wait holds those, and the program with them).
+  const pool = new api.Pool({ processes: 1, ...context });
+  const putLater = (to: unknown, value: string): string => {
+    setTimeout(() => void (to as { put(v: string): Promise<void> }).put(value), 300);
+    return 'task returned';
+  };
   const manager = await Manager.start();
   const managed = await manager.Queue<string>();
+  console.log(await pool.apply(putLater, [managed, 'put later by a pool task on a managed Queue']));
+  console.log(await managed.get());
+  const q = options.context === 'process' ? undefined : new Queue<string>();
+  if (q) {
+    console.log(await pool.apply(putLater, [q, 'put later by a pool task']));
+    console.log(await q.get());
+  }
+
   deliver(managed, 'put', 'put by a daemon on a managed Queue');
   console.log(await managed.get());
   await manager.shutdown();
 
-  if (options.context !== 'process') {
-    const q = new Queue<string>();
+  if (q) {
     deliver(q, 'put', 'put by a daemon');
     console.log(await q.get());
     const [a, b] = Pipe<string>();
@@ -81,14 +97,16 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process'>, option
   const other = new Process({ target: () => new Promise(() => setInterval(() => {}, 1000)), daemon: true, ...context }).start();
   await other.terminate();
   console.log(`terminated ${other.exitCode}`);
-  if (!options.leaveDaemons) await Promise.all(runOn.map((p) => p.terminate()));
+  if (!options.leaveDaemons) await Promise.all([...runOn.map((p) => p.terminate()), pool.terminate()]);
   console.log('main done');
 }
 
 /** What daemonJoinProgram prints with `context`. */
 export function daemonJoinLines(context?: string): string[] {
-  const shared = context === 'process' ? [] : ['put by a daemon', '1 sent by a daemon'];
-  return ['daemon finished', 'joined 0', 'put by a daemon on a managed Queue', ...shared, 'join(100) true', 'wait 0', 'wait for either 1', 'terminated -15', 'main done'];
+  const process = context === 'process';
+  const byPool = ['task returned', 'put later by a pool task on a managed Queue', ...(process ? [] : ['task returned', 'put later by a pool task'])];
+  const byDaemons = ['put by a daemon on a managed Queue', ...(process ? [] : ['put by a daemon', '1 sent by a daemon'])];
+  return ['daemon finished', 'joined 0', ...byPool, ...byDaemons, 'join(100) true', 'wait 0', 'wait for either 1', 'terminated -15', 'main done'];
 }
 
 /**

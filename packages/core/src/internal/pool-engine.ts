@@ -15,6 +15,7 @@ import { serveWorker } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
 import { canLane, createLane, ParentLane } from './lane.js';
+import { addDaemon } from './daemons.js';
 
 const RESOLVED = Promise.resolve();
 /** Most items one batch message carries; bigger jobs (map chunks) travel alone. */
@@ -71,7 +72,10 @@ interface Slot {
   ready: boolean;
   stopping: boolean;
   exclusive: boolean;
+  /** Whether the pool needs this worker to keep the program alive (it has work, or is ending). */
   ref: boolean;
+  /** What its handle was last told (setRef): `ref`, or held by a pending wait (#held). */
+  referenced: boolean;
   lastError: unknown;
   /** It sent a malformed message: nothing more it sends is trusted, and it is being ended. */
   condemned: boolean;
@@ -127,6 +131,14 @@ export class PoolEngine {
   /** Whether workers get a lane (lane.ts): they share memory, and the runtime allows the fast path. */
   readonly #lanes: boolean;
   readonly stats = { completed: 0, failed: 0, run: { count: 0, total: 0, max: 0 }, wait: { count: 0, total: 0, max: 0 } };
+  /**
+   * Whether an awaitable wait with no timeout is pending on this thread (daemons.ts): then every live worker
+   * keeps the program alive, idle or not, since what the wait needs may come from one (a task left a timer
+   * that puts on a queue later), as Python's main process blocks in `q.get()` while its pool lives.
+   */
+  #held = false;
+  /** Ends that, once every worker has ended. */
+  #removeHold: (() => void) | undefined;
 
   constructor(runtime: Runtime, options: EngineOptions) {
     this.#runtime = runtime;
@@ -134,6 +146,12 @@ export class PoolEngine {
     this.#cores = runtime.cpuCount();
     this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && (runtime.sharesMemory?.(options.context) ?? true) && canLane();
     for (let i = 0; i < options.processes; i++) this.#spawn();
+    this.#removeHold = addDaemon({ hold: () => this.#hold(true), release: () => this.#hold(false) });
+  }
+
+  #hold(held: boolean): void {
+    this.#held = held;
+    for (const slot of this.#slots) this.#setRef(slot, slot.ref);
   }
 
   get state(): 'running' | 'closed' | 'terminated' {
@@ -641,6 +659,7 @@ export class PoolEngine {
       stopping: false,
       exclusive: false,
       ref: true,
+      referenced: true,
       lastError: undefined,
       condemned: false,
       sent: [],
@@ -711,9 +730,11 @@ export class PoolEngine {
   }
 
   #setRef(slot: Slot, ref: boolean): void {
-    if (slot.ref === ref) return;
     slot.ref = ref;
-    slot.handle.setRef(ref);
+    const referenced = ref || this.#held;
+    if (slot.referenced === referenced) return;
+    slot.referenced = referenced;
+    slot.handle.setRef(referenced);
   }
 
   /** Fails every call and ends every worker: the initializer failed, or workers cannot start. */
@@ -790,7 +811,11 @@ export class PoolEngine {
         slot.handle.terminate('SIGTERM');
       }
     }
-    if (this.#slots.length === 0 && this.#markEnded) this.#markEnded();
+    if (this.#slots.length === 0) {
+      this.#removeHold?.();
+      this.#removeHold = undefined;
+      this.#markEnded?.();
+    }
   }
 }
 
