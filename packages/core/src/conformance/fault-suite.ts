@@ -94,11 +94,12 @@ export function faultSuite(h: Harness): void {
         // One worker, whose task never ends: only if that task was stopped can the pool answer.
         const next = await settlesWithin(pool.apply(fx.squ, [5]), 10_000, 'the next task on a one-worker pool');
         deepEqual(next, { status: 'fulfilled', value: 25 });
-        // A runaway that marks a Value after 1 s: stopped at 200 ms, it never does (nor one left running
-        // beside a replacement). The replacement sleeps past that second, then the mark is read.
+        // A runaway that marks a Value after 2 s: stopped at 200 ms, it never does (nor one left running
+        // beside a replacement). The replacement sleeps past those 2 s, then the mark is read. (2 s, not 1: on a
+        // loaded CI machine the 200 ms timer may fire late.)
         const mark = await manager.Value('i32', 0);
-        await rejects(pool.apply(fx.spinThenMark, [1_000, mark], { timeout: 200 }), TimeoutError);
-        equal(await pool.apply(fx.sleep, [1_500]), 1_500);
+        await rejects(pool.apply(fx.spinThenMark, [2_000, mark], { timeout: 200 }), TimeoutError);
+        equal(await pool.apply(fx.sleep, [2_300]), 2_300);
         equal(await mark.get(), 0, 'the stopped task never reached its end');
         await rejects(pool.map(fx.sleep, [10, 5_000], { timeout: 300, chunksize: 1 }), TimeoutError);
         deepEqual(await pool.map(fx.squ, [1, 2], { timeout: 5_000 }), [1, 4]);
@@ -125,13 +126,14 @@ export function faultSuite(h: Harness): void {
         const next = await settlesWithin(pool.apply(fx.squ, [7]), 10_000, 'the next task on a one-worker pool');
         deepEqual(next, { status: 'fulfilled', value: 49 }, 'pool goes on');
         equal(await started.get(), 1, 'the queued tasks never started');
-        // A task of 500 ms, aborted while it runs: the replacement sleeps past its end; it never finished.
+        // A task of 1.5 s, aborted while it runs: the replacement sleeps past its end; it never finished. (Seeing
+        // that it started takes manager round trips, which a loaded CI machine may stretch to half a second.)
         const again = new AbortController();
-        const short = pool.apply(fx.markedSleep, [started, finished, 500], { signal: again.signal });
+        const short = pool.apply(fx.markedSleep, [started, finished, 1_500], { signal: again.signal });
         await until(async () => (await started.get()) === 2, 10_000, 'the short task started');
         again.abort(new Error('stop'));
         await rejects(short, Error, /^stop$/);
-        equal(await pool.apply(fx.sleep, [1_000]), 1_000);
+        equal(await pool.apply(fx.sleep, [1_800]), 1_800);
         equal(await finished.get(), 0, 'no stopped task reached its end');
         equal(pool.stats().workers, 1);
       });
