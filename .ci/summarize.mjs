@@ -96,14 +96,15 @@ for (const raw of text.split('\n')) {
 
   // the name of a failed test, so the tail of a CI log says which one: vitest "  × name 12ms",
   // "FAIL  file > name"; bun "(fail) name [12.00ms]"; deno "name ... FAILED (12ms)"
+  const vitestFail = /^\s*FAIL\s+(.+?)\s*$/.exec(line)?.[1];
   const failure =
     /^\s*[×✗]\s+(.+?)(?:\s+\d+ms)?\s*$/.exec(line)?.[1] ??
-    /^\s*FAIL\s+(.+?)\s*$/.exec(line)?.[1] ??
+    vitestFail ??
     /^\s*\(fail\)\s+(.+?)(?:\s+\[[\d.]+m?s\])?\s*$/.exec(line)?.[1] ??
     /^(.+?) \.\.\. FAILED(?: \(.*\))?\s*$/.exec(line)?.[1];
   if (failure && s.failures.length < 12 && !s.failures.includes(failure)) s.failures.push(failure);
   // and the first error line printed under vitest's "FAIL  name" (its reason)
-  if (/^\s*FAIL\s+/.test(line)) s.reasonFor = failure;
+  if (vitestFail) s.reasonFor = vitestFail;
   else if (s.reasonFor && /^\s*\w*(Error|Exception)\b.*:|^\s*Error\b/.test(line)) {
     const at = s.failures.indexOf(s.reasonFor);
     if (at >= 0 && !s.failures[at].includes(' — ')) s.failures[at] += ` — ${line.trim().slice(0, 300)}`;

@@ -103,9 +103,9 @@ export async function daemonJoinProgram(api: Pick<AdapterApi, 'Process' | 'Pool'
 
 /** What daemonJoinProgram prints with `context`. */
 export function daemonJoinLines(context?: string): string[] {
-  const process = context === 'process';
-  const byPool = ['task returned', 'put later by a pool task on a managed Queue', ...(process ? [] : ['task returned', 'put later by a pool task'])];
-  const byDaemons = ['put by a daemon on a managed Queue', ...(process ? [] : ['put by a daemon', '1 sent by a daemon'])];
+  const shared = context !== 'process';
+  const byPool = ['task returned', 'put later by a pool task on a managed Queue', ...(shared ? ['task returned', 'put later by a pool task'] : [])];
+  const byDaemons = ['put by a daemon on a managed Queue', ...(shared ? ['put by a daemon', '1 sent by a daemon'] : [])];
   return ['daemon finished', 'joined 0', ...byPool, ...byDaemons, 'join(100) true', 'wait 0', 'wait for either 1', 'terminated -15', 'main done'];
 }
 

@@ -5,10 +5,14 @@
  * whose event loop has nothing referenced, leaving the wait unsettled (exit code 13 for a top-level await),
  * where Python's main process blocks until the daemon delivers. So while an awaitable wait with no timeout is
  * pending on this thread, every live daemon child of it is referenced (a wait with a timeout keeps the program
- * alive with its own timer: wait.ts).
+ * alive with its own timer: wait.ts). An open pool's idle workers are held the same way (pool-engine.ts): a task
+ * may have left a timer behind that brings what the wait needs.
  */
 
-/** What process.ts gives for each live daemon child: reference it (hold) or let it go again (release). */
+/**
+ * What process.ts gives for each live daemon child, and pool-engine.ts for each open pool: reference it, or its
+ * workers (hold), or let them go again (release).
+ */
 export interface DaemonHold {
   hold(): void;
   release(): void;
