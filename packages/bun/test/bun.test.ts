@@ -7,7 +7,7 @@
 import { describe, it } from 'bun:test';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { daemonJoinLines, orphansLeft } from '@mp/core/conformance';
+import { daemonJoinLines, orphansLeft, outputLines } from '@mp/core/conformance';
 import { Pool, Process, RemoteError, WorkerExitError, isMainThread, task } from '../src/index.ts';
 
 function ok(value: unknown, message = 'expected a truthy value'): asserts value {
@@ -40,6 +40,12 @@ for (const context of ['thread', 'process']) {
       const expected = [0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]);
       equal(stdout.trim(), expected.join('\n'));
     }, 30_000);
+
+    it("prints all of a child's output, more than a pipe holds, before join() resolves, and a pool task's before its result", async () => {
+      const { stdout, code } = await run('output.ts', context);
+      equal(code, 0);
+      equal(stdout.trim(), outputLines().join('\n'));
+    }, 40_000);
 
     it('ends by itself: an idle pool and a daemon do not keep it alive; a running child does', async () => {
       // The daemon never ends: had it (or the idle pool) kept the program alive, run() would fail at its

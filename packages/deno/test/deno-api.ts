@@ -11,6 +11,7 @@ export interface DenoTestApi {
     sanitizeResources?: boolean;
   }): void;
   execPath(): string;
+  args: string[];
   env: { set(name: string, value: string): void; delete(name: string): void };
   Command: new (
     command: string,

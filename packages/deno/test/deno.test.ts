@@ -4,7 +4,7 @@
  * itself with Deno.exit or self.close is noticed, and `permissions` narrows
  * what workers may do.
  */
-import { daemonJoinLines, orphansLeft } from '@mp/core/conformance';
+import { daemonJoinLines, orphansLeft, outputLines } from '@mp/core/conformance';
 import { Pool, Process, isMainThread, task } from '../src/index.ts';
 import { Deno } from './deno-api.ts';
 
@@ -18,8 +18,8 @@ const deepEqual = (actual: unknown, expected: unknown, message = ''): void =>
 
 const packageDir = new URL('..', import.meta.url).pathname;
 
-async function run(fixture: string, flags: string[] = ['-A'], timeoutMs?: number): Promise<{ code: number; lines: string[]; stderr: string }> {
-  const args = ['run', '--no-prompt', '--no-check', ...flags, `test/fixtures/${fixture}`];
+async function run(fixture: string, flags: string[] = ['-A'], timeoutMs?: number, programArgs: string[] = []): Promise<{ code: number; lines: string[]; stderr: string }> {
+  const args = ['run', '--no-prompt', '--no-check', ...flags, `test/fixtures/${fixture}`, ...programArgs];
   const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   const out = await new Deno.Command(Deno.execPath(), { args, cwd: packageDir, stdout: 'piped', stderr: 'piped', signal }).output();
   const text = new TextDecoder().decode(out.stdout);
@@ -34,6 +34,14 @@ test("the child's output reaches stdout before join() resolves (seed Q3)", async
   equal(code, 0);
   deepEqual(lines, [0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]));
 });
+
+for (const context of ['thread', 'process']) {
+  test(`${context}: all of a child's output, more than a pipe holds, reaches stdout before join() resolves, and a pool task's before its result`, async () => {
+    const { code, lines, stderr } = await run('output.ts', ['-A'], 90_000, [context]);
+    equal(code, 0, stderr);
+    deepEqual(lines, outputLines());
+  });
+}
 
 test('a running child keeps the program alive until it ends; then the program ends by itself', async () => {
   // The non-daemon child's line, printed after the program's own last line, shows the program lived on

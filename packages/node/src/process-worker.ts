@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import type * as NodeChildProcess from 'node:child_process';
 import { childReaper, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { entryPath, fromSource, tsxLoader } from './entry.js';
-import { forward } from './output.js';
+import { forwardOutput } from './output.js';
 
 /** Unreferenced children (daemons, idle pool workers) die with the parent. */
 const unreferenced = childReaper<ChildProcess>((killAll) => process.once('exit', killAll));
@@ -38,15 +38,15 @@ export function spawnProcess(request: SpawnRequest, events: WorkerEvents): Worke
     env: { ...process.env, MP_WORKER: '1', MP_WORKER_NAME: request.name },
   });
   let stderrTail = '';
-  forward(child.stdout, process.stdout, () => {});
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);
   });
-  forward(child.stderr, process.stderr, () => {});
-  child.on('message', (m: unknown) => events.onMessage(m));
+  const output = forwardOutput([child.stdout, child.stderr], (m) => events.onMessage(m));
+  child.on('message', (m: unknown) => output.message(m));
   child.on('error', (e) => events.onError(e));
   // 'close' comes after the exit and after the child's stdio has drained.
   child.once('close', (code, signal) => {
+    output.ended();
     unreferenced.delete(child);
     if (code !== 0 && signal === null && /out of memory/i.test(stderrTail)) {
       events.onError(Object.assign(new Error('the child process ran out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }));

@@ -42,14 +42,17 @@ function flush(): void {
   }
 }
 
+/**
+ * Each chunk is written to our stream as it comes, not through `pipe()`: a pipe stops reading while our stream is
+ * behind (a slow reader of our stdout), and the chunks it has not taken yet would then be written after whatever
+ * this thread writes meanwhile — the line a program prints once `join()` resolves, or once a task's result is in,
+ * could overtake what the child printed before it. Our stream keeps the order; it holds what its reader has not
+ * taken yet, as it does for this thread's own writes.
+ */
 function pipe(from: Readable, to: Writable): void {
   const stream = from as unknown as Record<symbol, unknown>;
   const flag = Object.getOwnPropertySymbols(stream).find((s) => s.description === 'kIncrementsPortRef');
   if (flag !== undefined && stream[flag] === true) stream[flag] = false;
   else nodeStdio = true;
-  // One pipe per thread adds listeners to our stream; many threads are not a leak.
-  const max = to.getMaxListeners();
-  to.setMaxListeners(0);
-  from.pipe(to);
-  to.setMaxListeners(max);
+  from.on('data', (chunk: Buffer) => to.write(chunk));
 }

@@ -8,6 +8,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { runWorker, uncaughtIn } from '@mp/core/worker';
 import { insideGate } from './load-gate.js';
 import { CELLS, PRINTED, TO_PARENT, TO_WORKER, waitForRing } from './doorbell.js';
+import { bytesWritten, markOutput, outputWritten } from './output.js';
 
 // A clock ready at start: the global `performance` loads perf_hooks on first touch (about 1 ms).
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -164,19 +165,25 @@ if (parentPort) {
   });
 } else if (process.send) {
   let last: Promise<void> = Promise.resolve();
+  // What this child has written to its stdout and stderr, as the parent last heard it (see OutputMark).
+  let marked = [0, 0];
   runWorker({
     postMessage: (message) => {
       let sent!: () => void;
       last = new Promise((resolve) => (sent = resolve));
+      const written = [bytesWritten(process.stdout), bytesWritten(process.stderr)];
+      const changed = written[0] !== marked[0] || written[1] !== marked[1];
+      if (changed) marked = written;
       // Called here, not in the promise executor, so a clone error throws to the caller.
-      process.send!(message, undefined, undefined, () => sent());
+      process.send!(changed ? markOutput(message, written) : message, undefined, undefined, () => sent());
     },
     onMessage: (handler) => process.on('message', handler),
     onUncaught: uncaughtIn(process),
     // Gone already when the channel closed while this child was still loading.
     onParentGone: (handler) => (process.connected ? void process.once('disconnect', handler) : queueMicrotask(handler)),
-    // Exit only once the last message has left, or the parent would never see it.
-    exit: (code) => void last.then(() => process.exit(code)),
+    // Exit only once the last message has left, or the parent would never see it, and once what was printed has
+    // left too: writes to a pipe wait in this process while the parent has not read the last ones, and exit drops them.
+    exit: (code) => void last.then(outputWritten).then(() => process.exit(code)),
     now,
     importSync,
   });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { daemonJoinLines, orphansLeft } from '@mp/core/conformance';
+import { daemonJoinLines, orphansLeft, outputLines } from '@mp/core/conformance';
 
 function run(script: string, arg: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
@@ -35,6 +35,12 @@ for (const context of ['thread', 'process']) {
       const { stdout, code } = await run('print-order.ts', context);
       expect(code).toBe(0);
       expect(stdout.trim().split('\n')).toEqual([0, 1, 2].flatMap((r) => [`Hello from a child process ${r}`, `Child process has terminated ${r}`]));
+    });
+
+    it("prints all of a child's output, more than a pipe holds, before join() resolves, and a pool task's before its result", async () => {
+      const { stdout, code } = await run('output.ts', context);
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n')).toEqual(outputLines());
     });
 
     it('ends by itself: an idle pool and a daemon do not keep it alive; a running child does', async () => {

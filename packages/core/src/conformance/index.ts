@@ -28,7 +28,7 @@ export type { Harness, AdapterApi, Features, SuiteName } from './harness.js';
 import type { SuiteName } from './harness.js';
 export { fixturesUrl } from './harness.js';
 export { orphansLeft, type Orphans } from './orphans.js';
-export { daemonJoinLines, daemonJoinProgram, orphansProgram, type ProgramOptions } from './programs.js';
+export { daemonJoinLines, daemonJoinProgram, orphansProgram, outputLines, outputProgram, type ProgramOptions } from './programs.js';
 
 const SUITES: Record<SuiteName, (h: Harness) => void> = {
   process: processSuite,

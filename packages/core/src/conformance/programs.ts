@@ -109,6 +109,43 @@ export function daemonJoinLines(context?: string): string[] {
   return ['daemon finished', 'joined 0', ...byPool, ...byDaemons, 'join(100) true', 'wait 0', 'wait for either 1', 'terminated -15', 'main done'];
 }
 
+/** How many long lines outputProgram's children print at once: far more than a pipe holds (64 KiB). */
+const OUTPUT_LINES = 3000;
+
+/**
+ * A program whose children print a lot, and whose pool tasks print before they return: all of a `Process`
+ * target's output (some 330 KB, more than a pipe holds) reaches the program's output before `join()` resolves,
+ * and each task's line comes before the line the program prints once that task's result is in; a task that
+ * prints as much is seen whole before its result too. A child process's output comes on a pipe of its own, its
+ * messages on another: the output must not be cut off at its exit, nor overtaken by its messages. Prints the lines
+ * `outputLines` gives.
+ */
+export async function outputProgram(api: Pick<AdapterApi, 'Process' | 'Pool'>, options: Pick<ProgramOptions, 'context'>): Promise<void> {
+  const context = options.context === undefined ? {} : { context: options.context };
+  const printMany = (label: string, n: number): void => {
+    for (let i = 0; i < n; i++) console.log(`${label} ${i} ${'.'.repeat(100)}`);
+  };
+  const child = new api.Process({ target: printMany, args: ['child line', OUTPUT_LINES], ...context }).start();
+  await child.join();
+  console.log(`joined ${child.exitCode}`);
+  const pool = new api.Pool({ processes: 2, ...context });
+  for (let i = 0; i < 20; i++) {
+    await pool.apply((i: number) => console.log(`task ${i}`), [i]);
+    console.log(`result ${i}`);
+  }
+  await pool.apply(printMany, ['pool line', OUTPUT_LINES]);
+  console.log('pool done');
+  pool.close();
+  await pool.join();
+}
+
+/** What outputProgram prints. */
+export function outputLines(): string[] {
+  const many = (label: string): string[] => Array.from({ length: OUTPUT_LINES }, (_, i) => `${label} ${i} ${'.'.repeat(100)}`);
+  const tasks = Array.from({ length: 20 }, (_, i) => [`task ${i}`, `result ${i}`]).flat();
+  return [...many('child line'), 'joined 0', ...tasks, ...many('pool line'), 'pool done'];
+}
+
 /**
  * A program with busy child processes — a pool worker running a task that never ends, and a Process whose
  * target never ends — that its test then kills (SIGTERM, see orphansLeft), so it never gets to end its
