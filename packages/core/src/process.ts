@@ -7,7 +7,8 @@ import type { ContextProvider, Runtime, TransferItem, WorkerHandle } from './run
 import type { FnSpec, FromWorker, ToWorker } from './internal/protocol.js';
 import { MpError, type RemoteError } from './errors.js';
 import { serializeError, toRemoteError } from './internal/error-wire.js';
-import { signalExitCode } from './internal/signals.js';
+import { endGently, exitCodeOf } from './internal/signals.js';
+import { liveChildren } from './internal/process-info.js';
 import { checkArgsShallow, checkOptions, checkTimeout, show } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
@@ -46,7 +47,8 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
 }
 
 let counter = 0;
-const active = new Set<Process>();
+// Shared with every other copy of mp loaded here (process-info.ts): a target's children are ended by its worker's entry.
+const active = liveChildren() as Set<Process>;
 
 /**
  * @internal A child's end, without holding a daemon open: for `wait()`, whose own untimed wait holds the daemons
@@ -183,10 +185,8 @@ export class Process<A extends unknown[] = unknown[]> {
   #onExit(code: number | null, signal: string | null): void {
     if (this.#ended) return;
     this.#ended = true;
-    const requested = this.#endRequested;
-    if (signal) this.#exitCode = signalExitCode(signal);
-    else if (requested) this.#exitCode = signalExitCode(requested);
-    else this.#exitCode = code ?? 1;
+    this.#exitCode = exitCodeOf(code, signal, this.#endRequested);
+    if (this.#killLater !== undefined) clearTimeout(this.#killLater);
     active.delete(this);
     this.#removeDaemon?.();
     this.#markExited();
@@ -244,7 +244,10 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.#handle !== undefined && !this.#ended;
   }
 
-  /** Asks the child to end (SIGTERM); resolves once it has. `exitCode` becomes `-15`. */
+  /**
+   * Asks the child to end (SIGTERM); resolves once it has. `exitCode` becomes `-15` (or the child's own code, if it
+   * handled the signal and exited). A child still running 5 s later (it handled SIGTERM and stayed) is killed: `-9`.
+   */
   terminate(): Promise<void> {
     return this.#end('SIGTERM');
   }
@@ -254,10 +257,14 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.#end('SIGKILL');
   }
 
+  /** Kills the child if it has not ended TERM_GRACE_MS after terminate() (signals.ts). */
+  #killLater: ReturnType<typeof setTimeout> | undefined;
+
   #end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (!this.#handle || this.#ended) return Promise.resolve();
     this.#endRequested ??= signal;
-    this.#handle.terminate(signal);
+    if (signal === 'SIGKILL') this.#handle.terminate(signal);
+    else this.#killLater ??= endGently(this.#handle);
     return this.#held(this.#exited);
   }
 }

@@ -6,8 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { daemonJoinLines, orphansLeft, outputLines } from '@mp/core/conformance';
+import { built, dist } from './built.ts';
 
 function run(script: string, arg: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
@@ -41,6 +45,21 @@ for (const context of ['thread', 'process']) {
       const { stdout, code } = await run('output.ts', context);
       expect(code).toBe(0);
       expect(stdout.trim().split('\n')).toEqual(outputLines());
+    });
+
+    it("a Process target's own non-daemon child runs to its end before the target's end is reported, and its daemon child is ended (Python's exit)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mp-children-'));
+      try {
+        const mark = join(dir, 'mark');
+        const target = built.task<(dist: string, mark: string) => Promise<void>>(new URL('./fixtures/children.mjs', import.meta.url), 'startChildren');
+        const p = new built.Process({ target, args: [dist, mark], context }).start();
+        await p.join();
+        expect(p.error?.message).toBeUndefined();
+        expect(p.exitCode).toBe(0);
+        expect(await readFile(mark, 'utf8')).toBe('written by the child of the target');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('ends by itself: an idle pool and a daemon do not keep it alive; a running child does', async () => {

@@ -70,6 +70,41 @@ export function processSuite(h: Harness): void {
       equal(a.isAlive(), false);
     });
 
+    if (context === 'process') {
+      h.it('terminate() of a child process that handles SIGTERM: its own exit code if it then exits, killed (-9) if it stays; terminate() settles either way', async () => {
+        const manager = await Manager.start();
+        try {
+          const ready = await manager.Queue<string>();
+          // By value, so self-contained: a SIGTERM handler that exits with 5 soon after, or does nothing.
+          const handler = async (stay: boolean, q: { put(v: string): Promise<void> }): Promise<void> => {
+            const g = globalThis as unknown as {
+              Deno?: { exit(code: number): never; addSignalListener(signal: string, fn: () => void): void };
+              process?: { exit(code: number): never; on(signal: string, fn: () => void): void };
+            };
+            const exit = (code: number): void => void (g.Deno ? g.Deno.exit(code) : g.process!.exit(code));
+            const onTerm = (): void => void (stay || setTimeout(() => exit(5), 50));
+            if (g.Deno) g.Deno.addSignalListener('SIGTERM', onTerm);
+            else g.process!.on('SIGTERM', onTerm);
+            await q.put('ready');
+            await new Promise(() => setInterval(() => {}, 1000));
+          };
+          const exits = new Process({ target: handler, args: [false, ready], context }).start();
+          const stays = new Process({ target: handler, args: [true, ready], context }).start();
+          await ready.get();
+          await ready.get();
+          // Deno's child processes (its node:child_process) end on SIGTERM, handler or not, reported as (null, 'SIGTERM').
+          const deno = h.runtime === 'deno';
+          await settlesWithin(exits.terminate(), 10_000, 'terminate() of a child that exits on SIGTERM');
+          equal(exits.exitCode, deno ? -15 : 5);
+          await settlesWithin(stays.terminate(), 20_000, 'terminate() of a child that ignores SIGTERM');
+          equal(stays.exitCode, deno ? -15 : -9);
+          equal(stays.isAlive(), false);
+        } finally {
+          await manager.shutdown();
+        }
+      }, 40_000);
+    }
+
     h.it('join(timeout) resolves with the child still alive', async () => {
       const p = new Process({ target: fx.sleep, args: [60_000], context }).start();
       const t0 = Date.now();

@@ -4,6 +4,7 @@
  * and turns every way a worker can end into the right outcome for the jobs it
  * held. Calls (apply, map, imap) only produce jobs and consume results.
  */
+import { endGently } from './signals.js';
 import type { ResourceLimits, Runtime, TransferItem, WorkerHandle } from '../runtime.js';
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import type { Call, FnRef, Job } from './job.js';
@@ -83,6 +84,8 @@ interface Slot {
   rpc?: (data: unknown) => void;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
   sent: SentBatch[];
+  /** Kills it if it has not ended in time after it was asked to (endGently, signals.ts). */
+  killLater?: ReturnType<typeof setTimeout>;
 }
 
 interface SentBatch {
@@ -618,7 +621,13 @@ export class PoolEngine {
     slot.stopping = true;
     this.#requeue(slot, false);
     this.#setRef(slot, true); // keep the parent alive until the end is seen
-    slot.handle.terminate(signal);
+    this.#end(slot, signal);
+  }
+
+  /** Ends a worker: at once (SIGKILL), or asked (SIGTERM) and killed if it stays (endGently). */
+  #end(slot: Slot, signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (signal === 'SIGKILL') slot.handle.terminate(signal);
+    else slot.killLater ??= endGently(slot.handle);
   }
 
   #requeue(slot: Slot, suspect: boolean): void {
@@ -694,6 +703,7 @@ export class PoolEngine {
   }
 
   #onExit(slot: Slot, code: number | null, signal: string | null): void {
+    if (slot.killLater !== undefined) clearTimeout(slot.killLater);
     this.#slots = this.#slots.filter((s) => s !== slot);
     if (!slot.stopping && this.#state !== 'terminated') {
       if (!slot.ready && ++this.#earlyDeaths >= MAX_EARLY_DEATHS) {
@@ -808,7 +818,7 @@ export class PoolEngine {
       if (!slot.stopping) {
         slot.stopping = true;
         this.#setRef(slot, true);
-        slot.handle.terminate('SIGTERM');
+        this.#end(slot, 'SIGTERM');
       }
     }
     if (this.#slots.length === 0) {

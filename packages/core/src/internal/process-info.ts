@@ -19,3 +19,32 @@ export function setWorkerIdentity(identity: WorkerIdentity): void {
 export function workerIdentity(): WorkerIdentity | undefined {
   return (globalThis as Record<symbol, unknown>)[KEY] as WorkerIdentity | undefined;
 }
+
+/** What the end of a `Process` target needs of the children it started (any copy of mp's `Process`). */
+export interface LiveChild {
+  readonly daemon: boolean;
+  join(): Promise<void>;
+  terminate(): Promise<void>;
+}
+
+const CHILDREN = Symbol.for('mp.children');
+
+/**
+ * The `Process` children this program (or worker) has started and not yet seen end, shared by every copy of mp
+ * loaded here, as the identity is: a target's own `import('@mp/node')` starts them, the worker's entry ends them.
+ */
+export function liveChildren(): Set<LiveChild> {
+  const g = globalThis as Record<symbol, unknown>;
+  return (g[CHILDREN] ??= new Set<LiveChild>()) as Set<LiveChild>;
+}
+
+/**
+ * What Python does as a process exits (`multiprocessing.util._exit_function`): it terminates the daemonic children
+ * still running, then joins the others. A `Process` target's worker does this before it reports its end, so a child
+ * it started and did not join runs to its end instead of being cut off with its parent.
+ */
+export async function endChildren(): Promise<void> {
+  const children = [...liveChildren()];
+  await Promise.all(children.filter((c) => c.daemon).map((c) => c.terminate().catch(() => {})));
+  await Promise.all(children.filter((c) => !c.daemon).map((c) => c.join().catch(() => {})));
+}

@@ -8,7 +8,7 @@ import type { WorkerPort, TransferItem } from '../runtime.js';
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import { serializeError } from './error-wire.js';
 import { explainCapture, resolveFn, useImportSync } from './compile.js';
-import { setWorkerIdentity } from './process-info.js';
+import { endChildren, setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
 import { decodeShared } from './shared.js';
@@ -330,9 +330,11 @@ export function runWorker(adapterPort: WorkerPort): void {
         if (shared) decodeShared(args, await loadRevivers());
         const fn = await resolveFn(spec);
         await fn(...args);
+        await endChildren();
         port.postMessage({ type: 'targetDone' });
       } catch (error) {
         code = 1;
+        await endChildren();
         port.postMessage({ type: 'targetDone', error: serializeError(explainCapture(error, spec)) });
       }
       adapterPort.exit(code);
