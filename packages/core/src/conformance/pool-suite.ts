@@ -158,6 +158,21 @@ export function poolSuite(h: Harness): void {
       }),
     );
 
+    h.it('next() called again before the last one settled waits its turn, as on an async generator', () =>
+      withPool({}, async (pool) => {
+        for (const ordered of [true, false]) {
+          const it = (ordered ? pool.imap(fx.squ, [1, 2, 3]) : pool.imapUnordered(fx.squ, [1, 2, 3]))[Symbol.asyncIterator]();
+          const all = await Promise.all([it.next(), it.next(), it.next(), it.next()]);
+          const values = all.slice(0, 3).map((r) => r.value as number);
+          deepEqual(ordered ? values : values.sort((a, b) => a - b), [1, 4, 9]);
+          deepEqual(
+            all.map((r) => r.done),
+            [false, false, false, true],
+          );
+        }
+      }),
+    );
+
     h.it('imap accepts an async iterable', () =>
       withPool({}, async (pool) => {
         async function* source(): AsyncGenerator<number> {

@@ -46,6 +46,8 @@ export function syncSuite(h: Harness): void {
       await rejects(lock.withLock(() => { throw new Error('inside'); }), Error, /inside/);
       equal(lock.locked(), false);
       equal(await lock.withLock(() => 5), 5);
+      await rejectsAtCall(() => lock.withLock(5 as never), TypeError, /^withLock\(fn\): fn must be a function, got 5$/);
+      equal(lock.locked(), false);
     });
 
     h.it('RLock is re-entrant for its owner; Semaphore, BoundedSemaphore and Event basics', async () => {

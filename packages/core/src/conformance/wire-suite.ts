@@ -8,7 +8,7 @@
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { RemoteError, WorkerExitError } from '../errors.js';
-import { AssertionError, equal, ok, settlesWithin } from './assert.js';
+import { AssertionError, deepEqual, equal, ok, rejects, settlesWithin } from './assert.js';
 
 /** Messages a task posts to its parent port: not mp's at all, or mp's types with the wrong shape. */
 export const FOREIGN_MESSAGES: unknown[] = [null, 42, 'hello', [], {}, { type: 'bogus' }, { type: 7 }];
@@ -83,6 +83,30 @@ export function wireSuite(h: Harness): void {
         if (r.status !== 'rejected') throw new AssertionError('expected a rejection');
         ok(RemoteError.isInstance(r.reason), String(r.reason));
         equal(await pool.apply(fx.squ, [6]), 36);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    h.it("an AggregateError's errors cross with it, and a thrown bigint is described as one", async () => {
+      const pool = new Pool({ processes: 1, context });
+      try {
+        const aggregate = (await rejects(
+          pool.apply(() => Promise.any([Promise.reject(new TypeError('a')), Promise.reject(new RangeError('b'))])),
+          RemoteError,
+        )) as RemoteError & { errors?: unknown[] };
+        equal(aggregate.remoteName, 'AggregateError');
+        const inner = aggregate.errors ?? [];
+        deepEqual(inner.map((e) => `${(e as Error).name}: ${(e as Error).message}`), ['TypeError: a', 'RangeError: b']);
+        deepEqual(((aggregate.cause as { errors?: unknown[] } | undefined)?.errors ?? []).length, 2);
+        await rejects(
+          pool.apply(() => {
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- a non-Error thrown on purpose
+            throw 10n;
+          }),
+          RemoteError,
+          /^a non-Error value was thrown: 10n$/,
+        );
       } finally {
         await pool.terminate();
       }

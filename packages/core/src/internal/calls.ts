@@ -11,6 +11,7 @@ import { makeJob } from './job.js';
 import { unwrapTransfer } from '../task.js';
 import type { AbortSignalLike } from './validate.js';
 import { show } from './validate.js';
+import { MpError } from '../errors.js';
 import { encodeShared, type Destination } from './shared.js';
 
 /** What a call needs from the scheduler. */
@@ -515,15 +516,29 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
     return undefined;
   }
 
+  /** The last next() handed out, and how many of them have not settled: a next() made meanwhile waits its turn. */
+  #lastNext: Promise<IteratorResult<R>> | undefined;
+  #openNexts = 0;
+
+  /** The next result. Calls made before the last one settled are answered in turn, as an async generator's are. */
   next(): Promise<IteratorResult<R>> {
-    if (this.#waiter) return Promise.reject(new Error('imap iterators do not support concurrent next() calls'));
+    const next = this.#openNexts > 0 ? this.#lastNext!.then(this.#nextNow, this.#nextNow) : this.#nextNow();
+    this.#openNexts++;
+    this.#lastNext = next;
+    const settled = (): void => void this.#openNexts--;
+    next.then(settled, settled);
+    return next;
+  }
+
+  readonly #nextNow = (): Promise<IteratorResult<R>> => {
+    if (this.#waiter) return Promise.reject(new MpError('an imap iterator was asked for its next result while one was pending'));
     const r = this.#poll();
     if (r !== undefined) return r instanceof Promise ? r : Promise.resolve(r);
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
       this.#requeue();
     });
-  }
+  };
 
   /** Stops the call early (a `break` out of `for await`): no more input is read, late results are dropped. */
   return(): Promise<IteratorResult<R>> {

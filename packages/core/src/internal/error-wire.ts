@@ -23,7 +23,12 @@ export interface SerializedError {
   cause?: SerializedError | undefined;
   /** Set when something other than an Error was thrown; holds it if it is cloneable. */
   thrown?: unknown;
+  /** An `AggregateError`'s `errors` (its own property, not enumerable), each as data. */
+  errors?: SerializedError[] | undefined;
 }
+
+/** How many of an AggregateError's `errors` cross; the rest are dropped. */
+const MAX_ERRORS = 100;
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const SKIPPED = new Set(['name', 'message', 'stack', 'cause']);
@@ -103,12 +108,15 @@ function serializeParts(error: unknown, depth: number): SerializedError {
   if (props) out.props = props;
   const cause = read(() => e.cause);
   if (cause !== undefined && cause !== UNREADABLE && depth < 8) out.cause = serializeError(cause, depth + 1);
+  const errors = read(() => (Object.prototype.hasOwnProperty.call(e, 'errors') ? e.errors : undefined));
+  if (Array.isArray(errors) && depth < 8) out.errors = errors.slice(0, MAX_ERRORS).map((inner) => serializeError(inner, depth + 1));
   return out;
 }
 
 function describe(value: unknown): string {
   try {
     if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'bigint') return `${value}n`;
     if (typeof value === 'symbol' || typeof value === 'function') return String(value);
     return String(JSON.stringify(value) ?? value);
   } catch {
@@ -152,7 +160,14 @@ export function reviveError(data: SerializedError): Error {
   if (data.stack !== undefined) Object.defineProperty(error, 'stack', { value: data.stack, writable: true, configurable: true });
   copyProps(error, data.props);
   if (data.thrown !== undefined) Object.defineProperty(error, 'thrown', { value: data.thrown, enumerable: true });
+  defineErrors(error, data.errors);
   return error;
+}
+
+/** An AggregateError's `errors`, rebuilt, as its own property (not enumerable, as on an AggregateError). */
+function defineErrors(target: Error, errors: SerializedError[] | undefined): void {
+  if (!Array.isArray(errors) || Object.prototype.hasOwnProperty.call(target, 'errors')) return;
+  Object.defineProperty(target, 'errors', { value: errors.map(reviveError), writable: true, configurable: true });
 }
 
 /**
@@ -167,5 +182,6 @@ export function toRemoteError(data: SerializedError): RemoteError {
     remote.stack = `${remote.stack}\n    --- in the worker ---\n${data.stack}`;
   }
   copyProps(remote, data.props);
+  defineErrors(remote, data.errors);
   return remote;
 }

@@ -16,6 +16,7 @@ function isSerializedError(v: unknown, depth = 0): v is SerializedError {
   if (!isObject(v) || typeof v.name !== 'string' || typeof v.message !== 'string') return false;
   if (v.stack !== undefined && typeof v.stack !== 'string') return false;
   if (v.props !== undefined && (!isObject(v.props) || Array.isArray(v.props))) return false;
+  if (v.errors !== undefined && (!Array.isArray(v.errors) || depth >= 16 || !v.errors.every((e) => isSerializedError(e, depth + 1)))) return false;
   return v.cause === undefined || (depth < 16 && isSerializedError(v.cause, depth + 1));
 }
 
