@@ -5,6 +5,7 @@
  */
 import { workerIdentity } from '../internal/process-info.js';
 import { transfer } from '../task.js';
+import { MpError } from '../errors.js';
 
 type Env = {
   process?: { exit(code: number): never; memoryUsage?: () => { rss: number } };
@@ -272,6 +273,32 @@ export async function consume(queue: QueueProxy<[number, number]>, seen: ListPro
     await seen.append(`${p}:${n}`);
   }
   return count;
+}
+
+/**
+ * Tries, in a worker, sending the manager a function and a symbol (both must be refused at the call), then
+ * asks whether the dict got the key. Says how each call ended: `resolved …` or `Name: message`.
+ */
+export async function managedRefusals(d: DictProxy<string, unknown>, q: QueueProxy<unknown>): Promise<string[]> {
+  const attempts: (() => Promise<unknown>)[] = [() => d.set('k', () => 1), () => q.put(Symbol('s')), () => d.has('k')];
+  const out: string[] = [];
+  for (const attempt of attempts) {
+    try {
+      out.push(`resolved ${String(await attempt())}`);
+    } catch (error) {
+      out.push(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Calls `d.get('k')` and says how it ended: `resolved …` or the error's `name: message` and whether it is an MpError. */
+export async function managedGetAfterShutdown(d: DictProxy<string, unknown>): Promise<string> {
+  try {
+    return `resolved ${String(await d.get('k'))}`;
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message} (MpError: ${MpError.isInstance(error)})`;
+  }
 }
 
 // ---- queues and pipes (queue-suite) ----

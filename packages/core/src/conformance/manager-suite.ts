@@ -6,7 +6,8 @@ import type { Harness } from './harness.js';
 import { fx } from './harness.js';
 import { Empty, Full, MpError } from '../errors.js';
 import { Manager } from '../sync/manager.js';
-import { delay, deepEqual, equal, ok, rejects, rejectsAtCall } from './assert.js';
+import type { TypeSpec } from '../internal/typecodes.js';
+import { delay, deepEqual, equal, ok, rejects, rejectsAtCall, settlesWithin } from './assert.js';
 
 export function managerSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -109,4 +110,182 @@ export function managerSuite(h: Harness): void {
       await delay(1);
     });
   });
+
+  h.describe('Manager, checks', () => {
+    h.it('proxy timeouts and options are checked as the local Queue, Lock and Event check them', async () => {
+      await using manager = await Manager.start();
+      const q = await manager.Queue<number>({ maxsize: 1 });
+      await q.put(0);
+      const empty = await manager.Queue<number>();
+      const lock = await manager.Lock();
+      await lock.acquire();
+      const event = await manager.Event();
+      const calls: [string, (options: never) => Promise<unknown>][] = [
+        ['Queue.get', (o) => empty.get(o)],
+        ['Queue.put', (o) => q.put(1, o)],
+        ['Lock.acquire', (o) => lock.acquire(o)],
+        ['Event.wait', (o) => event.wait(o)],
+      ];
+      for (const [what, call] of calls) {
+        for (const bad of [-1, NaN, Infinity]) {
+          await rejectsAtCall(() => within(call({ timeout: bad } as never), what), RangeError, new RegExp(`^timeout must be a finite number of milliseconds >= 0, got ${bad}$`));
+        }
+        await rejectsAtCall(() => within(call({ timeout: '100' } as never), what), TypeError, /^timeout must be a number of milliseconds >= 0, got "100" \(string\)$/);
+        await rejectsAtCall(() => within(call({ timeout: null } as never), what), TypeError, /^timeout must be a number of milliseconds >= 0, got null$/);
+        await rejectsAtCall(() => within(call(5 as never), what), TypeError, /^options must be an object, got 5$/);
+      }
+      // Nothing was taken or put by the refused calls.
+      equal(await q.qsize(), 1);
+      equal(await empty.qsize(), 0);
+    });
+
+    h.it('a proxy timeout past 2^31-1 ms does not fire early', async () => {
+      await using manager = await Manager.start();
+      const event = await manager.Event();
+      const q = await manager.Queue<number>();
+      const lock = await manager.Lock();
+      await lock.acquire();
+      const sem = await manager.Semaphore(0);
+      const barrier = await manager.Barrier(2);
+      const settled: string[] = [];
+      const track = <T>(what: string, p: Promise<T>): Promise<T> => {
+        p.then(() => settled.push(what), () => settled.push(what));
+        return p;
+      };
+      const waits = [
+        track('Event.wait', event.wait({ timeout: 2 ** 31 })),
+        track('Queue.get', q.get({ timeout: 2 ** 31 + 5 })),
+        track('Lock.acquire', lock.acquire({ timeout: 2 ** 32 })),
+        track('Semaphore.acquire', sem.acquire({ timeout: 2 ** 33 })),
+        track('Barrier.wait', barrier.wait({ timeout: 2 ** 31 })),
+      ];
+      await delay(100);
+      deepEqual(settled, [], 'none of the long waits ended early');
+      await event.set();
+      await q.put(7);
+      await lock.release();
+      await sem.release();
+      const last = await barrier.wait();
+      deepEqual(await Promise.all(waits), [true, 7, true, true, 0]);
+      equal(last, 1);
+    });
+
+    h.it('a managed Value stores what a local Value of its type stores, for every type and typecode', async () => {
+      await using manager = await Manager.start();
+      // What each type stores for a number, computed the way a local Value stores it: through its typed array.
+      const cases: [TypeSpec, { of(...items: number[]): ArrayLike<number> }, number[]][] = [
+        ['i8', Int8Array, [200, -129, 1.9]], ['b', Int8Array, [128, -1.5]],
+        ['u8', Uint8Array, [300, -1, 2.7]], ['B', Uint8Array, [300, 256]],
+        ['i16', Int16Array, [40000, -32769]], ['h', Int16Array, [32768]],
+        ['u16', Uint16Array, [70000, -1]], ['H', Uint16Array, [65536]],
+        ['i32', Int32Array, [1.5, 2147483648, -2147483649]], ['i', Int32Array, [4294967295]],
+        ['u32', Uint32Array, [-1, 4294967296.5]], ['I', Uint32Array, [-2]],
+        ['f32', Float32Array, [0.1, 1e40, 16777217]], ['f', Float32Array, [1 / 3]],
+        ['f64', Float64Array, [0.1, 1e300]], ['d', Float64Array, [1 / 3]],
+      ];
+      for (const [type, Typed, samples] of cases) {
+        const v = await manager.Value(type as 'i32', samples[0]);
+        equal(await v.get(), Typed.of(samples[0]!)[0], `${type}: initial ${samples[0]}`);
+        for (const n of samples) {
+          await v.set(n);
+          equal(await v.get(), Typed.of(n)[0], `${type}: set(${n})`);
+        }
+      }
+      const i32 = await manager.Value('i32', 2147483647);
+      equal(await i32.add(1), 2147483647);
+      equal(await i32.get(), -2147483648, 'add wraps as Atomics.add');
+      equal(await i32.sub(1), -2147483648);
+      equal(await i32.get(), 2147483647, 'sub wraps as Atomics.sub');
+      const u8 = await manager.Value('B', 300);
+      equal(await u8.get(), 44);
+      equal(await u8.compareExchange(300, 7), 44, 'expected is converted to the type, as Atomics.compareExchange does');
+      equal(await u8.get(), 7);
+      equal(await u8.add(250), 7);
+      equal(await u8.get(), 1);
+      const q = await manager.Value('q', 2n ** 63n);
+      equal(await q.get(), -(2n ** 63n));
+      equal(await q.sub(1n), -(2n ** 63n));
+      equal(await q.get(), 2n ** 63n - 1n);
+      const u64 = await manager.Value('Q', -1n);
+      equal(await u64.get(), 2n ** 64n - 1n);
+      equal(await u64.add(2n), 2n ** 64n - 1n);
+      equal(await u64.get(), 1n);
+      const f = await manager.Value('f64', 1.5);
+      await rejects(f.add(1), TypeError, /^add\(\) needs an integer type; this Value holds 'f64'$/);
+      await rejects(f.compareExchange(1.5, 2), TypeError, /^compareExchange\(\) needs an integer type/);
+      equal(await f.get(), 1.5);
+      await rejects(i32.set(1n as never), TypeError, /value must be a number for type 'i32', got 1n/);
+    });
+
+    h.it('a value that cannot be cloned is refused at the call, naming the argument, here and in a worker', async () => {
+      await using manager = await Manager.start();
+      const d = await manager.dict<string, unknown>();
+      const l = await manager.list<unknown>();
+      const q = await manager.Queue<unknown>();
+      const ns = await manager.Namespace();
+      await rejectsAtCall(() => d.set('k', () => 1), TypeError, /^value could not be cloned \(function\)$/);
+      await rejectsAtCall(() => d.set(Symbol('k') as never, 1), TypeError, /^key could not be cloned \(symbol\)$/);
+      await rejectsAtCall(() => q.put(Symbol('s')), TypeError, /^item could not be cloned \(symbol\)$/);
+      await rejectsAtCall(() => q.putNowait({ deep: [1, () => 1] }), TypeError, /^item\.deep\[1\] could not be cloned \(function\)$/);
+      await rejectsAtCall(() => l.append({ f() {} }), TypeError, /^value\.f could not be cloned \(function\)$/);
+      await rejectsAtCall(() => l.extend([1, Symbol('x')]), TypeError, /^values\[1\] could not be cloned \(symbol\)$/);
+      await rejectsAtCall(() => ns.set('x', () => 1), TypeError, /^value could not be cloned \(function\)$/);
+      await rejectsAtCall(() => manager.dict([['k', () => 1]]), TypeError, /^entries\[0\]\[1\] could not be cloned \(function\)$/);
+      await rejectsAtCall(() => manager.list([1, () => 1]), TypeError, /^items\[1\] could not be cloned \(function\)$/);
+      equal(await d.has('k'), false);
+      equal(await q.qsize(), 0);
+      equal(await l.length(), 0);
+      const pool = new Pool({ processes: 1, context });
+      try {
+        const seen = await pool.apply(fx.managedRefusals, [d, q]);
+        deepEqual(seen, ['TypeError: value could not be cloned (function)', 'TypeError: item could not be cloned (symbol)', 'resolved false']);
+      } finally {
+        await pool.terminate();
+      }
+    }, 60_000);
+
+    h.it('a call after shutdown rejects with an MpError, here and in a worker', async () => {
+      const manager = await Manager.start();
+      const d = await manager.dict<string, unknown>([['k', 1]]);
+      const pool = new Pool({ processes: 1, context });
+      try {
+        equal(await pool.apply(fx.managedGetAfterShutdown, [d]), 'resolved 1');
+        await manager.shutdown();
+        const error = await rejectsAtCall(() => d.get('k'), MpError, /was shut down/);
+        ok(MpError.isInstance(error));
+        await rejectsAtCall(() => manager.dict(), MpError, /shut down/);
+        ok(/^MpError: .*was shut down.* \(MpError: true\)$/.test(await pool.apply(fx.managedGetAfterShutdown, [d])));
+      } finally {
+        await pool.terminate();
+      }
+    }, 60_000);
+
+    h.it("dict() and list() take what Python's take, and name a bad argument and the value received", async () => {
+      await using manager = await Manager.start();
+      await rejectsAtCall(() => manager.dict(5 as never), TypeError, /^entries must be a mapping \(a Map or a plain object\) or an iterable of \[key, value\] pairs, got 5$/);
+      await rejectsAtCall(() => manager.dict(null as never), TypeError, /got null$/);
+      await rejectsAtCall(() => manager.dict([['a', 1, 2]] as never), TypeError, /^entries\[0\] must be a \[key, value\] pair, got an array of length 3$/);
+      await rejectsAtCall(() => manager.dict([7] as never), TypeError, /^entries\[0\] must be a \[key, value\] pair, got 7$/);
+      await rejectsAtCall(() => manager.list(5 as never), TypeError, /^items must be an iterable, got 5$/);
+      const l = await manager.list<unknown>();
+      await rejectsAtCall(() => l.extend(5 as never), TypeError, /^values must be an iterable, got 5$/);
+      await rejectsAtCall(() => l.extend({ length: 1, 0: 'x' } as never), TypeError, /^values must be an iterable, got an object$/);
+      // Python: dict(mapping), dict(iterable of pairs), list(iterable); l.extend(iterable).
+      deepEqual(await (await manager.dict({ a: 1, b: 2 })).entries(), [['a', 1], ['b', 2]]);
+      deepEqual(await (await manager.dict(new Map([[1, 'one']]))).entries(), [[1, 'one']]);
+      deepEqual(await (await manager.dict((function* () { yield ['x', 1] as const; })())).entries(), [['x', 1]]);
+      deepEqual(await (await manager.dict(['ab'] as never)).entries(), [['a', 'b']]);
+      deepEqual(await (await manager.list('abc')).toArray(), ['a', 'b', 'c']);
+      deepEqual(await (await manager.list(new Set([1, 2]))).toArray(), [1, 2]);
+      await l.extend(new Set([1, 2]));
+      await l.extend((function* () { yield 3; })());
+      await l.extend([4]);
+      deepEqual(await l.toArray(), [1, 2, 3, 4]);
+    });
+  });
+}
+
+/** Resolves or rejects as `p` does, or rejects if it has not settled within 2 s (a call that waits forever). */
+function within<T>(p: Promise<T>, what: string): Promise<T> {
+  return settlesWithin(p, 2_000, what).then((r) => (r.status === 'fulfilled' ? r.value : Promise.reject(r.reason as Error)));
 }

@@ -4,7 +4,8 @@
  * the manager, as promises; their callers await the reply.
  */
 import { Empty, Full, MpError } from '../errors.js';
-import { checkElement, elementType, type TypeSpec } from './typecodes.js';
+import { checkElement, elementType, type ElementType, type TypeSpec } from './typecodes.js';
+import { show } from './validate.js';
 import { park, rejectAll, timeoutOf, wake, type Waiter } from './manager-waiters.js';
 
 export type ObjectKind =
@@ -114,11 +115,32 @@ class ManagedLock {
   }
 }
 
+/**
+ * One number of an element type, stored as a local `Value` stores it: in a one-element typed array (of the
+ * manager's own memory, not shared), so integers wrap, `f32` rounds and 64-bit types hold bigints; `add`,
+ * `sub` and `compareExchange` are the `Atomics` operations, which also work on unshared integer arrays.
+ */
 class ManagedValue {
-  constructor(
-    readonly type: TypeSpec,
-    public value: number | bigint,
-  ) {}
+  readonly t: ElementType;
+  readonly cell: { [index: number]: number | bigint };
+  constructor(type: TypeSpec, initial: number | bigint) {
+    this.t = elementType(type);
+    this.cell = this.t.view(new ArrayBuffer(8) as unknown as SharedArrayBuffer, 1);
+    this.cell[0] = initial;
+  }
+
+  get value(): number | bigint {
+    return this.cell[0]!;
+  }
+
+  set(value: unknown): void {
+    this.cell[0] = checkElement(this.t, value, 'value');
+  }
+
+  integer(op: string): Int32Array {
+    if (!this.t.integer) throw new TypeError(`${op}() needs an integer type; this Value holds '${this.t.name}'`);
+    return this.cell as Int32Array;
+  }
 }
 
 const operations = {
@@ -135,7 +157,11 @@ const operations = {
   },
   list: {
     append: (a: unknown[], value: unknown) => void a.push(value),
-    extend: (a: unknown[], values: unknown[]) => void a.push(...values),
+    extend: (a: unknown[], values: unknown) => {
+      if (!Array.isArray(values)) throw new TypeError(`values must be an array, got ${show(values)}`);
+      // One push per item: spreading a long array into push() overflows the stack.
+      for (const v of values) a.push(v);
+    },
     get: (a: unknown[], i: number) => {
       if (!Number.isInteger(i) || i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
       return a.at(i);
@@ -167,23 +193,13 @@ const operations = {
   },
   Value: {
     get: (v: ManagedValue) => v.value,
-    set: (v: ManagedValue, value: unknown) => {
-      v.value = checkElement(elementType(v.type), value, 'value');
-    },
-    add: (v: ManagedValue, n: unknown) => {
-      const prev = v.value;
-      v.value = (prev as number) + (checkElement(elementType(v.type), n, 'n') as number);
-      return prev;
-    },
-    sub: (v: ManagedValue, n: unknown) => {
-      const prev = v.value;
-      v.value = (prev as number) - (checkElement(elementType(v.type), n, 'n') as number);
-      return prev;
-    },
+    set: (v: ManagedValue, value: unknown) => v.set(value),
+    add: (v: ManagedValue, n: unknown) => Atomics.add(v.integer('add'), 0, checkElement(v.t, n, 'n') as number),
+    sub: (v: ManagedValue, n: unknown) => Atomics.sub(v.integer('sub'), 0, checkElement(v.t, n, 'n') as number),
     compareExchange: (v: ManagedValue, expected: unknown, replacement: unknown) => {
-      const prev = v.value;
-      if (prev === expected) v.value = checkElement(elementType(v.type), replacement, 'replacement');
-      return prev;
+      const cell = v.integer('compareExchange');
+      const e = checkElement(v.t, expected, 'expected') as number;
+      return Atomics.compareExchange(cell, 0, e, checkElement(v.t, replacement, 'replacement') as number);
     },
   },
 } satisfies Record<string, Record<string, Operation>>;
@@ -223,7 +239,7 @@ export class ManagerServer {
 
   call(object: number, method: string, args: unknown[]): unknown {
     const entry = this.#objects.get(object);
-    if (!entry) throw new Error(`the manager holds no object ${object}`);
+    if (!entry) throw new MpError(`the manager holds no object ${object}: it was shut down, or the object never existed`);
     return entry.kind.call(entry.target, method, args);
   }
 

@@ -80,9 +80,10 @@ class ManagedCondition {
 
   async wait(owner: number, options?: unknown): Promise<boolean> {
     this.#checkHeld(owner, 'wait');
+    const timeout = timeoutOf(options);
     const depth = this.lock.releaseAll(owner);
     // Rejected only when the manager shuts down: then nothing is taken back.
-    const notified = (await park(this.waiters, timeoutOf(options), () => false)) as boolean;
+    const notified = (await park(this.waiters, timeout, () => false)) as boolean;
     // Take the lock back before returning, as Python's Condition.wait does.
     await this.lock.acquire(owner);
     this.lock.depth = depth;
@@ -149,7 +150,7 @@ class ManagedBarrier {
         throw error;
       }
       for (const w of this.waiters.splice(0)) {
-        if (w.timer !== undefined) clearTimeout(w.timer);
+        w.timer?.clear();
         w.resolve(w.data);
       }
       return index;

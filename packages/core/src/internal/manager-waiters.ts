@@ -4,21 +4,26 @@
  * or by its own timer. Shared by every kind of managed object.
  */
 import { holdDaemons } from './daemons.js';
+import { setLongTimeout, type LongTimeout } from './long-timer.js';
+import { checkOptions, checkTimeout } from './validate.js';
 
 export interface Waiter {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimeout | undefined;
   /** What the parked call brought along (an RLock waiter's owner, a barrier party's index). */
   data?: unknown;
 }
 
-/** Parks a caller on `list`; after `timeout` ms (when a number) it leaves the list with what `onTimeout` returns or throws. */
+/**
+ * Parks a caller on `list`; after `timeout` ms (when a number) it leaves the list with what `onTimeout` returns or
+ * throws. The timer takes any finite delay, past setTimeout's 2^31−1 ms, and never fires early.
+ */
 export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown, data?: unknown): Promise<unknown> {
   const parked = new Promise((resolve, reject) => {
     const w: Waiter = { resolve, reject, timer: undefined, data };
     if (typeof timeout === 'number') {
-      w.timer = setTimeout(() => {
+      w.timer = setLongTimeout(() => {
         const at = list.indexOf(w);
         if (at >= 0) list.splice(at, 1);
         try {
@@ -44,7 +49,7 @@ export function park(list: Waiter[], timeout: unknown, onTimeout: () => unknown,
 export function wake(list: Waiter[], value: unknown): boolean {
   const w = list.shift();
   if (!w) return false;
-  if (w.timer !== undefined) clearTimeout(w.timer);
+  w.timer?.clear();
   w.resolve(value);
   return true;
 }
@@ -52,15 +57,18 @@ export function wake(list: Waiter[], value: unknown): boolean {
 /** Rejects every caller on `list` with `error` and empties it. */
 export function rejectAll(list: Waiter[], error: unknown): void {
   for (const w of list.splice(0)) {
-    if (w.timer !== undefined) clearTimeout(w.timer);
+    w.timer?.clear();
     w.reject(error);
   }
 }
 
-/** The `timeout` of a call's options, if it is a number. */
+/**
+ * The `timeout` of a call's options, checked as the local objects check it (the proxies check it before
+ * sending; this guards the manager against anything else that reaches it): `undefined` for none.
+ */
 export function timeoutOf(options: unknown): number | undefined {
-  const t = (options as { timeout?: unknown } | undefined)?.timeout;
-  return typeof t === 'number' ? t : undefined;
+  const t = checkOptions('options', options).timeout;
+  return t === undefined ? undefined : checkTimeout('timeout', t);
 }
 
 /** Whether a call's options say `blocking: false`. */

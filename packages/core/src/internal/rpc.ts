@@ -6,6 +6,7 @@
  * one comlink remote talks to the parent.
  */
 import type { Endpoint, Remote } from 'comlink';
+import { MpError } from '../errors.js';
 import { serializeError, type SerializedError } from './error-wire.js';
 
 /** What a manager answers; errors travel as data so their classes survive (`Empty`, `Full`…). */
@@ -36,7 +37,7 @@ export const registry = {
     try {
       const server = servers.get(manager);
       if (!server) {
-        throw new Error(
+        throw new MpError(
           `manager ${manager} is not running here: it was shut down, or its proxy was passed beyond the children of the program that started it`,
         );
       }

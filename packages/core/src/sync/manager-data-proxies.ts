@@ -16,7 +16,7 @@ export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
   /** Resolves `true` once every item put has been marked done, `false` after `timeout` ms. */
   async join(options?: Omit<BlockingOptions, 'blocking'>): Promise<boolean> {
     deadlineFrom(options, false);
-    return this.call('join', options);
+    return this.callNamed('join', ['options'], options);
   }
 }
 
@@ -24,11 +24,11 @@ export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
 export class ArrayProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
   /** The element at `index` (negative counts from the end). */
   get(index: number): Promise<ValueOf<T>> {
-    return this.call('get', index);
+    return this.callNamed('get', ['index'], index);
   }
   /** Stores `value` at `index` (negative counts from the end). */
   set(index: number, value: ValueOf<T>): Promise<void> {
-    return this.call('set', index, value);
+    return this.callNamed('set', ['index', 'value'], index, value);
   }
   /** How many elements. */
   length(): Promise<number> {
@@ -47,19 +47,19 @@ export class ArrayProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
 export class NamespaceProxy<T extends Record<string, unknown> = Record<string, unknown>> extends ManagedProxy {
   /** The value of `name`, or `undefined` for a name never set. */
   get<K extends keyof T & string>(name: K): Promise<T[K] | undefined> {
-    return this.call('get', name);
+    return this.callNamed('get', ['name'], name);
   }
   /** Sets `name` to `value`. */
   set<K extends keyof T & string>(name: K, value: T[K]): Promise<void> {
-    return this.call('set', name, value);
+    return this.callNamed('set', ['name', 'value'], name, value);
   }
   /** Whether `name` was set. */
   has(name: keyof T & string): Promise<boolean> {
-    return this.call('has', name);
+    return this.callNamed('has', ['name'], name);
   }
   /** Removes `name`; resolves whether it was set. */
   delete(name: keyof T & string): Promise<boolean> {
-    return this.call('delete', name);
+    return this.callNamed('delete', ['name'], name);
   }
   /** A copy of every name and value, as a plain object. */
   toObject(): Promise<Partial<T>> {

@@ -5,7 +5,8 @@
  * a worker (anywhere inside the arguments) arrives as the same proxy.
  */
 import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
-import type { BlockingOptions } from '../internal/blocking-options.js';
+import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import { isIterable, show } from '../internal/validate.js';
 import { withHeld } from './with-lock.js';
 import { ManagedProxy, type ProxyRef } from './managed-proxy.js';
 
@@ -17,19 +18,19 @@ export class DictProxy<K = unknown, V = unknown> extends ManagedProxy {
   get(key: K): Promise<V | undefined>;
   get(key: K, fallback: V): Promise<V>;
   get(key: K, fallback?: V): Promise<V | undefined> {
-    return this.call('get', key, fallback);
+    return this.callNamed('get', ['key', 'fallback'], key, fallback);
   }
   /** Stores `value` under `key` (`d[key] = value`). */
   set(key: K, value: V): Promise<void> {
-    return this.call('set', key, value);
+    return this.callNamed('set', ['key', 'value'], key, value);
   }
   /** Whether `key` is in the dict (`key in d`). */
   has(key: K): Promise<boolean> {
-    return this.call('has', key);
+    return this.callNamed('has', ['key'], key);
   }
   /** Removes `key`; resolves `true` if it was there. */
   delete(key: K): Promise<boolean> {
-    return this.call('delete', key);
+    return this.callNamed('delete', ['key'], key);
   }
   /** A copy of the keys, in insertion order. */
   keys(): Promise<K[]> {
@@ -57,19 +58,20 @@ export class DictProxy<K = unknown, V = unknown> extends ManagedProxy {
 export class ListProxy<T = unknown> extends ManagedProxy {
   /** Adds `value` at the end. */
   append(value: T): Promise<void> {
-    return this.call('append', value);
+    return this.callNamed('append', ['value'], value);
   }
-  /** Adds every item of `values` at the end, in order. */
-  extend(values: T[]): Promise<void> {
-    return this.call('extend', values);
+  /** Adds every item of `values` (an array or any iterable, as Python's `l.extend`) at the end, in order. */
+  async extend(values: Iterable<T>): Promise<void> {
+    if (!isIterable(values)) throw new TypeError(`values must be an iterable, got ${show(values)}`);
+    return this.callNamed('extend', ['values'], Array.from(values));
   }
   /** The item at `index` (negative counts from the end); rejects with `RangeError` outside the list. */
   get(index: number): Promise<T> {
-    return this.call('get', index);
+    return this.callNamed('get', ['index'], index);
   }
   /** Replaces the item at `index` (negative counts from the end); rejects with `RangeError` outside the list. */
   set(index: number, value: T): Promise<void> {
-    return this.call('set', index, value);
+    return this.callNamed('set', ['index', 'value'], index, value);
   }
   /** Removes and returns the last item; rejects with `RangeError` on an empty list. */
   pop(): Promise<T> {
@@ -88,16 +90,18 @@ export class ListProxy<T = unknown> extends ManagedProxy {
 /** A queue held by a manager: `get` rejects with `Empty`, `put` with `Full`, after `timeout` ms. */
 export class QueueProxy<T = unknown> extends ManagedProxy {
   /** Adds `item`, waiting for room; rejects with `Full` after `timeout` ms (or at once with `blocking: false`). */
-  put(item: T, options?: BlockingOptions): Promise<void> {
-    return this.call('put', item, options);
+  async put(item: T, options?: BlockingOptions): Promise<void> {
+    deadlineFrom(options);
+    return this.callNamed('put', ['item', 'options'], item, options);
   }
   /** Adds `item` only if there is room now; rejects with `Full` otherwise. */
   putNowait(item: T): Promise<void> {
-    return this.call('putNowait', item);
+    return this.callNamed('putNowait', ['item'], item);
   }
   /** Takes the next item, waiting for one; rejects with `Empty` after `timeout` ms (or at once with `blocking: false`). */
-  get(options?: BlockingOptions): Promise<T> {
-    return this.call('get', options);
+  async get(options?: BlockingOptions): Promise<T> {
+    deadlineFrom(options);
+    return this.callNamed('get', ['options'], options);
   }
   /** Takes the next item only if there is one now; rejects with `Empty` otherwise. */
   getNowait(): Promise<T> {
@@ -120,8 +124,9 @@ export class QueueProxy<T = unknown> extends ManagedProxy {
 /** A lock held by a manager. */
 export class LockProxy extends ManagedProxy {
   /** Resolves `false` if `timeout` ms pass first. */
-  acquire(options?: BlockingOptions): Promise<boolean> {
-    return this.call('acquire', options);
+  async acquire(options?: BlockingOptions): Promise<boolean> {
+    deadlineFrom(options);
+    return this.callNamed('acquire', ['options'], options);
   }
   /** Frees the lock; rejects if it is not held. */
   release(): Promise<void> {
@@ -145,18 +150,18 @@ export class ValueProxy<T extends TypeSpec = TypeSpec> extends ManagedProxy {
   }
   /** Stores `value`. */
   set(value: ValueOf<T>): Promise<void> {
-    return this.call('set', value);
+    return this.callNamed('set', ['value'], value);
   }
   /** Adds `n` atomically and returns the previous value (integer types). */
   add(n: ValueOf<T>): Promise<ValueOf<T>> {
-    return this.call('add', n);
+    return this.callNamed('add', ['n'], n);
   }
   /** Subtracts `n` atomically and returns the previous value (integer types). */
   sub(n: ValueOf<T>): Promise<ValueOf<T>> {
-    return this.call('sub', n);
+    return this.callNamed('sub', ['n'], n);
   }
   /** Stores `replacement` if the value is `expected`; returns the previous value either way. */
   compareExchange(expected: ValueOf<T>, replacement: ValueOf<T>): Promise<ValueOf<T>> {
-    return this.call('compareExchange', expected, replacement);
+    return this.callNamed('compareExchange', ['expected', 'replacement'], expected, replacement);
   }
 }

@@ -31,7 +31,7 @@ export class EventProxy extends ManagedProxy {
   /** Resolves `true` once the flag is set, `false` if `timeout` ms pass first. */
   async wait(options?: WaitOptions): Promise<boolean> {
     deadlineFrom(options, false);
-    return this.call('wait', options);
+    return this.callNamed('wait', ['options'], options);
   }
 }
 
@@ -40,7 +40,7 @@ export class RLockProxy extends ManagedProxy {
   /** Resolves `false` if `timeout` ms pass first (at once with `blocking: false`). */
   async acquire(options?: BlockingOptions): Promise<boolean> {
     deadlineFrom(options);
-    return this.call('acquire', ownerToken(), options);
+    return this.callNamed('acquire', ['owner', 'options'], ownerToken(), options);
   }
   /** Releases one level; rejects unless this thread holds it. */
   release(): Promise<void> {
@@ -61,7 +61,7 @@ export class ConditionProxy extends ManagedProxy {
   /** Waits for the condition's lock; resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
     deadlineFrom(options);
-    return this.call('acquire', ownerToken(), options);
+    return this.callNamed('acquire', ['owner', 'options'], ownerToken(), options);
   }
   /** Releases one level of the condition's lock; rejects unless this thread holds it. */
   release(): Promise<void> {
@@ -74,7 +74,7 @@ export class ConditionProxy extends ManagedProxy {
   /** Releases the lock, waits for a notify (or `timeout` ms), takes the lock back; `false` on timeout. */
   async wait(options?: WaitOptions): Promise<boolean> {
     deadlineFrom(options, false);
-    return this.call('wait', ownerToken(), options);
+    return this.callNamed('wait', ['owner', 'options'], ownerToken(), options);
   }
   /**
    * Waits until `predicate()` (run here, and may be async) is truthy; returns its last value (falsy on timeout).
@@ -109,7 +109,7 @@ export class SemaphoreProxy extends ManagedProxy {
   /** Takes one unit; resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
     deadlineFrom(options);
-    return this.call('acquire', options);
+    return this.callNamed('acquire', ['options'], options);
   }
   /** Gives back `n` units; a `BoundedSemaphore` rejects going above its initial value. */
   async release(n = 1): Promise<void> {
@@ -134,7 +134,7 @@ export class BarrierProxy extends ManagedProxy {
   /** Waits for every party; resolves to the arrival index (`0 … parties-1`, one `0` per round), or rejects with `BrokenBarrierError`. */
   async wait(options?: WaitOptions): Promise<number> {
     deadlineFrom(options, false);
-    return this.call('wait', options);
+    return this.callNamed('wait', ['options'], options);
   }
   /** Breaks the barrier: every waiter, now and later, gets `BrokenBarrierError` until `reset()`. */
   abort(): Promise<void> {

@@ -13,7 +13,7 @@ import { dataKinds, type ArrayInit } from '../internal/manager-data-kinds.js';
 import { checkExposed, publicMethods, registeredKind, type RegisteredObject } from '../internal/manager-registered.js';
 import { registerManager, unregisterManager } from '../internal/rpc.js';
 import { checkElement, elementType, type TypeSpec, type ValueOf } from '../internal/typecodes.js';
-import { checkFunctionOption, checkInteger, checkOptions, checkTimeout, show } from '../internal/validate.js';
+import { checkFunctionOption, checkInteger, checkOptions, checkTimeout, findUncloneable, isIterable, show } from '../internal/validate.js';
 import { DictProxy, ListProxy, LockProxy, QueueProxy, ValueProxy, type ProxyRef } from './manager-proxies.js';
 import { BarrierProxy, BoundedSemaphoreProxy, ConditionProxy, EventProxy, RLockProxy, SemaphoreProxy } from './manager-sync-proxies.js';
 import { ArrayProxy, JoinableQueueProxy, NamespaceProxy } from './manager-data-proxies.js';
@@ -38,6 +38,46 @@ export interface RegisterOptions<E extends string = string> {
 export type Factory<T = unknown, A extends unknown[] = never[]> = (new (...args: A) => T) | ((...args: A) => T | Promise<T>);
 type InstanceOf<F> = F extends new (...args: never[]) => infer T ? T : F extends (...args: never[]) => infer R ? Awaited<R> : never;
 type ArgsOf<F> = F extends new (...args: infer A) => unknown ? A : F extends (...args: infer A) => unknown ? A : never;
+
+/** Throws a `TypeError` naming the part of `value` a worker could not receive. */
+function cloneable(value: unknown, label: string): void {
+  const found = findUncloneable(value, label);
+  if (found) throw new TypeError(found);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Python's `dict(x)`: a mapping (a `Map` or a plain object) or an iterable of pairs (each exactly 2 items). */
+function dictEntries(entries: unknown): [unknown, unknown][] {
+  if (entries === undefined) return [];
+  let pairs: unknown[];
+  if (isIterable(entries)) {
+    pairs = Array.from(entries);
+  } else if (isPlainObject(entries)) {
+    pairs = Object.entries(entries);
+  } else {
+    throw new TypeError(`entries must be a mapping (a Map or a plain object) or an iterable of [key, value] pairs, got ${show(entries)}`);
+  }
+  return pairs.map((item, i) => {
+    const pair = isIterable(item) ? Array.from(item) : undefined;
+    if (pair?.length !== 2) throw new TypeError(`entries[${i}] must be a [key, value] pair, got ${show(item)}`);
+    cloneable(pair, `entries[${i}]`);
+    return pair as [unknown, unknown];
+  });
+}
+
+/** Python's `list(x)`: any iterable. */
+function listItems(items: unknown): unknown[] {
+  if (items === undefined) return [];
+  if (!isIterable(items)) throw new TypeError(`items must be an iterable, got ${show(items)}`);
+  const list = Array.from(items);
+  cloneable(list, 'items');
+  return list;
+}
 
 /** The names `register()` may not take: the manager's own members. */
 const RESERVED = new Set(['register', 'shutdown', 'then', 'constructor', '__proto__', 'prototype', 'toString', 'valueOf']);
@@ -73,14 +113,17 @@ export class Manager {
     return { manager: this.#id, object: this.#server.create(kind, init), kind };
   }
 
-  /** A dictionary, optionally filled from `entries`. */
-  dict<K = unknown, V = unknown>(entries?: Iterable<[K, V]>): Promise<DictProxy<K, V>> {
-    return rejecting(() => Promise.resolve(new DictProxy<K, V>(this.#ref('dict', entries))));
+  /**
+   * A dictionary, optionally filled from `entries`: what Python's `dict()` takes, a mapping (a `Map` or a
+   * plain object) or an iterable of `[key, value]` pairs.
+   */
+  dict<K = unknown, V = unknown>(entries?: Iterable<readonly [K, V]> | { readonly [key: string]: V }): Promise<DictProxy<K, V>> {
+    return rejecting(() => Promise.resolve(new DictProxy<K, V>(this.#ref('dict', dictEntries(entries)))));
   }
 
-  /** A list, optionally filled from `items`. */
+  /** A list, optionally filled from `items`: any iterable, as Python's `list()` takes. */
   list<T = unknown>(items?: Iterable<T>): Promise<ListProxy<T>> {
-    return rejecting(() => Promise.resolve(new ListProxy<T>(this.#ref('list', items))));
+    return rejecting(() => Promise.resolve(new ListProxy<T>(this.#ref('list', listItems(items)))));
   }
 
   /** A FIFO queue; `maxsize` 0 means unbounded. */
@@ -175,7 +218,11 @@ export class Manager {
 
   /** Named values, read with `await ns.get('x')` and written with `await ns.set('x', v)`; optionally filled from `initial`. */
   Namespace<T extends Record<string, unknown> = Record<string, unknown>>(initial?: Partial<T>): Promise<NamespaceProxy<T>> {
-    return rejecting(() => Promise.resolve(new NamespaceProxy<T>(this.#ref('Namespace', { ...checkOptions('initial', initial) }))));
+    return rejecting(() => {
+      const values = { ...checkOptions('initial', initial) };
+      cloneable(values, 'initial');
+      return Promise.resolve(new NamespaceProxy<T>(this.#ref('Namespace', values)));
+    });
   }
 
   /**
