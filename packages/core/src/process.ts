@@ -9,6 +9,7 @@ import { MpError, type RemoteError } from './errors.js';
 import { serializeError, toRemoteError } from './internal/error-wire.js';
 import { endGently, exitCodeOf } from './internal/signals.js';
 import { liveChildren } from './internal/process-info.js';
+import { setLongTimeout } from './internal/long-timer.js';
 import { checkArgsShallow, checkOptions, checkTimeout, show } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
@@ -207,9 +208,9 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#ended) return Promise.resolve();
     return this.#held(
       new Promise((resolve) => {
-        const timer = setTimeout(resolve, timeout);
+        const timer = setLongTimeout(resolve, timeout);
         void this.#exited.then(() => {
-          clearTimeout(timer);
+          timer.clear();
           resolve();
         });
       }),

@@ -105,6 +105,21 @@ export function processSuite(h: Harness): void {
       }, 40_000);
     }
 
+    h.it("a timeout past setTimeout's limit (2^31-1 ms) does not fire early: join(timeout) and a pool task's timeout", async () => {
+      const big = 2 ** 31 + 1000;
+      const p = new Process({ target: fx.sleepThen, args: [300, 'x'], context }).start();
+      const t0 = Date.now();
+      await p.join(big);
+      ok(Date.now() - t0 >= 250, `join(${big}) returned after ${Date.now() - t0} ms`);
+      equal(p.exitCode, 0);
+      const pool = new h.api.Pool({ processes: 1, context });
+      try {
+        equal(await pool.apply(fx.sleepThen, [300, 'y'], { timeout: big }), 'y');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it('join(timeout) resolves with the child still alive', async () => {
       const p = new Process({ target: fx.sleep, args: [60_000], context }).start();
       const t0 = Date.now();

@@ -4,6 +4,7 @@
  */
 import type { TransferItem } from '../runtime.js';
 import type { FnSpec, JobMode } from './protocol.js';
+import type { LongTimeout } from './long-timer.js';
 
 /** A function known to the pool: its wire id, and its spec (sent once per worker). */
 export interface FnRef {
@@ -31,7 +32,7 @@ export interface Job {
   isolate: boolean;
   queuedAt: number;
   startedAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimeout | undefined;
 }
 
 /** What the scheduler needs from a call. */

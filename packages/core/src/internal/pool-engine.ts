@@ -5,6 +5,7 @@
  * held. Calls (apply, map, imap) only produce jobs and consume results.
  */
 import { endGently } from './signals.js';
+import { setLongTimeout } from './long-timer.js';
 import type { ResourceLimits, Runtime, TransferItem, WorkerHandle } from '../runtime.js';
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import type { Call, FnRef, Job } from './job.js';
@@ -488,7 +489,8 @@ export class PoolEngine {
   #startTimer(slot: Slot, job: Job): void {
     const ms = job.call.timeout;
     if (ms === undefined || job.timer !== undefined) return;
-    job.timer = setTimeout(() => this.#timedOut(slot, job, ms), ms);
+    // Any finite timeout, however long: setTimeout alone fires at once past 2^31-1 ms (long-timer.ts).
+    job.timer = setLongTimeout(() => this.#timedOut(slot, job, ms), ms);
   }
 
   /** A batch could not be cloned: fail the jobs that hold the uncloneable value, send the rest again. */
@@ -582,7 +584,7 @@ export class PoolEngine {
       const job = slot.inflight.get(r.id);
       if (!job) continue;
       slot.inflight.delete(r.id);
-      if (job.timer !== undefined) clearTimeout(job.timer);
+      job.timer?.clear();
       if (job.isolate) slot.exclusive = false;
       const ran = now - job.startedAt;
       const waited = job.startedAt - job.queuedAt;
@@ -634,7 +636,7 @@ export class PoolEngine {
     const jobs = [...slot.inflight.values()].filter((j) => !j.call.done);
     slot.inflight.clear();
     for (const job of jobs) {
-      if (job.timer !== undefined) clearTimeout(job.timer);
+      job.timer?.clear();
       job.timer = undefined;
       if (suspect) job.isolate = true;
       job.call.refill?.(job);
@@ -714,7 +716,7 @@ export class PoolEngine {
       if (jobs.length === 1) {
         slot.inflight.clear();
         const job = jobs[0]!;
-        if (job.timer !== undefined) clearTimeout(job.timer);
+        job.timer?.clear();
         this.#failJob(job, exitError(slot, code, signal, 'while running this task'));
       } else {
         // Several jobs were in the worker; which one ended it is unknown. Retry each alone.
@@ -768,7 +770,7 @@ export class PoolEngine {
     this.#head = 0;
     for (const slot of this.#slots) {
       for (const job of slot.inflight.values()) {
-        if (job.timer !== undefined) clearTimeout(job.timer);
+        job.timer?.clear();
         calls.add(job.call);
       }
       for (const job of slot.outgoing) calls.add(job.call);
