@@ -66,6 +66,29 @@ export function managerSuite(h: Harness): void {
       }
     });
 
+    h.it('a proxy inside a Map or a Set argument works in a pool task and a Process target', async () => {
+      await using manager = await Manager.start();
+      const pool = new Pool({ processes: 1, context });
+      try {
+        const d = await manager.dict<string, number>();
+        type Dict = { set(key: string, value: number): Promise<void> };
+        // By value: the proxies come inside a Map (as a value and as a key) and a Set.
+        const useAll = async (byValue: Map<string, Dict>, byKey: Map<Dict, string>, inSet: Set<Dict>): Promise<void> => {
+          await byValue.get('d')!.set('map value', 1);
+          for (const [proxy, key] of byKey) await proxy.set(key, 2);
+          for (const proxy of inSet) await proxy.set('set item', 3);
+        };
+        await pool.apply(useAll, [new Map([['d', d]]), new Map([[d, 'map key']]), new Set([d])]);
+        deepEqual((await d.entries()).sort(), [['map key', 2], ['map value', 1], ['set item', 3]]);
+        const p = new Process({ target: useAll, args: [new Map([['d', d]]), new Map([[d, 'from a Process']]), new Set([d])], context }).start();
+        await p.join();
+        equal(p.exitCode, 0, String(p.error));
+        equal(await d.get('from a Process'), 2);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it('a managed Lock keeps 4 workers × 100 increments of a managed Value exact', async () => {
       await using manager = await Manager.start();
       const pool = new Pool({ processes: 4, context });

@@ -90,6 +90,9 @@ export function queueSuite(h: Harness): void {
         await rejectsAtCall(() => pool.apply(fx.echo, [{ q: new JoinableQueue() }]), TypeError, /^args\[0\]\.q is a JoinableQueue, .*Manager/);
         await rejectsAtCall(() => pool.map(fx.echo, [1, new SimpleQueue()]), TypeError, /^iterable\[1\] is a SimpleQueue/);
         throws(() => new Process({ target: fx.sleepThen, args: [0, Pipe()[1]], context }), TypeError, /^args\[1\] is a Connection, .*Manager/);
+        // Inside a Map or a Set too (they were sent as empty objects).
+        await rejectsAtCall(() => pool.apply(fx.echo, [new Map([['q', new Queue()]])]), TypeError, /^args\[0\]\.get\("q"\) is a Queue, .*Manager/);
+        await rejectsAtCall(() => pool.apply(fx.echo, [new Set([new Queue()])]), TypeError, /^args\[0\]\.values\(\)\[0\] is a Queue, .*Manager/);
       } finally {
         await pool.terminate();
       }
@@ -98,6 +101,18 @@ export function queueSuite(h: Harness): void {
   }
 
   h.describe('queues and pipes across workers', () => {
+    h.it('a Queue inside a Map or a Set argument is the same Queue in the worker', () =>
+      withPool(1, async (pool) => {
+        const q = new Queue<string>();
+        const putAll = async (m: Map<string, Queue<string>>, s: Set<Queue<string>>): Promise<void> => {
+          await m.get('q')!.put('via a Map');
+          for (const queue of s) await queue.put('via a Set');
+        };
+        await pool.apply(putAll, [new Map([['q', q]]), new Set([q])]);
+        deepEqual([await q.get({ timeout: 10_000 }), await q.get({ timeout: 10_000 })], ['via a Map', 'via a Set']);
+      }),
+    );
+
     h.it('every kind of value round-trips through a Queue between workers', () =>
       withPool(1, async (pool) => {
         const there = new Queue();

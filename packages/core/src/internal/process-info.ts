@@ -40,11 +40,13 @@ export function liveChildren(): Set<LiveChild> {
 
 /**
  * What Python does as a process exits (`multiprocessing.util._exit_function`): it terminates the daemonic children
- * still running, then joins the others. A `Process` target's worker does this before it reports its end, so a child
+ * still running, then joins the others (those not in `before`, the children there were when the target began). A `Process` target's worker does this before it reports its end, so a child
  * it started and did not join runs to its end instead of being cut off with its parent.
  */
-export async function endChildren(): Promise<void> {
-  const children = [...liveChildren()];
+export async function endChildren(before: ReadonlySet<LiveChild>): Promise<void> {
+  // Only those started since `before` was taken: where workers share this global with their parent (a runtime
+  // that runs them on one thread, as core's tests do), the others are the parent's.
+  const children = [...liveChildren()].filter((c) => !before.has(c));
   await Promise.all(children.filter((c) => c.daemon).map((c) => c.terminate().catch(() => {})));
   await Promise.all(children.filter((c) => !c.daemon).map((c) => c.join().catch(() => {})));
 }

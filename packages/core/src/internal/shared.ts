@@ -68,7 +68,8 @@ export function destinationOf(runtime: { name: string; sharesMemory?(context: st
 
 /**
  * Replaces shared objects inside `value` by their descriptions. Returns the same
- * value (untouched) when it holds none; `found` says whether any was replaced.
+ * value (untouched) when it holds none; `found` says whether any was replaced. Arrays, plain objects, Maps and Sets
+ * are looked into; other objects (class instances) are sent as they are.
  */
 export function encodeShared(value: unknown, to: Destination, path: string, out: { found: boolean }): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -86,6 +87,8 @@ export function encodeShared(value: unknown, to: Destination, path: string, out:
     // A description may hold other shared objects (a Condition's lock).
     return { [KIND]: d.kind, state: encodeShared(d.state, to, path, out) };
   }
+  if (value instanceof Map) return encodeMap(value, to, path, out);
+  if (value instanceof Set) return encodeSet(value, to, path, out);
   if (!isPlainContainer(value)) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -106,6 +109,37 @@ export function encodeShared(value: unknown, to: Destination, path: string, out:
   return copy ?? value;
 }
 
+function keyText(key: unknown): string {
+  return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' && key !== null ? '{…}' : String(key);
+}
+
+/** A Map whose keys or values hold shared objects, copied with their descriptions. */
+function encodeMap(map: Map<unknown, unknown>, to: Destination, path: string, out: { found: boolean }): Map<unknown, unknown> {
+  let changed = false;
+  const entries: [unknown, unknown][] = [];
+  let i = 0;
+  for (const [key, item] of map) {
+    const k = encodeShared(key, to, `${path}.keys()[${i++}]`, out);
+    const v = encodeShared(item, to, `${path}.get(${keyText(key)})`, out);
+    if (k !== key || v !== item) changed = true;
+    entries.push([k, v]);
+  }
+  return changed ? new Map(entries) : map;
+}
+
+/** A Set holding shared objects, copied with their descriptions. */
+function encodeSet(set: Set<unknown>, to: Destination, path: string, out: { found: boolean }): Set<unknown> {
+  let changed = false;
+  const items: unknown[] = [];
+  let i = 0;
+  for (const item of set) {
+    const enc = encodeShared(item, to, `${path}.values()[${i++}]`, out);
+    if (enc !== item) changed = true;
+    items.push(enc);
+  }
+  return changed ? new Set(items) : set;
+}
+
 /** Rebuilds the shared objects described inside `value` (in place for containers). */
 export function decodeShared(value: unknown, revivers: Revivers): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -114,6 +148,18 @@ export function decodeShared(value: unknown, revivers: Revivers): unknown {
     const revive = Object.prototype.hasOwnProperty.call(revivers, kind) ? revivers[kind] : undefined;
     if (!revive) throw new TypeError(`cannot rebuild a shared ${kind} here: this copy of mp does not know that kind`);
     return revive(decodeShared((value as { state: unknown }).state, revivers));
+  }
+  if (value instanceof Map) {
+    const entries = [...value].map(([k, v]) => [decodeShared(k, revivers), decodeShared(v, revivers)] as const);
+    value.clear();
+    for (const [k, v] of entries) value.set(k, v);
+    return value;
+  }
+  if (value instanceof Set) {
+    const items = [...value].map((item) => decodeShared(item, revivers));
+    value.clear();
+    for (const item of items) value.add(item);
+    return value;
   }
   if (!isPlainContainer(value)) return value;
   if (Array.isArray(value)) {

@@ -8,7 +8,7 @@ import type { WorkerPort, TransferItem } from '../runtime.js';
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import { serializeError } from './error-wire.js';
 import { explainCapture, resolveFn, useImportSync } from './compile.js';
-import { endChildren, setWorkerIdentity } from './process-info.js';
+import { endChildren, liveChildren, setWorkerIdentity } from './process-info.js';
 import { findUncloneable } from './validate.js';
 import { unwrapTransfer } from '../task.js';
 import { decodeShared } from './shared.js';
@@ -326,15 +326,16 @@ export function runWorker(adapterPort: WorkerPort): void {
   function runTarget(spec: FnSpec, args: unknown[], shared: boolean): Promise<void> {
     return (async () => {
       let code = 0;
+      const before = new Set(liveChildren());
       try {
         if (shared) decodeShared(args, await loadRevivers());
         const fn = await resolveFn(spec);
         await fn(...args);
-        await endChildren();
+        await endChildren(before);
         port.postMessage({ type: 'targetDone' });
       } catch (error) {
         code = 1;
-        await endChildren();
+        await endChildren(before);
         port.postMessage({ type: 'targetDone', error: serializeError(explainCapture(error, spec)) });
       }
       adapterPort.exit(code);
