@@ -11,6 +11,7 @@ import {
   checkArgsShallow,
   checkFunctionOption,
   checkInteger,
+  checkKnownKeys,
   checkOptions,
   checkSignal,
   checkTimeout,
@@ -25,6 +26,9 @@ import { destinationOf, encodeShared, type Destination } from './internal/shared
 import { resolveContext } from './internal/context.js';
 import { POOL_LIKE, type PoolLikeOverrides } from './internal/pool-like.js';
 
+
+/** What `new Pool()` takes (API.md section 3). */
+const POOL_OPTIONS = ['processes', 'initializer', 'initargs', 'maxTasksPerChild', 'context', 'resourceLimits'] as const;
 /** Options of `new Pool()`. */
 export interface PoolOptions {
   /**
@@ -139,6 +143,7 @@ export class Pool {
   /** @param adapter supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, adapter: Runtime) {
     const o = checkOptions('options', options);
+    checkKnownKeys('new Pool()', o, POOL_OPTIONS);
     this.#made = { options: { ...o }, adapter };
     // A context object brings its own runtime (a cluster's workers live on other machines); everything below is the same.
     const { runtime, context } = resolveContext(o.context, adapter);

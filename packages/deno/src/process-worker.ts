@@ -58,6 +58,11 @@ export function permissionFlags(permissions: DenoPermissions | undefined): strin
     if (!(NAMES as readonly string[]).includes(name)) {
       throw new TypeError(`permissions.${name} is not a Deno permission; the permissions are ${NAMES.join(', ')}`);
     }
+    const valid = value === undefined || value === 'inherit' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+    if (!valid) {
+      const got = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value);
+      throw new TypeError(`permissions.${name} must be 'inherit', true, false or a list of strings, got ${got}`);
+    }
     if (value === true || (value === 'inherit' && granted(name))) flags.push(`--allow-${name}`);
     else if (Array.isArray(value) && value.length > 0) flags.push(`--allow-${name}=${value.join(',')}`);
   }

@@ -46,7 +46,19 @@ test('permissionFlags: the flags each setting gives the child, and an unknown pe
     caught = error;
   }
   ok(caught instanceof TypeError && /^permissions\.hrtime is not a Deno permission; the permissions are read, write/.test(caught.message), String(caught));
-  await Promise.resolve();
+  // A bad value is named too (it gave a worker that failed to start in threads, and no permission in processes).
+  const { Pool } = await import('../src/index.ts');
+  for (const [value, shown] of [[5, '5'], ['yes', '"yes"'], [[5], '[5]']] as const) {
+    for (const context of ['thread', 'process']) {
+      let refused: unknown;
+      try {
+        new Pool({ processes: 1, context, permissions: { read: value } as never });
+      } catch (error) {
+        refused = error;
+      }
+      ok(refused instanceof TypeError && refused.message === `permissions.read must be 'inherit', true, false or a list of strings, got ${shown}`, String(refused));
+    }
+  }
 });
 
 test('isMainThread is false inside a child process', async () => {

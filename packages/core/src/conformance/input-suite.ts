@@ -26,6 +26,9 @@ export function inputSuite(h: Harness): void {
       throws(() => new Pool({ processes: 1, initializer: 42 as never }), TypeError, /initializer must be a function .* got 42/);
       throws(() => new Pool({ processes: 1, initargs: 'x' as never }), TypeError, /initargs must be an array/);
       throws(() => new Pool(5 as never), TypeError, /options must be an object, got 5/);
+      // A misspelt option is named, not ignored (Python's Pool(procesess=2) is a TypeError too).
+      throws(() => new Pool({ procesess: 2 } as never), TypeError, /^procesess is not an option of new Pool\(\); its options are processes, initializer, /);
+      throws(() => new Process({ target: fx.squ, context, deamon: true } as never), TypeError, /^deamon is not an option of new Process\(\); its options are target, args, name, daemon, context$/);
       await Promise.resolve();
     });
 

@@ -67,6 +67,13 @@ export function checkOptions(name: string, value: unknown): Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+/** Throws a TypeError naming the first key of `options` that is not one of `known` (a misspelt option is not ignored). */
+export function checkKnownKeys(what: string, options: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`${key} is not an option of ${what}; its options are ${known.join(', ')}`);
+  }
+}
+
 export function checkFunctionOption(name: string, value: unknown): ((...args: never[]) => unknown) | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${show(value)}`);
