@@ -22,12 +22,20 @@ const scope = globalThis as unknown as WorkerScope;
 const close = scope.close.bind(scope);
 let told = false;
 
-/** An error as plain data the page can rebuild (a structured clone would drop its name and properties). */
-function plain(error: unknown): unknown {
+/**
+ * An error as plain data the page can rebuild (a structured clone would drop its name and properties): its
+ * primitive own properties, its `cause` and an AggregateError's `errors`, as core's error wire reads them.
+ */
+function plain(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return { name: 'Error', message: `a non-Error value was thrown: ${format([error])}` };
   const out: Record<string, unknown> = { name: error.name, message: error.message, stack: error.stack };
   for (const [key, value] of Object.entries(error)) {
     if (value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value)) out[key] = value;
+  }
+  if (depth < 8) {
+    if (error.cause !== undefined) out.cause = plain(error.cause, depth + 1);
+    const errors = (error as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) out.errors = errors.slice(0, 100).map((e) => plain(e, depth + 1));
   }
   return out;
 }

@@ -164,6 +164,23 @@ describe('a worker that ends itself or crashes is noticed', () => {
     expect(p.error?.message).toBe('crashed in a timer');
   });
 
+  it("an error thrown in a timer keeps its cause and an AggregateError's errors", async () => {
+    const p = new Process({
+      target: () => {
+        setTimeout(() => {
+          throw new AggregateError([new TypeError('first'), new RangeError('second')], 'all failed', { cause: new URIError('why') });
+        }, 0);
+        return new Promise(() => {});
+      },
+    }).start();
+    await p.join();
+    expect(p.exitCode).toBe(1);
+    expect(p.error?.remoteName).toBe('AggregateError');
+    const original = p.error?.cause as (Error & { errors?: Error[] }) | undefined;
+    expect((original?.cause as Error | undefined)?.message).toBe('why');
+    expect((p.error as unknown as { errors?: Error[] }).errors?.map((e) => e.message)).toEqual(['first', 'second']);
+  });
+
   it('an unhandled rejection ends the worker too; in a pool only its task fails', async () => {
     const p = new Process({ target: t.rejectUnhandled, args: ['nobody awaited this'] }).start();
     await p.join();

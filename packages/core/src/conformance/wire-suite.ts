@@ -88,6 +88,25 @@ export function wireSuite(h: Harness): void {
       }
     });
 
+    h.it('a thrown revoked Proxy rejects its task with a RemoteError; the worker lives on', async () => {
+      const pool = new Pool({ processes: 1, context });
+      try {
+        await rejects(
+          pool.apply(() => {
+            const { proxy, revoke } = Proxy.revocable({}, {});
+            revoke();
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- a hostile value thrown on purpose
+            throw proxy;
+          }),
+          RemoteError,
+        );
+        equal(await pool.apply(fx.squ, [3]), 9);
+        equal(pool.stats().workers, 1);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it("an AggregateError's errors cross with it, and a thrown bigint is described as one", async () => {
       const pool = new Pool({ processes: 1, context });
       try {

@@ -102,8 +102,17 @@ const NOT_DEFINED = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$
  * A by-value function that used a variable from its enclosing scope fails with a
  * ReferenceError in the worker; say so, and point to `task()`.
  */
+/** `instanceof ReferenceError`, for any thrown value: a revoked Proxy throws on the question itself. */
+function isReferenceError(error: unknown): error is ReferenceError {
+  try {
+    return error instanceof ReferenceError;
+  } catch {
+    return false;
+  }
+}
+
 export function explainCapture(error: unknown, spec: FnSpec): unknown {
-  if (spec.kind !== 'source' || !(error instanceof ReferenceError)) return error;
+  if (spec.kind !== 'source' || !isReferenceError(error)) return error;
   const match = NOT_DEFINED.exec(error.message);
   if (!match) return error;
   const variable = match[1] ?? match[2];
