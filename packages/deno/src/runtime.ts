@@ -7,7 +7,7 @@
  * last message, so its output is out by the time the end is reported.
  */
 import type { Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
-import { isExitMessage } from './exit-message.ts';
+import { ID_MESSAGE, IDS_KEY, isExitMessage, type IdMessage } from './exit-message.ts';
 import { spawnProcess } from './process-worker.ts';
 
 /**
@@ -40,7 +40,16 @@ interface DenoEnv {
 
 const g = globalThis as unknown as DenoGlobals;
 const entryUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-let lastId = 0;
+/**
+ * Worker ids, unique in the program: one counter in shared memory for every thread of it, so that a worker's own
+ * workers (a pool inside a task, a Process inside a target) do not count from 1 again. The main program makes it;
+ * each worker gets it before anything else (`ID_MESSAGE`) and keeps it on `globalThis`, where every copy of this
+ * adapter loaded in that worker finds it.
+ */
+function idCells(): Int32Array {
+  const holder = globalThis as unknown as Record<symbol, Int32Array | undefined>;
+  return (holder[IDS_KEY] ??= new Int32Array(new SharedArrayBuffer(4)));
+}
 
 /** Deno's ErrorEvent carries the error's text, not the error: rebuild `Uncaught RangeError: x` as a RangeError-named Error. */
 function errorOf(event: { message: string; error?: unknown }): unknown {
@@ -51,7 +60,8 @@ function errorOf(event: { message: string; error?: unknown }): unknown {
 }
 
 export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permissions?: DenoPermissions): WorkerHandle {
-  const pid = ++lastId;
+  const ids = idCells();
+  const pid = Atomics.add(ids, 0, 1) + 1;
   let ended = false;
   const end = (code: number | null, signal: string | null): void => {
     if (ended) return;
@@ -69,6 +79,8 @@ export function spawnWorker(request: SpawnRequest, events: WorkerEvents, permiss
     end(1, null);
   }
   if (worker) {
+    // First, before core's own messages: the counter its workers take their ids from.
+    worker.postMessage({ type: ID_MESSAGE, ids } satisfies IdMessage);
     worker.onmessage = (event) => {
       if (ended) return;
       if (isExitMessage(event.data)) end(event.data.code, null);

@@ -5,7 +5,7 @@
  * `ExitMessage` first; Deno delivers it before the worker is gone.
  */
 import { runWorker } from '@mp/core/worker';
-import type { ExitMessage } from './exit-message.ts';
+import { IDS_KEY, isIdMessage, type ExitMessage } from './exit-message.ts';
 
 interface DenoWorkerScope {
   postMessage(message: unknown, transfer?: readonly object[]): void;
@@ -38,7 +38,11 @@ scope.close = (): void => {
 runWorker({
   postMessage: (message, transfer) => scope.postMessage(message, transfer),
   onMessage: (handler) => {
-    scope.onmessage = (event) => handler(event.data);
+    scope.onmessage = (event) => {
+      // The program's counter of worker ids (runtime.ts), for the workers this one starts; not core's.
+      if (isIdMessage(event.data)) (globalThis as unknown as Record<symbol, Int32Array>)[IDS_KEY] = event.data.ids;
+      else handler(event.data);
+    };
   },
   exit: (code) => {
     tell(code);

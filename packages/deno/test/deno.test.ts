@@ -63,6 +63,33 @@ test('child processes end by themselves when their parent is killed (SIGTERM) an
   deepEqual(left, []);
 });
 
+test("threads' pids are unique in the program, a thread's own threads included", async () => {
+  const { Queue } = await import('../src/index.ts');
+  const pids = new Queue<number>();
+  const stop = new Queue<number>();
+  const adapter = new URL('../src/index.ts', import.meta.url).href;
+  // By value: each reports its pid and waits to be told to end; the second starts a third (its leaf) first.
+  const report = async (pids: { put(v: number): Promise<void> }, stop: { get(): Promise<number> }, url: string, nest: boolean): Promise<void> => {
+    const mp = (await import(url)) as typeof import('../src/index.ts');
+    await pids.put(mp.currentProcess().pid);
+    const leaf = async (pids: { put(v: number): Promise<void> }, stop: { get(): Promise<number> }, url: string): Promise<void> => {
+      const mp = (await import(url)) as typeof import('../src/index.ts');
+      await pids.put(mp.currentProcess().pid);
+      await stop.get();
+    };
+    const inner = nest ? new mp.Process({ target: leaf, args: [pids, stop, url] }).start() : undefined;
+    await stop.get();
+    await inner?.join();
+  };
+  const a = new Process({ target: report, args: [pids, stop, adapter, false] }).start();
+  const b = new Process({ target: report, args: [pids, stop, adapter, true] }).start();
+  const seen = [await pids.get(), await pids.get(), await pids.get()];
+  for (let i = 0; i < 3; i++) await stop.put(1);
+  await Promise.all([a.join(), b.join()]);
+  equal(new Set(seen).size, 3, `pids ${JSON.stringify(seen)}`);
+  ok(seen.includes(a.pid!) && seen.includes(b.pid!), `pids ${JSON.stringify(seen)} include a's and b's`);
+});
+
 test('Deno.exit(n) and self.close() in a child are noticed', async () => {
   const exits = new Process({ target: () => (globalThis as unknown as { Deno: { exit(c: number): void } }).Deno.exit(5) }).start();
   const closes = new Process({ target: () => (globalThis as unknown as { close(): void }).close() }).start();

@@ -88,6 +88,19 @@ export function wireSuite(h: Harness): void {
       }
     });
 
+    h.it("a map's result that cannot be cloned is named by its item's index in the input, whatever the chunks", async () => {
+      const pool = new Pool({ processes: 2, context });
+      try {
+        const input = Array.from({ length: 10 }, (_, i) => i);
+        for (const chunksize of [1, 3, 5]) {
+          await rejects(pool.map((x: number) => (x === 7 ? Symbol('bad') : x), input, { chunksize }), RemoteError, /^the result\[7\] could not be cloned \(symbol\)/);
+          await rejects(pool.starmap((x: number) => (x === 7 ? () => x : x), input.map((x) => [x]), { chunksize }), RemoteError, /^the result\[7\] could not be cloned \(function\)/);
+        }
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it('a thrown revoked Proxy rejects its task with a RemoteError; the worker lives on', async () => {
       const pool = new Pool({ processes: 1, context });
       try {

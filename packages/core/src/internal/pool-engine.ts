@@ -446,6 +446,7 @@ export class PoolEngine {
       const job = jobs[i]!;
       const fn = job.call.fn;
       const w: WireJob = { id: job.id, fn: fn.id, mode: job.mode, data: job.data };
+      if (job.start > 0 && job.mode !== 'apply') w.at = job.start;
       if (job.shared) w.shared = true;
       else if (job.data instanceof Float64Array) w.packed = true;
       if (!slot.known.has(fn.id) && !introduced?.includes(fn.id)) {

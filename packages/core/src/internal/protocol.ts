@@ -56,6 +56,8 @@ export interface WireJob {
   data: unknown;
   /** Set when `data` holds descriptions of shared objects to rebuild. */
   shared?: true;
+  /** A `map`/`star` job's first item's index in its call's input, when not 0: an error names a result by it. */
+  at?: number;
   /**
    * Set on a `map` job whose items are all numbers, sent as one Float64Array. The worker may then answer with
    * a Float64Array of results (when every result is a number) in place of an array.

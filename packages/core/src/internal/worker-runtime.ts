@@ -150,10 +150,10 @@ export function runWorker(adapterPort: WorkerPort): void {
     const flushing = adapterPort.flushOutput?.();
     if (flushing) {
       // Answered either way: a port whose output failed must not lose the results.
-      const answer = (): void => send(results, transfer, ms);
+      const answer = (): void => send(results, transfer, ms, jobs);
       return flushing.then(answer, answer);
     }
-    send(results, transfer, ms);
+    send(results, transfer, ms, jobs);
     return undefined;
   }
 
@@ -172,7 +172,7 @@ export function runWorker(adapterPort: WorkerPort): void {
     }
     const ms = now() - setup - started;
     await adapterPort.flushOutput?.()?.catch(() => undefined);
-    send(results, transfer, ms);
+    send(results, transfer, ms, jobs);
   }
 
   /** Runs one job, appending its result; returns a promise only if the job went asynchronous. */
@@ -298,7 +298,8 @@ export function runWorker(adapterPort: WorkerPort): void {
     return out;
   }
 
-  function send(results: WireResult[], transfer: TransferItem[], ms: number): void {
+  /** `jobs`: the batch the results answer, to name a result that cannot be cloned by its input's index. */
+  function send(results: WireResult[], transfer: TransferItem[], ms: number, jobs: WireJob[]): void {
     try {
       port.postMessage({ type: 'done', results, ms }, transfer);
     } catch (error) {
@@ -306,7 +307,7 @@ export function runWorker(adapterPort: WorkerPort): void {
       for (let i = 0; i < results.length; i++) {
         const r = results[i]!;
         if (!r.ok) continue;
-        const found = findUncloneable(r.value, 'the result');
+        const found = uncloneableResult(r.value, jobs.find((j) => j.id === r.id));
         if (found) {
           results[i] = { id: r.id, ok: false, error: serializeError(new TypeError(`${found}: a task must return structured-cloneable data`)) };
         }
@@ -321,6 +322,17 @@ export function runWorker(adapterPort: WorkerPort): void {
         });
       }
     }
+  }
+
+  /** Where a job's result cannot be cloned: a map or starmap result by its item's index in the call's input. */
+  function uncloneableResult(value: unknown, job: WireJob | undefined): string | undefined {
+    if (!job || job.mode === 'apply' || !Array.isArray(value)) return findUncloneable(value, 'the result');
+    const at = job.at ?? 0;
+    for (let k = 0; k < value.length; k++) {
+      const found = findUncloneable(value[k], `the result[${at + k}]`);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   function runTarget(spec: FnSpec, args: unknown[], shared: boolean): Promise<void> {
