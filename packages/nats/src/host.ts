@@ -618,7 +618,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const key = `${env.caller}.${env.batch}`;
     const last = m.info.deliveryCount >= lastDelivery;
     const want = await wanted(env.caller, env.batch, m.info.deliveryCount > 1, last);
-    if (want === 'no') {
+    // The caller may have cancelled the batch while it was asked (a cancel that came then found nothing running).
+    if (want === 'no' || cancelled.has(key)) {
       stats.dropped++;
       m.ack();
       return;
