@@ -11,7 +11,7 @@ import {
   checkArgsShallow,
   checkFunctionOption,
   checkInteger,
-  checkKnownKeys,
+  checkKnownOptions,
   checkOptions,
   checkSignal,
   checkTimeout,
@@ -142,8 +142,7 @@ export class Pool {
 
   /** @param adapter supplied by the adapter's subclass. */
   constructor(options: PoolOptions | undefined, adapter: Runtime) {
-    const o = checkOptions('options', options);
-    checkKnownKeys('new Pool()', o, POOL_OPTIONS);
+    const o = checkKnownOptions('Pool', options, POOL_OPTIONS);
     this.#made = { options: { ...o }, adapter };
     // A context object brings its own runtime (a cluster's workers live on other machines); everything below is the same.
     const { runtime, context } = resolveContext(o.context, adapter);

@@ -10,7 +10,7 @@ import { serializeError, toRemoteError } from './internal/error-wire.js';
 import { endGently, exitCodeOf } from './internal/signals.js';
 import { liveChildren } from './internal/process-info.js';
 import { setLongTimeout } from './internal/long-timer.js';
-import { checkArgsShallow, checkKnownKeys, checkOptions, checkTimeout, show } from './internal/validate.js';
+import { checkArgsShallow, checkKnownOptions, checkTimeout, show } from './internal/validate.js';
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
@@ -97,8 +97,7 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** @param adapter supplied by the adapter's subclass. */
   constructor(options: ProcessOptions<A>, adapter: Runtime) {
-    const o = checkOptions('options', options);
-    checkKnownKeys('new Process()', o, PROCESS_OPTIONS);
+    const o = checkKnownOptions('Process', options, PROCESS_OPTIONS);
     const { runtime, context } = resolveContext(o.context, adapter);
     if (!('target' in o)) throw new TypeError('target is required: new Process({ target, args })');
     this.#spec = toFnSpec(o.target, 'target');

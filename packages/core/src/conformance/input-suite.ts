@@ -27,8 +27,8 @@ export function inputSuite(h: Harness): void {
       throws(() => new Pool({ processes: 1, initargs: 'x' as never }), TypeError, /initargs must be an array/);
       throws(() => new Pool(5 as never), TypeError, /options must be an object, got 5/);
       // A misspelt option is named, not ignored (Python's Pool(procesess=2) is a TypeError too).
-      throws(() => new Pool({ procesess: 2 } as never), TypeError, /^procesess is not an option of new Pool\(\); its options are processes, initializer, /);
-      throws(() => new Process({ target: fx.squ, context, deamon: true } as never), TypeError, /^deamon is not an option of new Process\(\); its options are target, args, name, daemon, context$/);
+      throws(() => new Pool({ procesess: 2 } as never), TypeError, /^unknown option "procesess" for Pool; the options are processes, initializer, /);
+      throws(() => new Process({ target: fx.squ, context, deamon: true } as never), TypeError, /^unknown option "deamon" for Process; the options are target, args, name, daemon, context$/);
       await Promise.resolve();
     });
 

@@ -17,7 +17,7 @@
  */
 import { acquireCell, releaseCell } from '../sync/lock.js';
 import { MAX_RING_BYTES, RingBuffer } from './ring-buffer.js';
-import { checkOptions, show } from './validate.js';
+import { show } from './validate.js';
 import { notify, remaining, runAsync, runSync, sharedCells, threadMayBlock, type Park, type Steps } from './wait.js';
 
 const PUT_MUTEX = 0;
@@ -63,17 +63,6 @@ export function checkBufferSize(value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(message);
   if (!Number.isInteger(value) || value < MIN_BUFFER_SIZE || value > MAX_RING_BYTES) throw new RangeError(message);
   return value;
-}
-
-/** Refuses unknown option names, so a typo (`maxSize`) is not silently ignored. */
-export function checkKnownOptions(what: string, options: unknown, known: readonly string[]): Record<string, unknown> {
-  const o = checkOptions('options', options);
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`unknown option ${JSON.stringify(key)} for ${what}; the options are ${known.join(', ')}`);
-    }
-  }
-  return o;
 }
 
 /** Continues a generator already started by hand from the park it yielded. */

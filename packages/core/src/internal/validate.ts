@@ -67,11 +67,15 @@ export function checkOptions(name: string, value: unknown): Record<string, unkno
   return value as Record<string, unknown>;
 }
 
-/** Throws a TypeError naming the first key of `options` that is not one of `known` (a misspelt option is not ignored). */
-export function checkKnownKeys(what: string, options: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${key} is not an option of ${what}; its options are ${known.join(', ')}`);
+/** Refuses unknown option names, so a typo (`maxSize`) is not silently ignored. */
+export function checkKnownOptions(what: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  const o = checkOptions('options', options);
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`unknown option ${JSON.stringify(key)} for ${what}; the options are ${known.join(', ')}`);
+    }
   }
+  return o;
 }
 
 export function checkFunctionOption(name: string, value: unknown): ((...args: never[]) => unknown) | undefined {

@@ -9,7 +9,6 @@ import {
   Channel,
   SendOrder,
   checkBufferSize,
-  checkKnownOptions,
   drive,
   type ChannelState,
   type GetResult,
@@ -17,7 +16,7 @@ import {
 } from '../internal/channel.js';
 import { deserialize, encode } from '../internal/serialize.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { show } from '../internal/validate.js';
+import { checkKnownOptions, show } from '../internal/validate.js';
 import { deadlineOf, runAsync } from '../internal/wait.js';
 import { suggestSize } from './queue.js';
 import { rejecting } from '../internal/rejecting.js';

@@ -10,7 +10,6 @@ import {
   Channel,
   SendOrder,
   checkBufferSize,
-  checkKnownOptions,
   drive,
   type ChannelState,
   type GetResult,
@@ -18,7 +17,7 @@ import {
 } from '../internal/channel.js';
 import { deserialize, encode } from '../internal/serialize.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { checkInteger } from '../internal/validate.js';
+import { checkInteger, checkKnownOptions } from '../internal/validate.js';
 import { runAsync } from '../internal/wait.js';
 import { rejecting } from '../internal/rejecting.js';
 

@@ -3,7 +3,8 @@
  * put, get, empty, close — with no size limit but its buffer.
  */
 import type { BlockingOptions } from '../internal/blocking-options.js';
-import { checkKnownOptions, type ChannelState } from '../internal/channel.js';
+import type { ChannelState } from '../internal/channel.js';
+import { checkKnownOptions } from '../internal/validate.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { FROM_STATE, Queue, SHOWN_AS, type QueueInit } from './queue.js';
 
