@@ -1,7 +1,7 @@
 /**
- * The last message a Deno worker posts before it ends itself. Deno gives a Web
- * Worker's parent no exit event, so without it a worker that ran `Deno.exit(n)`
- * or `self.close()` would simply fall silent.
+ * The adapter's own messages between a Deno worker and its parent, beside core's: the id counter a worker gets
+ * first (below), and the last message a worker posts before it ends itself: Deno gives a Web Worker's parent no
+ * exit event, so without it a worker that ran `Deno.exit(n)` or `self.close()` would simply fall silent.
  */
 export interface ExitMessage {
   type: 'deno:exit';

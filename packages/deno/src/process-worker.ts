@@ -60,7 +60,7 @@ export function permissionFlags(permissions: DenoPermissions | undefined): strin
     }
     const valid = value === undefined || value === 'inherit' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
     if (!valid) {
-      const got = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value);
+      const got = typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
       throw new TypeError(`permissions.${name} must be 'inherit', true, false or a list of strings, got ${got}`);
     }
     if (value === true || (value === 'inherit' && granted(name))) flags.push(`--allow-${name}`);

@@ -165,7 +165,7 @@ if (parentPort) {
   });
 } else if (process.send) {
   let last: Promise<void> = Promise.resolve();
-  // What this child has written to its stdout and stderr, as the parent last heard it (see OutputMark).
+  // What this child had written to its stdout and stderr when its last marked message left (output.ts, markOutput).
   let marked = [0, 0];
   runWorker({
     postMessage: (message) => {

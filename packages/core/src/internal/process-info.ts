@@ -40,8 +40,9 @@ export function liveChildren(): Set<LiveChild> {
 
 /**
  * What Python does as a process exits (`multiprocessing.util._exit_function`): it terminates the daemonic children
- * still running, then joins the others (those not in `before`, the children there were when the target began). A `Process` target's worker does this before it reports its end, so a child
- * it started and did not join runs to its end instead of being cut off with its parent.
+ * still running, then joins the others — of those not in `before`, the children there were when the target began.
+ * A `Process` target's worker does this before it reports its end, so a child it started and did not join runs to
+ * its end instead of being cut off with its parent.
  */
 export async function endChildren(before: ReadonlySet<LiveChild>): Promise<void> {
   // Only those started since `before` was taken: where workers share this global with their parent (a runtime
