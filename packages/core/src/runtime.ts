@@ -103,6 +103,14 @@ export interface Runtime {
    */
   readonly fastPath?: boolean;
   /**
+   * Whether the workers apply each task's `timeout` themselves, counted from when the task starts running where
+   * it runs: a cluster's work waits in a queue before a host takes it, and only the host knows when it starts.
+   * The pool then sends the timeout with each job (`WireJob.timeout`) and starts no timer of its own; a task that
+   * timed out comes back as a failure marked `own` with a `TimeoutError`.
+   * @default false
+   */
+  readonly timesTasks?: boolean;
+  /**
    * For a runtime whose workers run on other machines (a cluster): the hosts that have run its work so far,
    * which `pool.stats().hosts` reports. Local runtimes leave it out.
    */

@@ -537,7 +537,10 @@ class VirtualWorker implements WorkerHandle {
       }
       // A packed map part (numbers in a Float64Array, WireJob.packed) travels as the plain list hosts take.
       const data = job.packed ? Array.from(job.data as Float64Array) : job.data;
-      sent.push({ id: job.id, fn: job.fn, spec, mode: job.mode, data });
+      const one: WireJob = { id: job.id, fn: job.fn, spec, mode: job.mode, data };
+      // The host times the task from when it starts there (Runtime.timesTasks): here it may wait in the queue.
+      if (job.timeout !== undefined) one.timeout = job.timeout;
+      sent.push(one);
     }
     if (refused.length > 0 && sent.length === 0) {
       this.#emit({ type: 'done', results: refused, ms: 0 });
@@ -682,6 +685,7 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
         cpuCount: () => processes,
         pid: () => adapter.pid(),
         sharesMemory: () => false,
+        timesTasks: true,
         hosts: () => [...s.seen].sort(),
       };
     },

@@ -86,6 +86,7 @@ function isJob(v: unknown): v is WireJob {
   const j = v as Record<string, unknown>;
   if (!isInt(j.id) || !isInt(j.fn) || !isSpec(j.spec) || !Array.isArray(j.data)) return false;
   if (j.mode !== 'apply' && j.mode !== 'map' && j.mode !== 'star') return false;
+  if (j.timeout !== undefined && !(typeof j.timeout === 'number' && j.timeout >= 0)) return false;
   // Descriptions of shared objects never cross to a cluster (the caller refuses them): a message holding one is forged.
   return j.shared === undefined;
 }
@@ -119,7 +120,7 @@ function isResult(v: unknown): v is WireResult {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   if (!isInt(r.id)) return false;
-  return r.ok === true ? 'value' in r : r.ok === false && isSerializedError(r.error);
+  return r.ok === true ? 'value' in r : r.ok === false && isSerializedError(r.error) && (r.own === undefined || r.own === true);
 }
 
 export function decodeResult(bytes: Uint8Array): ResultEnvelope | undefined {

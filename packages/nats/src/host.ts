@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { RemoteError, type Pool, type TaskFn } from '@mp/core';
+import { RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -347,9 +347,9 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     return p;
   }
 
-  function call(pool: Pool, remote: RemoteCall, signal: AbortSignal): Promise<unknown> {
+  function call(pool: Pool, remote: RemoteCall, signal: AbortSignal, timeout?: number): Promise<unknown> {
     try {
-      return pool.apply(runRemote, [remote], { signal });
+      return pool.apply(runRemote, [remote], timeout === undefined ? { signal } : { signal, timeout });
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -378,12 +378,15 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       return Promise.resolve({ id: job.id, ok: false, error: hostError(new Error(why)) });
     }
     let run: Promise<unknown>;
+    // The caller's timeout, counted here from when the task starts in this host's pool (it may have waited in
+    // the work queue, and may wait here for a worker): this pool times it and stops the worker it ran in.
+    const timeout = job.timeout;
     if (job.mode === 'apply') {
       // Timed in the worker: the wall time here would count this pool's own hand-off (about a millisecond on a
       // busy machine), and the caller's pool would take every cheap task for a long one and never batch them.
       const remote: RemoteCall = { init: env.init, mode: 'apply', fn: job.spec!, data: job.data, timed: true };
       try {
-        run = pool.apply(timedTask(job.spec!), [remote], { signal }).then(([value, ms]) => {
+        run = pool.apply(timedTask(job.spec!), [remote], timeout === undefined ? { signal } : { signal, timeout }).then(([value, ms]) => {
           spent.ms += ms;
           return value;
         });
@@ -393,13 +396,16 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     } else if (env.init) {
       spent.untimed = true;
       // The caller pool's initializer runs first, once in whichever worker of this host's pool takes the job.
-      run = call(pool, { init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal);
+      run = call(pool, { init: env.init, mode: job.mode, fn: job.spec!, data: job.data }, signal, timeout);
     } else {
       spent.untimed = true;
       const fn = fnFromSpec(job.spec!);
       const one = fn as TaskFn<[unknown], unknown>;
-      // A chunk is one task of a pool that replaces its workers after so many (as the caller's pool counts it).
-      const options = env.tasksPerChild === undefined ? { signal } : { signal, chunksize: Math.max(1, (job.data as unknown[]).length) };
+      // A chunk is one task of a pool that replaces its workers after so many (as the caller's pool counts it),
+      // and of a timed call (the timeout covers the chunk, as in the caller's pool).
+      const options: MapOptions = { signal };
+      if (env.tasksPerChild !== undefined || timeout !== undefined) options.chunksize = Math.max(1, (job.data as unknown[]).length);
+      if (timeout !== undefined) options.timeout = timeout;
       try {
         if (job.mode === 'map') run = pool.map(one, job.data as unknown[], options);
         else run = pool.starmap(fn, job.data as unknown[][], options);
@@ -410,10 +416,12 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
     return run.then(
       (value) => ({ id: job.id, ok: true as const, value }),
-      (error: unknown) => {
+      (error: unknown): WireResult => {
         const extra: { init?: boolean } = {};
         const e = hostError(error, extra);
-        return { id: job.id, ok: false as const, error: extra.init ? initError(e) : e };
+        // This pool's own timeout, not the task's error: the caller rebuilds it as a TimeoutError (WireResult.own).
+        if (TimeoutError.isInstance(error)) return { id: job.id, ok: false, error: e, own: true };
+        return { id: job.id, ok: false, error: extra.init ? initError(e) : e };
       },
     );
   }
@@ -503,7 +511,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const applies: number[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i]!;
-      if (refusedInit || job.mode !== 'apply' || jobRefusal(job.spec!)) results[i] = runJob(pool, job, env, refusedInit, signal, spent);
+      // A timed apply runs as a pool task of its own, so this pool times it alone.
+      if (refusedInit || job.mode !== 'apply' || job.timeout !== undefined || jobRefusal(job.spec!)) results[i] = runJob(pool, job, env, refusedInit, signal, spent);
       else applies.push(i);
     }
     // A pool that replaces its workers after so many tasks counts each apply as one of them: one pool task each.

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Pool, task } from '@mp/node';
+import { Pool, RemoteError, TimeoutError, task } from '@mp/node';
 import { cluster } from '../src/index.ts';
 import { startNats } from './nats-server.ts';
 import { natsPerTest, startHost } from './hosts.ts';
@@ -96,6 +96,24 @@ describe('faults', () => {
     await expect(pool.apply(mark, [file, 99, 1500], { timeout: 300 })).rejects.toThrow(/timed out after 300 ms/);
     await new Promise((r) => setTimeout(r, 2500));
     expect(await lines(file)).toEqual(['-1']);
+  });
+
+  it("a task's timeout counts from when it starts on a host, not while it waits in the queue (API.md 3)", async () => {
+    await twoHosts('queued');
+    // Twelve virtual workers against four host workers: eight tasks wait (in the stream, or in a host's pool)
+    // while the first ones run. Each runs 700 ms, well inside the timeout; the last start ~1.4 s after the call.
+    await using pool = new Pool({ processes: 12, context: cluster(bed.nc, { name: 'queued' }) });
+    const xs = Array.from({ length: 12 }, (_, i) => i);
+    expect(await pool.starmap(slow, xs.map((i) => [i, 700] as [number, number]), { chunksize: 1, timeout: 1500 })).toEqual(xs);
+    expect(await Promise.all(xs.map((i) => pool.apply(slow, [i, 700], { timeout: 1500 })))).toEqual(xs);
+    // A task that does run too long fails with a TimeoutError (the host's pool timed it), not a RemoteError.
+    const late = await pool.apply(slow, [1, 5000], { timeout: 300 }).catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(late)).toBe(true);
+    expect(RemoteError.isInstance(late)).toBe(false);
+    expect(String(late)).toMatch(/timed out after 300 ms/);
+    expect((late as { host?: unknown }).host).toMatch(/^queued-[ab]$/);
+    const lateMap = await pool.starmap(slow, [[2, 5000]], { timeout: 300 }).catch((e: unknown) => e);
+    expect(TimeoutError.isInstance(lateMap)).toBe(true);
   });
 
   it('the NATS server restarted mid-map: the map finishes with every result, or fails clearly; it never hangs', async () => {

@@ -185,3 +185,13 @@ export function toRemoteError(data: SerializedError): RemoteError {
   defineErrors(remote, data.errors);
   return remote;
 }
+
+/**
+ * An error the running side reports as its own rather than the task's (`WireResult.own`: a task that timed out on
+ * a cluster's host): rebuilt as its mp class. Any other name is treated as a task's error, so a worker cannot
+ * make a task's failure look like anything but a `RemoteError` save through an mp error.
+ */
+export function ownError(data: SerializedError): Error {
+  const known = Object.prototype.hasOwnProperty.call(errorClasses, data.name) && data.name !== 'RemoteError' && data.name !== 'MpError';
+  return known ? reviveError(data) : toRemoteError(data);
+}

@@ -10,7 +10,7 @@ import type { ResourceLimits, Runtime, TransferItem, WorkerHandle } from '../run
 import type { FnSpec, FromWorker, ToWorker, WireJob, WireResult } from './protocol.js';
 import type { Call, FnRef, Job } from './job.js';
 import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../errors.js';
-import { serializeError, toRemoteError } from './error-wire.js';
+import { ownError, serializeError, toRemoteError } from './error-wire.js';
 import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
 import { serveWorker } from './rpc.js';
@@ -106,6 +106,8 @@ export interface Timing {
 
 export class PoolEngine {
   readonly #runtime: Runtime;
+  /** The workers time tasks themselves (Runtime.timesTasks): jobs carry their timeout and no timer runs here. */
+  readonly #timesTasks: boolean;
   readonly #o: EngineOptions;
   /**
    * The live workers. A list, replaced (never changed in place) when one starts or ends, so a loop over it is
@@ -146,6 +148,7 @@ export class PoolEngine {
 
   constructor(runtime: Runtime, options: EngineOptions) {
     this.#runtime = runtime;
+    this.#timesTasks = runtime.timesTasks === true;
     this.#o = options;
     this.#cores = runtime.cpuCount();
     this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && (runtime.sharesMemory?.(options.context) ?? true) && canLane();
@@ -447,6 +450,7 @@ export class PoolEngine {
       const fn = job.call.fn;
       const w: WireJob = { id: job.id, fn: fn.id, mode: job.mode, data: job.data };
       if (job.start > 0 && job.mode !== 'apply') w.at = job.start;
+      if (this.#timesTasks && job.call.timeout !== undefined) w.timeout = job.call.timeout;
       if (job.shared) w.shared = true;
       else if (job.data instanceof Float64Array) w.packed = true;
       if (!slot.known.has(fn.id) && !introduced?.includes(fn.id)) {
@@ -489,7 +493,7 @@ export class PoolEngine {
    */
   #startTimer(slot: Slot, job: Job): void {
     const ms = job.call.timeout;
-    if (ms === undefined || job.timer !== undefined) return;
+    if (ms === undefined || job.timer !== undefined || this.#timesTasks) return;
     // Any finite timeout, however long: setTimeout alone fires at once past 2^31-1 ms (long-timer.ts).
     job.timer = setLongTimeout(() => this.#timedOut(slot, job, ms), ms);
   }
@@ -599,7 +603,7 @@ export class PoolEngine {
         this.stats.completed += job.count;
         if (!job.call.done) job.call.resolveJob(job, r.value);
       } else {
-        this.#failJob(job, toRemoteError(r.error));
+        this.#failJob(job, r.own ? ownError(r.error) : toRemoteError(r.error));
       }
     }
     const max = this.#o.maxTasksPerChild;

@@ -63,6 +63,8 @@ export interface WireJob {
    * a Float64Array of results (when every result is a number) in place of an array.
    */
   packed?: true;
+  /** The task's timeout in ms, sent only to a runtime that times tasks where they run (`Runtime.timesTasks`). */
+  timeout?: number;
 }
 
 /** The outcome of one job, in a `done` message. */
@@ -82,6 +84,11 @@ export type WireResult =
       ok: false;
       /** What it threw. */
       error: SerializedError;
+      /**
+       * Set when the error is the running side's own rather than the task's (a task timed out on a cluster's
+       * host): it is rebuilt as its mp class (a `TimeoutError`), not wrapped as a task's `RemoteError`.
+       */
+      own?: true;
     };
 
 /** Messages from a parent to a worker. */

@@ -44,6 +44,7 @@ export function checkFromWorker(m: unknown): string | undefined {
         const r = results[i];
         if (!isObject(r) || typeof r.id !== 'number' || typeof r.ok !== 'boolean') return bad('with a result that is not { id, ok }');
         if (!r.ok && !isSerializedError(r.error)) return bad('with a failure that carries no error');
+        if (r.own !== undefined && r.own !== true) return bad('with a failure whose `own` is not true');
       }
       return undefined;
     }
