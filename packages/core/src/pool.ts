@@ -254,39 +254,46 @@ export class Pool {
     }
   }
 
-  /** `map` over an async iterable: its items are read first (the call's signal stops the reading), then mapped as a list. */
+  /**
+   * `map` over an async iterable: its items are read first (the call's signal stops the reading), then mapped as a
+   * list. The call is the pool's work from the start: `close()` lets it finish and `join()` waits for it, as for a
+   * list given to `map`; `terminate()` (or a pool that breaks) ends the reading and rejects it.
+   */
   async #mapAsyncInput<R>(method: string, fn: unknown, iterable: AsyncIterable<unknown>, options: unknown, star: boolean): Promise<R[]> {
     this.#fn(fn);
     const { signal } = this.#common(options, MAP_OPTIONS);
     const items: unknown[] = [];
     const it = iterable[Symbol.asyncIterator]();
-    // An abort settles the call at once, even while the input is still waiting to yield.
-    let onAbort: (() => void) | undefined;
-    const aborted = signal
-      ? new Promise<never>((_, reject) => {
-          onAbort = () => reject(signal.reason as Error);
-          signal.addEventListener('abort', onAbort, { once: true });
-        })
-      : undefined;
+    // An abort or the pool's end settles the call at once, even while the input is still waiting to yield.
+    let stop!: (error: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => undefined); // raced below while reading; a stop after that has nobody to tell
+    const onAbort = (): void => stop(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let reading = true;
+    const doneReading = this.#engine.beginReading((error) => stop(error));
     try {
       for (;;) {
         signal?.throwIfAborted();
-        const r = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+        const r = await Promise.race([it.next(), stopped]);
         if (r.done) break;
         items.push(r.value);
       }
+      reading = false;
+      // Accepted before any close(): it goes on as the list it read, whatever the pool's state is now.
+      return this.#mapList<R>(method, fn, items, options, star, true);
     } catch (error) {
-      // Stop a source that is still open (an abort); one that threw has ended itself.
-      if (signal?.aborted) void Promise.resolve(it.return?.()).catch(() => undefined);
+      // Stop a source that is still open (an abort, the pool's end); one that threw has ended itself.
+      if (reading && (signal?.aborted || this.#engine.state !== 'running')) void Promise.resolve(it.return?.()).catch(() => undefined);
       throw error;
     } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
+      doneReading();
     }
-    return this.#mapList<R>(method, fn, items, options, star);
   }
 
-  #mapList<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean): Promise<R[]> {
-    this.#open(method);
+  #mapList<R>(method: string, fn: unknown, iterable: unknown, options: unknown, star: boolean, accepted = false): Promise<R[]> {
+    if (!accepted) this.#open(method);
     const ref = this.#fn(fn);
     if (!isIterable(iterable)) {
       throw new TypeError(`iterable must be an iterable or async iterable (an array, a Set, a generator…), got ${show(iterable)}`);

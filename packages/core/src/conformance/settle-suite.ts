@@ -214,6 +214,67 @@ export function settleSuite(h: Harness): void {
       }
     });
 
+    h.it('map and starmap reading an async input settle when the pool is terminated, and stop the input', async () => {
+      for (const star of [false, true]) {
+        const pool = new Pool({ processes: 1, context });
+        let markClosed!: () => void;
+        const closed = new Promise<void>((resolve) => (markClosed = resolve));
+        let reached!: () => void;
+        const waiting = new Promise<void>((resolve) => (reached = resolve));
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        async function* stalled(): AsyncGenerator<number> {
+          try {
+            yield 1;
+            reached();
+            await gate; // does not yield again until released, after the pool has ended
+            yield 2;
+          } finally {
+            markClosed();
+          }
+        }
+        const call = star ? pool.starmap(fx.add, (async function* () { for await (const n of stalled()) yield [n, n] as [number, number]; })()) : pool.map(fx.squ, stalled());
+        const settled = settlesWithin(call, BOUND, `${star ? 'starmap' : 'map'} of a stalled input after terminate()`);
+        await waiting;
+        await pool.terminate();
+        const r = await settled;
+        ok(r.status === 'rejected' && r.reason instanceof PoolClosedError, `the call rejected with PoolClosedError, got ${r.status}: ${String(r.status === 'rejected' ? r.reason : r.value)}`);
+        release();
+        // The input was told to stop: released, it ends at its next yield rather than being read on.
+        await settlesWithin(closed, BOUND, 'the input being closed');
+      }
+    });
+
+    h.it('close() while map reads an async input: the call was accepted, so it finishes and join() waits for it', async () => {
+      const pool = new Pool({ processes: 2, context });
+      try {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let reached!: () => void;
+        const waiting = new Promise<void>((resolve) => (reached = resolve));
+        async function* late(): AsyncGenerator<number> {
+          yield 1;
+          reached();
+          await gate;
+          yield 2;
+          yield 3;
+        }
+        const call = pool.map(fx.squ, late());
+        await waiting;
+        pool.close();
+        let joined = false;
+        const join = pool.join().then(() => (joined = true));
+        // Before the fix, join() resolved at once and the call then rejected: "pool.map() called after close()".
+        await delay(300);
+        equal(joined, false, 'join() waits for the map still reading its input');
+        release();
+        deepEqual(await call, [1, 4, 9]);
+        await settlesWithin(join, BOUND, 'join after the map ended');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     h.it('close() while an imap consumer has paused: the consumer still gets every result, then join() resolves', async () => {
       const pool = new Pool({ processes: 1, context });
       try {

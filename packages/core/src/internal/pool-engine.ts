@@ -122,6 +122,11 @@ export class PoolEngine {
    * Only lazy calls are kept here (apply and map are always in the queue or in a worker while they have work).
    */
   readonly #lazy = new Set<Call>();
+  /**
+   * Calls still reading their async input before they have jobs (`map` over an async iterable): `join()` waits
+   * for them, as for any work accepted before `close()`, and `terminate()` fails them (each entry fails its call).
+   */
+  readonly #readers = new Set<(error: Error) => void>();
   #head = 0;
   #scheduled = false;
   #state: 'running' | 'closed' | 'terminated' = 'running';
@@ -194,6 +199,17 @@ export class PoolEngine {
     if (!ref) this.#fnByKey.set(key, (ref = { id: this.#nextFnId++, spec: s, cost: -1 }));
     if (isObj) this.#fnByFunction.set(fn, ref);
     return ref;
+  }
+
+  /**
+   * A call begins reading its input (see #readers): `fail` ends it if the pool is terminated or breaks first.
+   * The returned function says the reading is over (the call has enqueued its jobs, or failed).
+   */
+  beginReading(fail: (error: Error) => void): () => void {
+    this.#readers.add(fail);
+    return () => {
+      if (this.#readers.delete(fail)) this.#maybeFinish();
+    };
   }
 
   /** Adds a call that has (or will have) jobs to hand out. */
@@ -736,7 +752,7 @@ export class PoolEngine {
   }
 
   #hasWork(): boolean {
-    if (this.#pending || this.#retry.length > 0) return true;
+    if (this.#pending || this.#retry.length > 0 || this.#readers.size > 0) return true;
     for (const call of this.#lazy) {
       if (!call.done && !call.exhausted) return true;
       this.#lazy.delete(call);
@@ -783,6 +799,9 @@ export class PoolEngine {
       slot.outgoing = [];
     }
     for (const call of calls) if (!call.done) call.fail(error);
+    const readers = [...this.#readers];
+    this.#readers.clear();
+    for (const fail of readers) fail(error as Error);
   }
 
   #killAll(): void {
