@@ -129,6 +129,17 @@ export function echo<T>(value: T): T {
   return value;
 }
 
+/** A cyclic argument as the worker sees it: `o.self` is `o` and `o.list[0]` is `o.list`, as structured clone keeps them. */
+export function cycleCheck(o: { n: number; self: unknown; list: unknown[] }): string {
+  return `${o.self === o} ${o.list[0] === o.list} ${o.n}`;
+}
+
+/** Puts `o.n` on the queue found behind the cycle (`o.self.q`); true when the cycle came whole. */
+export async function cyclePut(o: { n: number; self?: { q: Queue<number> } | undefined }): Promise<boolean> {
+  await o.self!.q.put(o.n);
+  return (o.self as unknown) === o;
+}
+
 // ---- shared state (sync-suite) ----
 import type { Lock } from '../sync/lock.js';
 import type { Barrier } from '../sync/barrier.js';

@@ -7,7 +7,7 @@ import { Queue } from '../sync/queue.js';
 import { deepEqual, equal, ok, rejects, settlesWithin, rejectsAtCall } from './assert.js';
 
 export function poolSuite(h: Harness): void {
-  const { Pool } = h.api;
+  const { Pool, Process } = h.api;
   const context = h.context;
   const withPool = async (options: Record<string, unknown>, body: (pool: InstanceType<typeof Pool>) => Promise<void>) => {
     const pool = new Pool({ processes: 2, context, ...options });
@@ -38,6 +38,22 @@ export function poolSuite(h: Harness): void {
         equal(await pool.apply(fx.add, [40, 2]), 42);
         equal(await pool.apply(() => 'no args'), 'no args');
         equal(await pool.apply(fx.sleepThen, [10, 'late']), 'late');
+      }),
+    );
+
+    h.it('arguments that refer back to themselves arrive with their cycles, as structured clone carries them', () =>
+      withPool({}, async (pool) => {
+        const o: { n: number; self: unknown; list: unknown[] } = { n: 7, self: undefined, list: [] };
+        o.self = o;
+        o.list.push(o.list);
+        equal(await pool.apply(fx.cycleCheck, [o]), 'true true 7');
+        deepEqual(await pool.map(fx.cycleCheck, [o, o]), ['true true 7', 'true true 7']);
+        const m = new Map<string, unknown>();
+        m.set('me', m);
+        equal(await pool.apply((x: Map<string, unknown>) => x.get('me') === x, [m]), true);
+        const p = new Process({ target: fx.cycleCheck, args: [o], context }).start();
+        await p.join();
+        equal(p.exitCode, 0);
       }),
     );
 

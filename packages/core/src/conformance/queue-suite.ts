@@ -93,6 +93,11 @@ export function queueSuite(h: Harness): void {
         // Inside a Map or a Set too (they were sent as empty objects).
         await rejectsAtCall(() => pool.apply(fx.echo, [new Map([['q', new Queue()]])]), TypeError, /^args\[0\]\.get\("q"\) is a Queue, .*Manager/);
         await rejectsAtCall(() => pool.apply(fx.echo, [new Set([new Queue()])]), TypeError, /^args\[0\]\.values\(\)\[0\] is a Queue, .*Manager/);
+        // Behind a cycle too (the walk went round it until the stack overflowed).
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic; // walked before the Queue
+        cyclic.q = new Queue();
+        await rejectsAtCall(() => pool.apply(fx.echo, [cyclic]), TypeError, / is a Queue, .*Manager/);
       } finally {
         await pool.terminate();
       }
@@ -101,6 +106,31 @@ export function queueSuite(h: Harness): void {
   }
 
   h.describe('queues and pipes across workers', () => {
+    h.it('a Queue behind a cycle in an argument (o.self.q) is the same Queue in the worker, cycle kept', () =>
+      withPool(1, async (pool) => {
+        const q = new Queue<number>();
+        type Cyclic = { n: number; self: Cyclic | undefined; q: Queue<number> };
+        const o: Cyclic = { n: 5, self: undefined, q };
+        o.self = o;
+        equal(await pool.apply(fx.cyclePut, [o]), true);
+        equal(await q.get({ timeout: 5_000 }), 5);
+        // Deeper than the quick walk goes (it then keeps what it has seen).
+        let deep: { next?: unknown; q?: Queue<number> } = { q };
+        for (let i = 0; i < 300; i++) deep = { next: deep };
+        const putAtBottom = async (x: { next?: unknown; q?: Queue<number> }): Promise<void> => {
+          let d = x;
+          while (d.next) d = d.next;
+          await d.q!.put(6);
+        };
+        await pool.apply(putAtBottom, [deep]);
+        equal(await q.get({ timeout: 5_000 }), 6);
+        const p = new Process({ target: fx.cyclePut, args: [{ n: 8, self: { q } }], context }).start();
+        await p.join();
+        equal(p.exitCode, 0);
+        equal(await q.get({ timeout: 5_000 }), 8);
+      }),
+    );
+
     h.it('a Queue inside a Map or a Set argument is the same Queue in the worker', () =>
       withPool(1, async (pool) => {
         const q = new Queue<string>();

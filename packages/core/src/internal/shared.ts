@@ -67,34 +67,81 @@ export function destinationOf(runtime: { name: string; sharesMemory?(context: st
 }
 
 /**
+ * How deep the walk goes before it takes `value` for a graph that may refer back to itself (structured clone
+ * carries cycles, so arguments may hold them): it then starts again, keeping what it has seen.
+ */
+const DEEP = 128;
+/** Thrown by the quick walk when it reaches DEEP (never leaves this module). */
+class TooDeep extends Error {}
+const TOO_DEEP = new TooDeep('too deep');
+
+/**
  * Replaces shared objects inside `value` by their descriptions. Returns the same
  * value (untouched) when it holds none; `found` says whether any was replaced. Arrays, plain objects, Maps and Sets
- * are looked into; other objects (class instances) are sent as they are.
+ * are looked into; other objects (class instances) are sent as they are. A value nested deeper than DEEP (a cyclic
+ * one) is walked again keeping each container it has seen, and then comes back as a copy whose cycles are kept.
  */
 export function encodeShared(value: unknown, to: Destination, path: string, out: { found: boolean }): unknown {
+  try {
+    return encode(value, to, path, out, 0);
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    return encodeGraph(value, to, path, out, new Map());
+  }
+}
+
+function describeShared(value: Shareable, to: Destination, path: string): ShareDescription {
+  const d = value[SHARE]();
+  if (d.sharedMemory && !to.sharesMemory) {
+    const twin = MANAGED[d.kind];
+    throw new TypeError(
+      `${path} is a ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
+        `use a Manager instead: const manager = await Manager.start(); ` +
+        (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock(), Value() and the rest of Python\'s SyncManager'),
+    );
+  }
+  return d;
+}
+
+/** The quick walk: copies only the containers that hold a shared object; gives up (TOO_DEEP) past DEEP levels. */
+function encode(value: unknown, to: Destination, path: string, out: { found: boolean }, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
+  if (depth > DEEP) throw TOO_DEEP;
   if (isShareable(value)) {
-    const d = value[SHARE]();
-    if (d.sharedMemory && !to.sharesMemory) {
-      const twin = MANAGED[d.kind];
-      throw new TypeError(
-        `${path} is a ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
-          `use a Manager instead: const manager = await Manager.start(); ` +
-          (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock(), Value() and the rest of Python\'s SyncManager'),
-      );
-    }
+    const d = describeShared(value, to, path);
     out.found = true;
     // A description may hold other shared objects (a Condition's lock).
-    return { [KIND]: d.kind, state: encodeShared(d.state, to, path, out) };
+    return { [KIND]: d.kind, state: encode(d.state, to, path, out, depth + 1) };
   }
-  if (value instanceof Map) return encodeMap(value, to, path, out);
-  if (value instanceof Set) return encodeSet(value, to, path, out);
+  if (value instanceof Map) {
+    let changed = false;
+    const entries: [unknown, unknown][] = [];
+    let i = 0;
+    for (const [key, item] of value) {
+      const k = encode(key, to, `${path}.keys()[${i++}]`, out, depth + 1);
+      const v = encode(item, to, `${path}.get(${keyText(key)})`, out, depth + 1);
+      if (k !== key || v !== item) changed = true;
+      entries.push([k, v]);
+    }
+    return changed ? new Map(entries) : value;
+  }
+  if (value instanceof Set) {
+    let changed = false;
+    const items: unknown[] = [];
+    let i = 0;
+    for (const item of value) {
+      const enc = encode(item, to, `${path}.values()[${i++}]`, out, depth + 1);
+      if (enc !== item) changed = true;
+      items.push(enc);
+    }
+    return changed ? new Set(items) : value;
+  }
   if (!isPlainContainer(value)) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const enc = encodeShared(item, to, `${path}[${i}]`, out);
+      const enc = encode(item, to, `${path}[${i}]`, out, depth + 1);
       if (enc !== item) (copy ??= value.slice())[i] = enc;
     }
     return copy ?? value;
@@ -103,70 +150,104 @@ export function encodeShared(value: unknown, to: Destination, path: string, out:
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(obj)) {
     const item = obj[key];
-    const enc = encodeShared(item, to, `${path}.${key}`, out);
+    const enc = encode(item, to, `${path}.${key}`, out, depth + 1);
     if (enc !== item) (copy ??= { ...obj })[key] = enc;
   }
   return copy ?? value;
+}
+
+/**
+ * The walk for deep or cyclic values: every container is copied once (`seen` maps it to its copy, made before its
+ * contents), so a reference back to a container becomes a reference to its copy and the cycle is kept. Iterative
+ * where the depth comes from (each container's contents are queued, not recursed into).
+ */
+function encodeGraph(root: unknown, to: Destination, rootPath: string, out: { found: boolean }, seen: Map<object, unknown>): unknown {
+  const work: (() => void)[] = [];
+  const visit = (value: unknown, path: string): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    if (isShareable(value)) {
+      const d = describeShared(value, to, path);
+      out.found = true;
+      const described: Record<string, unknown> = { [KIND]: d.kind, state: undefined };
+      seen.set(value, described);
+      work.push(() => (described.state = visit(d.state, path)));
+      return described;
+    }
+    if (value instanceof Map) {
+      const copy = new Map<unknown, unknown>();
+      seen.set(value, copy);
+      let i = 0;
+      for (const [key, item] of value) {
+        const at = i++;
+        work.push(() => copy.set(visit(key, `${path}.keys()[${at}]`), visit(item, `${path}.get(${keyText(key)})`)));
+      }
+      return copy;
+    }
+    if (value instanceof Set) {
+      const copy = new Set<unknown>();
+      seen.set(value, copy);
+      let i = 0;
+      for (const item of value) {
+        const at = i++;
+        work.push(() => copy.add(visit(item, `${path}.values()[${at}]`)));
+      }
+      return copy;
+    }
+    if (!isPlainContainer(value)) return value;
+    if (Array.isArray(value)) {
+      const copy = value.slice();
+      seen.set(value, copy);
+      for (let i = 0; i < copy.length; i++) work.push(() => (copy[i] = visit(copy[i], `${path}[${i}]`)));
+      return copy;
+    }
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    seen.set(value, copy);
+    for (const key of Object.keys(copy)) work.push(() => (copy[key] = visit(copy[key], `${path}.${key}`)));
+    return copy;
+  };
+  const result = visit(root, rootPath);
+  while (work.length > 0) work.pop()!();
+  return result;
 }
 
 function keyText(key: unknown): string {
   return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' && key !== null ? '{…}' : String(key);
 }
 
-/** A Map whose keys or values hold shared objects, copied with their descriptions. */
-function encodeMap(map: Map<unknown, unknown>, to: Destination, path: string, out: { found: boolean }): Map<unknown, unknown> {
-  let changed = false;
-  const entries: [unknown, unknown][] = [];
-  let i = 0;
-  for (const [key, item] of map) {
-    const k = encodeShared(key, to, `${path}.keys()[${i++}]`, out);
-    const v = encodeShared(item, to, `${path}.get(${keyText(key)})`, out);
-    if (k !== key || v !== item) changed = true;
-    entries.push([k, v]);
-  }
-  return changed ? new Map(entries) : map;
-}
-
-/** A Set holding shared objects, copied with their descriptions. */
-function encodeSet(set: Set<unknown>, to: Destination, path: string, out: { found: boolean }): Set<unknown> {
-  let changed = false;
-  const items: unknown[] = [];
-  let i = 0;
-  for (const item of set) {
-    const enc = encodeShared(item, to, `${path}.values()[${i++}]`, out);
-    if (enc !== item) changed = true;
-    items.push(enc);
-  }
-  return changed ? new Set(items) : set;
-}
-
-/** Rebuilds the shared objects described inside `value` (in place for containers). */
-export function decodeShared(value: unknown, revivers: Revivers): unknown {
+/**
+ * Rebuilds the shared objects described inside `value` (in place for containers). Each container is visited once,
+ * so a value that refers back to itself (encodeGraph keeps cycles) ends.
+ */
+export function decodeShared(value: unknown, revivers: Revivers, seen = new Set<object>()): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const kind = (value as Record<string, unknown>)[KIND];
   if (typeof kind === 'string') {
     const revive = Object.prototype.hasOwnProperty.call(revivers, kind) ? revivers[kind] : undefined;
     if (!revive) throw new TypeError(`cannot rebuild a shared ${kind} here: this copy of mp does not know that kind`);
-    return revive(decodeShared((value as { state: unknown }).state, revivers));
+    return revive(decodeShared((value as { state: unknown }).state, revivers, seen));
   }
+  if (seen.has(value)) return value;
+  seen.add(value);
   if (value instanceof Map) {
-    const entries = [...value].map(([k, v]) => [decodeShared(k, revivers), decodeShared(v, revivers)] as const);
+    const entries = [...value].map(([k, v]) => [decodeShared(k, revivers, seen), decodeShared(v, revivers, seen)] as const);
     value.clear();
     for (const [k, v] of entries) value.set(k, v);
     return value;
   }
   if (value instanceof Set) {
-    const items = [...value].map((item) => decodeShared(item, revivers));
+    const items = [...value].map((item) => decodeShared(item, revivers, seen));
     value.clear();
     for (const item of items) value.add(item);
     return value;
   }
   if (!isPlainContainer(value)) return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = decodeShared(value[i], revivers);
+    for (let i = 0; i < value.length; i++) value[i] = decodeShared(value[i], revivers, seen);
   } else {
     const obj = value as Record<string, unknown>;
-    for (const key of Object.keys(obj)) obj[key] = decodeShared(obj[key], revivers);
+    for (const key of Object.keys(obj)) obj[key] = decodeShared(obj[key], revivers, seen);
   }
   return value;
 }
