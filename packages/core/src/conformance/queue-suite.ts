@@ -93,6 +93,12 @@ export function queueSuite(h: Harness): void {
         // Inside a Map or a Set too (they were sent as empty objects).
         await rejectsAtCall(() => pool.apply(fx.echo, [new Map([['q', new Queue()]])]), TypeError, /^args\[0\]\.get\("q"\) is a Queue, .*Manager/);
         await rejectsAtCall(() => pool.apply(fx.echo, [new Set([new Queue()])]), TypeError, /^args\[0\]\.values\(\)\[0\] is a Queue, .*Manager/);
+        // imap reads its input as it goes: the refusal names the item's own index (it named the next one).
+        const drain = async (it: AsyncIterable<unknown>): Promise<void> => {
+          for await (const _ of it) void _;
+        };
+        await rejects(drain(pool.imap(fx.echo, [1, 2, new Queue()])), TypeError, /^iterable\[2\] is a Queue, /);
+        await rejects(drain(pool.imapUnordered(fx.echo, [new Queue()])), TypeError, /^iterable\[0\] is a Queue, /);
         // Behind a cycle too (the walk went round it until the stack overflowed).
         const cyclic: Record<string, unknown> = {};
         cyclic.self = cyclic; // walked before the Queue
@@ -130,6 +136,20 @@ export function queueSuite(h: Harness): void {
         equal(await q.get({ timeout: 5_000 }), 8);
       }),
     );
+
+    h.it('a misspelt option of get, put, join or recv is named, not ignored (it waited with no limit)', async () => {
+      await rejectsAtCall(() => new Queue().get({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected one of timeout, blocking$/);
+      throws(() => new Queue().getSync({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      const full = new Queue({ maxsize: 1 });
+      full.putNowait(1);
+      await rejectsAtCall(() => full.put(2, { timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      const jq = new JoinableQueue();
+      jq.putNowait(1);
+      await rejectsAtCall(() => jq.join({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected only timeout$/);
+      const [a] = Pipe();
+      await rejectsAtCall(() => a.recv({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      a.close();
+    });
 
     h.it('a Queue inside a Map or a Set argument is the same Queue in the worker', () =>
       withPool(1, async (pool) => {

@@ -123,6 +123,22 @@ export function syncSuite(h: Harness): void {
       throws(() => new Barrier(2, { action: 'x' as never }), TypeError, /action must be a function/);
       await rejectsAtCall(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
       await rejectsAtCall(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
+      // A misspelt option is named, not ignored: `{ timout: 100 }` waited with no limit at all.
+      const held = new Lock();
+      held.acquireSync();
+      await rejectsAtCall(() => held.acquire({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected one of timeout, blocking$/);
+      throws(() => held.acquireSync({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      await rejectsAtCall(() => new Event().wait({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected only timeout$/);
+      await rejectsAtCall(() => new Semaphore(0).acquire({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      await rejectsAtCall(() => new RLock().acquire({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      await rejectsAtCall(() => new Barrier(2).wait({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      const cond = new Condition();
+      await cond.acquire();
+      await rejectsAtCall(() => cond.wait({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
+      cond.release();
+      throws(() => new Barrier(2, { timout: 100 } as never), TypeError, /^unknown option "timout" for Barrier; the options are timeout, action$/);
+      throws(() => new Value('i32', 0, { lokc: false } as never), TypeError, /^unknown option "lokc" for Value; the options are lock$/);
+      throws(() => new SharedArray('i32', 2, { lokc: false } as never), TypeError, /^unknown option "lokc" for SharedArray; the options are lock$/);
       await Promise.resolve();
     });
 

@@ -13,11 +13,22 @@ export interface BlockingOptions {
   blocking?: boolean;
 }
 
+/**
+ * Refuses an option a blocking call does not take, naming it: a misspelt `{ timout: 100 }` would otherwise wait
+ * with no limit at all.
+ */
+export function checkBlockingNames(o: Record<string, unknown>, allowBlocking: boolean): void {
+  for (const key of Object.keys(o)) {
+    if (key === 'timeout' || (allowBlocking && key === 'blocking')) continue;
+    throw new TypeError(`options.${key} is not an option here; expected ${allowBlocking ? 'one of timeout, blocking' : 'only timeout'}`);
+  }
+}
+
 /** Validates blocking options and returns the deadline (`-Infinity` for non-blocking). */
 export function deadlineFrom(options: unknown, allowBlocking = true): number {
   const o = checkOptions('options', options);
+  checkBlockingNames(o, allowBlocking);
   if (o.blocking !== undefined) {
-    if (!allowBlocking) throw new TypeError('options.blocking is not an option here');
     if (typeof o.blocking !== 'boolean') throw new TypeError(`blocking must be a boolean, got ${show(o.blocking)}`);
     if (!o.blocking) return -Infinity;
   }

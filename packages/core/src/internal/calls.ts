@@ -367,13 +367,14 @@ export class IterCall<R> extends BaseCall implements AsyncIterableIterator<R> {
 
   #makeJob(items: unknown[]): Job {
     const start = this.#read;
-    this.#read += items.length;
     const transfer: TransferItem[] = [];
     const sharing = { found: false };
     for (let i = 0; i < items.length; i++) {
       if (this.#mode === 'star') checkStarItem(items[i], start + i);
       items[i] = encodeShared(unwrapTransfer(items[i], transfer), this.#to, `iterable[${start + i}]`, sharing);
     }
+    // Counted once the chunk is made: one refused above is made again to fail (#readSync), naming the same items.
+    this.#read += items.length;
     // Jobs carry a chunk index in `start` for ordered delivery; item positions are `#read`-based.
     return makeJob(this, this.#mode, items, this.#produced, items.length, transfer.length > 0 ? transfer : undefined, sharing.found);
   }

@@ -4,11 +4,11 @@
  * The last to arrive runs the optional `action`, then releases the round.
  */
 import { BrokenBarrierError } from '../errors.js';
-import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import { checkBlockingNames, deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { resolveFn } from '../internal/compile.js';
 import type { FnSpec } from '../internal/protocol.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { checkInteger, checkOptions, checkTimeout } from '../internal/validate.js';
+import { checkInteger, checkKnownOptions, checkOptions, checkTimeout } from '../internal/validate.js';
 import { deadlineOf, notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
 import { toFnSpec } from '../task.js';
 import { rejecting } from '../internal/rejecting.js';
@@ -55,7 +55,7 @@ export class Barrier {
       return;
     }
     this.#parties = checkInteger('parties', parties, 1);
-    const o = checkOptions('options', options);
+    const o = checkKnownOptions('Barrier', options, ['timeout', 'action']);
     this.#timeout = o.timeout === undefined ? undefined : checkTimeout('timeout', o.timeout);
     if (o.action !== undefined) {
       this.#spec = toFnSpec(o.action, 'action');
@@ -121,6 +121,7 @@ export class Barrier {
 
   #deadline(options: unknown): number {
     const o = checkOptions('options', options);
+    checkBlockingNames(o, false);
     return o.timeout === undefined ? deadlineOf(this.#timeout) : deadlineFrom(o, false);
   }
 

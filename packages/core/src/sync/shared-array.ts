@@ -55,7 +55,7 @@ export class SharedArray<T extends TypeSpec = TypeSpec> {
     } else {
       throw new TypeError(`sizeOrValues must be a size or an iterable of values, got ${show(sizeOrValues)}`);
     }
-    const withLock = lockOption(options);
+    const withLock = lockOption(options, 'SharedArray');
     this.#buffer = sharedBuffer(length * this.#t.bytes, 'SharedArray');
     this.#cells = this.#t.view(this.#buffer, length);
     this.#lock = withLock ? new RLock() : undefined;

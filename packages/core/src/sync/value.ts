@@ -6,7 +6,7 @@
  */
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { checkElement, elementType, sharedBuffer, type ElementType, type TypeSpec, type ValueOf } from '../internal/typecodes.js';
-import { checkOptions, show } from '../internal/validate.js';
+import { checkKnownOptions, show } from '../internal/validate.js';
 import { RLock } from './rlock.js';
 
 /** Options of `Value` and `SharedArray`. */
@@ -27,8 +27,8 @@ export interface ValueState {
 
 type Cell = { [index: number]: number | bigint };
 
-export function lockOption(options: unknown): boolean {
-  const o = checkOptions('options', options);
+export function lockOption(options: unknown, what: string): boolean {
+  const o = checkKnownOptions(what, options, ['lock']);
   if (o.lock !== undefined && typeof o.lock !== 'boolean') throw new TypeError(`lock must be a boolean, got ${show(o.lock)}`);
   return o.lock !== false;
 }
@@ -55,7 +55,7 @@ export class Value<T extends TypeSpec = TypeSpec> {
     } else {
       this.#type = type;
       this.#t = elementType(type);
-      const withLock = lockOption(options);
+      const withLock = lockOption(options, 'Value');
       this.#buffer = sharedBuffer(this.#t.bytes, 'Value');
       this.#lock = withLock ? new RLock() : undefined;
     }
