@@ -9,7 +9,7 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
-import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { PoolClosedError, type ContextProvider, type Runtime, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureStream, LAST_DELIVERY, namesOf, randomId, type Names } from './names.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -38,7 +38,10 @@ export interface ClusterContext extends ContextProvider {
   readonly name: string;
   /** The hosts that have answered this caller so far. */
   hosts(): string[];
-  /** Stops listening for results; pools on it should be terminated first. */
+  /**
+   * Stops listening for results and tells hosts to drop this caller's work. Calls still waiting for hosts, and any
+   * later call on a pool or Process of this context, reject with a `PoolClosedError`; terminate its pools first.
+   */
   close(): Promise<void>;
 }
 
@@ -121,13 +124,21 @@ class ClusterState {
   closed = false;
   #batch = 0;
 
+  /** `closed`: the context was closed before its first pool, so this state never listens or queues anything. */
   constructor(
     readonly nc: NatsConnection,
     readonly name: string,
     replicas: number,
+    closed?: Error,
   ) {
     this.names = namesOf(name);
     this.js = jetstream(nc);
+    if (closed) {
+      this.closed = true;
+      this.failure = closed;
+      this.ready = Promise.resolve();
+      return;
+    }
     this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => void this.#onResult(m.data) }));
     this.subs.push(
       nc.subscribe(this.names.alive(this.caller), {
@@ -176,6 +187,20 @@ class ClusterState {
     } catch {
       // the connection ended
     }
+  }
+
+  /**
+   * The context was closed: hosts are told to drop what they hold for this caller (it will not take their answers),
+   * and every batch still pending fails with `error`, as every later one does (VirtualWorker #send).
+   */
+  close(error: Error): void {
+    if (this.closed) return;
+    const pending = [...this.pending];
+    this.cancel(pending.map(([batch]) => batch));
+    this.closed = true;
+    this.failure = error;
+    for (const sub of this.subs) sub.unsubscribe();
+    for (const [, p] of pending) p.worker.answer(p, undefined, error);
   }
 
   #connectionClosed(): void {
@@ -485,7 +510,8 @@ class VirtualWorker implements WorkerHandle {
     const m = message as ToWorker;
     switch (m.type) {
       case 'init':
-        if (!m.initializer) {
+        // On a closed context there is nothing to run it on: the worker is ready, and its jobs fail saying why.
+        if (!m.initializer || this.state.closed) {
           this.#emit({ type: 'ready' });
           return;
         }
@@ -567,7 +593,7 @@ class VirtualWorker implements WorkerHandle {
     if (refused.length > 0) this.#refused.set(batch, refused);
     this.state.pending.set(batch, p);
     if (this.state.closed) {
-      this.state.fail(batch, this.state.failure);
+      this.state.fail(batch, this.state.failure ?? new Error(`cluster '${this.state.name}' is closed`));
       return;
     }
     this.state.publish(batch, p);
@@ -585,7 +611,8 @@ class VirtualWorker implements WorkerHandle {
       const failure = m ? m.init?.error : serializeError(error);
       const held = this.#held ?? [];
       this.#held = undefined;
-      if (failure) {
+      // Not the initializer's failure: the context was closed under it. Its jobs fail with that error instead.
+      if (failure && !(m === undefined && this.state.closed)) {
         this.#emit({ type: 'initFailed', error: { ...failure, message: m ? `on host ${m.host}: ${failure.message}` : failure.message } });
         return;
       }
@@ -605,7 +632,8 @@ class VirtualWorker implements WorkerHandle {
       queueMicrotask(() => this.#exit(failure ? 1 : 0, null));
       return;
     }
-    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error) }));
+    // A failure made here (not on a host) is this side's own: an mp error (PoolClosedError) arrives as itself.
+    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error), own: true as const }));
     const died = results.filter((r): r is Extract<WireResult, { ok: false }> => !r.ok && r.error.name === 'WorkerExitError');
     if (died.length > 0) results = results.filter((r) => r.ok || r.error.name !== 'WorkerExitError');
     this.#emit({ type: 'done', results: refused.length > 0 ? [...results, ...refused] : results, ms: m?.ms ?? 0 });
@@ -672,7 +700,8 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
   const replicas = options.replicas ?? 1;
   if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 5) throw new RangeError(`replicas must be an integer from 1 to 5, got ${String(replicas)}`);
   let state: ClusterState | undefined;
-  const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas));
+  let closedWith: PoolClosedError | undefined;
+  const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas, closedWith));
   return {
     name,
     hosts: () => [...(state?.seen ?? [])].sort(),
@@ -690,9 +719,9 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
       };
     },
     async close() {
-      if (!state) return;
-      for (const sub of state.subs) sub.unsubscribe();
-      state.closed = true;
+      closedWith ??= new PoolClosedError(`cluster '${name}' was closed (ClusterContext.close()): its pools and processes take no more work`);
+      state ??= new ClusterState(nc, name, replicas, closedWith);
+      state.close(closedWith);
       await Promise.resolve();
     },
   };
