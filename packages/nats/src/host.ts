@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
+import { PoolClosedError, RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -20,7 +20,10 @@ import { ERROR_DATA, INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type O
 export interface HostOptions {
   /** The cluster's name, as callers name it (`cluster(nc, { name })`). */
   name: string;
-  /** The local pool that runs the work (any adapter, any context). The host does not close it. */
+  /**
+   * The local pool that runs the work (any adapter, any context), open. The host does not close it; if it is closed
+   * or terminated while the host serves, the host takes no more work, and what it held goes back to the queue.
+   */
   pool: Pool;
   /**
    * Absolute paths (or `file:` URLs) under which task modules may be imported.
@@ -168,6 +171,14 @@ function isNoResponders(error: unknown): boolean {
   return e?.isNoResponders?.() === true || e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError';
 }
 
+/** What `pool.map(…, [])` rejects with: a `PoolClosedError` once the pool was closed or terminated (no work runs). */
+function whyClosed(pool: Pool): Promise<unknown> {
+  return pool.map(RUN_APPLIES, []).then(
+    () => undefined,
+    (error: unknown) => (PoolClosedError.isInstance(error) ? error : undefined),
+  );
+}
+
 /**
  * Serves cluster `name` with `pool`: pulls work from the cluster's JetStream queue and runs it here.
  * Rejects when the connection cannot reach JetStream (or is refused by it).
@@ -187,6 +198,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   if (typeof pool !== 'object' || pool === null || typeof (pool as Partial<Pool>).apply !== 'function' || typeof (pool as Partial<Pool>).map !== 'function') {
     throw new TypeError(`pool must be a Pool (new Pool() of any adapter), got ${pool === null ? 'null' : typeof pool}`);
   }
+  const closedPool = await whyClosed(pool);
+  if (closedPool) throw new TypeError(`pool must be an open Pool, got one that was closed or terminated (${(closedPool as Error).message})`);
   const proc = (globalThis as { process?: { pid?: number; cwd?: () => string } }).process;
   const roots = allowRoots(options.allow, proc?.cwd?.() ?? '/');
   if (options.allowSource !== undefined && typeof options.allowSource !== 'boolean') {
@@ -573,6 +586,19 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   }
 
   /**
+   * Whether `answer` failed because this host's pool was closed or terminated under it (not a task's own error, nor
+   * one of the pools made for a caller's maxTasksPerChild). Then this host takes no more work, and the batch is not
+   * answered: it goes back to the queue for another host rather than failing its caller's calls.
+   */
+  async function poolGone(answer: ResultEnvelope): Promise<boolean> {
+    const named = (e: SerializedError | undefined): boolean => e?.name === 'PoolClosedError';
+    const hit = answer.results?.some((r) => !r.ok && named(r.error)) || named(answer.target?.error) || named(answer.init?.error);
+    if (!hit || !(await whyClosed(pool))) return false;
+    stopTaking();
+    return true;
+  }
+
+  /**
    * A caller's lone batch sent by request/reply, past the work queue (see cluster.ts): run at once when this host
    * has a free slot, answered as the reply; an empty reply says "busy" and the caller queues it on JetStream.
    * The caller is there (it asked), so it is not asked whether it still wants the batch.
@@ -595,9 +621,14 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     running.set(key, controller);
     inflight++;
     void run(env, controller.signal)
-      .then((answer) => {
+      .then(async (answer) => {
         if (controller.signal.aborted) {
           stats.dropped++;
+          return;
+        }
+        if (await poolGone(answer)) {
+          // "Busy": the caller queues the batch on JetStream, for another host.
+          nc.publish(subject, EMPTY);
           return;
         }
         answer.via = directId;
@@ -652,6 +683,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       if (controller.signal.aborted) {
         stats.dropped++;
         m.ack();
+        return;
+      }
+      if (await poolGone(answer)) {
+        m.nak();
         return;
       }
       reply(env, answer);
@@ -730,13 +765,23 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     nc.subscribe(names.directTo(directId), { callback: (_e, m) => direct(m) }),
   ];
 
+  /**
+   * Takes no more work: no new pulls, no direct requests; what runs finishes (close() waits for it). A pull still
+   * open runs out (within FETCH_EXPIRES_MS), what it brings going back to the queue at once (start): stopping it
+   * would drop what the server is sending it, which JetStream redelivers only after the ack wait.
+   */
+  function stopTaking(): void {
+    if (closing) return;
+    closing = true;
+    for (const sub of directSubs) sub.unsubscribe();
+    slotFreed?.();
+  }
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
-      closing = true;
-      for (const sub of directSubs) sub.unsubscribe();
+      stopTaking();
       current?.stop();
-      slotFreed?.();
       await loop;
       while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
       // Nothing runs on them now: the pools made for callers' maxTasksPerChild end with the host.

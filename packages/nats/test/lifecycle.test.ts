@@ -74,3 +74,45 @@ describe('ClusterContext.close()', () => {
     expect(String(got)).toMatch(/cluster 'ctx-unused' was closed/);
   });
 });
+
+describe('a host whose pool is closed', () => {
+  it('host() rejects a pool that was closed or terminated, naming the argument', async () => {
+    const terminated = new Pool({ processes: 1 });
+    await terminated.terminate();
+    await expect(host(nc, { name: 'dead-pool', pool: terminated })).rejects.toThrow(/^pool must be an open Pool, got one that was closed or terminated \(.*terminate\(\)/);
+    const closed = new Pool({ processes: 1 });
+    closed.close();
+    await expect(host(nc, { name: 'dead-pool', pool: closed })).rejects.toThrow(/^pool must be an open Pool, got one that was closed or terminated \(.*close\(\)/);
+    await closed.join();
+  });
+
+  it("terminated while it serves: it takes no more work, and what it held runs on another host instead of failing callers' calls", async () => {
+    const dying = new Pool({ processes: 2 });
+    await using healthy = new Pool({ processes: 2 });
+    await using a = await host(nc, { name: 'pool-gone', pool: dying, allow: ['/'], hostName: 'dying' });
+    await using b = await host(nc, { name: 'pool-gone', pool: healthy, allow: ['/'], hostName: 'healthy' });
+    await using pool = new Pool({ processes: 8, context: cluster(nc, { name: 'pool-gone' }) });
+    const xs = Array.from({ length: 24 }, (_, i) => i);
+    let terminated: Promise<void> | undefined;
+    const started = performance.now();
+    const results = await pool.starmap(slow, xs.map((i) => [i, 200] as [number, number]), {
+      chunksize: 1,
+      onProgress: (done) => {
+        if (done >= 4 && a.stats().running > 0) terminated ??= dying.terminate();
+      },
+    });
+    expect(terminated).toBeDefined();
+    await terminated;
+    expect(results).toEqual(xs);
+    // Promptly: what the host held went back to the queue at once, not after the ack wait (30 s).
+    expect(performance.now() - started).toBeLessThan(20_000);
+    // Later calls (queued and awaited, which may go to a host directly) all run on the healthy host.
+    const later = await pool.starmap(slow, xs.map((i) => [i, 1] as [number, number]), { chunksize: 1 });
+    expect(later).toEqual(xs);
+    for (let i = 0; i < 5; i++) expect(await pool.apply(slow, [i, 1])).toBe(i);
+    expect(b.stats().answered).toBeGreaterThan(0);
+    const answeredByA = a.stats().answered;
+    expect(await pool.apply(slow, [7, 1])).toBe(7);
+    expect(a.stats().answered).toBe(answeredByA);
+  });
+});
