@@ -7,7 +7,7 @@
  * Delivery is JetStream's (at least once); this side keeps the first answer to each batch and drops repeats,
  * answers hosts that ask whether a batch is still wanted, and tells hosts when it no longer is.
  */
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { PoolClosedError, type ContextProvider, type Runtime, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
@@ -139,30 +139,37 @@ class ClusterState {
       this.ready = Promise.resolve();
       return;
     }
-    this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => void this.#onResult(m.data) }));
-    this.subs.push(
-      nc.subscribe(this.names.alive(this.caller), {
-        callback: (_e, m) => {
-          const batch = Number(new TextDecoder().decode(m.data));
-          const wanted = this.pending.has(batch);
-          m.respond(new TextEncoder().encode(wanted ? '1' : '0'));
-          const last = m.headers?.get(LAST_DELIVERY);
-          if (wanted && last) this.#lastDelivery(batch, Number(last));
-        },
-      }),
-    );
-    this.subs.push(nc.subscribe(this.names.output(this.caller, '*'), { callback: (_e, m) => this.#onOutput(m.data) }));
-    this.subs.push(
-      nc.subscribe(this.names.directReply(this.caller, '*'), {
-        callback: (_e, m) => this.#onDirectReply(m.subject, m.data, m.headers?.code),
-      }),
-    );
-    this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (_e, m) => this.#onMaxDeliveries(m.data) }));
+    // A subscription the server refuses (permissions) calls its callback once with the error and no message.
+    const listen = (subject: string, take: (m: Msg) => void): void => {
+      this.subs.push(nc.subscribe(subject, { callback: (e, m) => (e ? this.#refused(e) : take(m)) }));
+    };
+    listen(this.names.results(this.caller), (m) => void this.#onResult(m.data));
+    listen(this.names.alive(this.caller), (m) => {
+      const batch = Number(new TextDecoder().decode(m.data));
+      const wanted = this.pending.has(batch);
+      m.respond(new TextEncoder().encode(wanted ? '1' : '0'));
+      const last = m.headers?.get(LAST_DELIVERY);
+      if (wanted && last) this.#lastDelivery(batch, Number(last));
+    });
+    listen(this.names.output(this.caller, '*'), (m) => this.#onOutput(m.data));
+    listen(this.names.directReply(this.caller, '*'), (m) => this.#onDirectReply(m.subject, m.data, m.headers?.code));
+    // JetStream's advisory only hastens a failure the last-delivery check also finds (#lastDelivery): a user who
+    // may not read $JS.EVENT subjects still works.
+    this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (e, m) => void (e ? undefined : this.#onMaxDeliveries(m.data)) }));
     this.ready = ensureStream(nc, this.names, replicas).catch((error: unknown) => {
-      this.failure = new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
+      this.failure ??= new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
     });
     void nc.closed().then(() => this.#connectionClosed());
     void this.#watch();
+  }
+
+  /**
+   * The server refused one of this caller's subscriptions (a permissions violation): answers cannot reach it, so
+   * every batch pending fails with that error, as every later one does (publish).
+   */
+  #refused(error: Error): void {
+    this.failure ??= new Error(`cluster '${this.name}': the NATS server refused this caller a subscription mp needs: ${error.message}`, { cause: error });
+    for (const batch of [...this.pending.keys()]) this.fail(batch, this.failure);
   }
 
   nextBatch(): number {

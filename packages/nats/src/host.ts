@@ -241,8 +241,15 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   let current: ConsumerMessages | undefined;
   let slotFreed: (() => void) | undefined;
 
+  /** The first subscription the server refused this host (permissions): host() rejects with it. */
+  let refusedSub: Error | undefined;
   const cancelSub: Subscription = nc.subscribe(names.cancel, {
-    callback: (_e, m) => {
+    callback: (e, m) => {
+      // A refused subscription calls back once with the error and no message.
+      if (e) {
+        refusedSub ??= e;
+        return;
+      }
       const c = decodeCancel(m.data);
       if (!c) return;
       const now = Date.now();
@@ -724,6 +731,21 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       });
   };
 
+  // Direct requests: to any host of the queue group, or to this one by its direct id (the caller's last was answered here).
+  const directId = randomId();
+  const onDirect = (e: Error | null, m: Msg): void => {
+    if (e) refusedSub ??= e;
+    else direct(m);
+  };
+  const directSubs: Subscription[] = [nc.subscribe(names.direct, { queue: names.consumer, callback: onDirect }), nc.subscribe(names.directTo(directId), { callback: onDirect })];
+  // The server refuses a subscription (its permissions) before it answers this round trip.
+  await nc.flush();
+  if (refusedSub) {
+    cancelSub.unsubscribe();
+    for (const sub of directSubs) sub.unsubscribe();
+    throw new Error(`host ${hostName} cannot serve cluster '${name}': the NATS server refused it a subscription mp needs: ${refusedSub.message}`, { cause: refusedSub });
+  }
+
   const loop = (async () => {
     while (!closing) {
       const free = concurrency - inflight;
@@ -758,12 +780,6 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   })();
 
-  // Direct requests: to any host of the queue group, or to this one by its direct id (the caller's last was answered here).
-  const directId = randomId();
-  const directSubs: Subscription[] = [
-    nc.subscribe(names.direct, { queue: names.consumer, callback: (_e, m) => direct(m) }),
-    nc.subscribe(names.directTo(directId), { callback: (_e, m) => direct(m) }),
-  ];
 
   /**
    * Takes no more work: no new pulls, no direct requests; what runs finishes (close() waits for it). A pull still

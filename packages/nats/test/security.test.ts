@@ -14,7 +14,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Lock, Pool, Process, RemoteError, task } from '@mp/node';
 import { deserialize, serialize } from '@mp/core/wire';
 import { fixturesUrl } from '@mp/core/conformance';
-import { cluster } from '../src/index.ts';
+import { cluster, host } from '../src/index.ts';
 import { startNats, type NatsServer } from './nats-server.ts';
 import { startHost, type HostProcess } from './hosts.ts';
 
@@ -166,6 +166,41 @@ describe('credentials', () => {
     const { code, out } = await runCli(['--servers', server.url]);
     expect(code).toBe(2);
     expect(out).toMatch(/--name is required/);
+  });
+});
+
+describe('NATS permissions', () => {
+  it("a caller or host the server refuses subjects to fails saying so, and mp's callbacks throw nothing into the client", async () => {
+    const limited = await startNats({
+      config: [
+        'authorization { users = [',
+        '  { user: bob, password: pw, permissions: { publish: ["foo.>"], subscribe: ["foo.>", "_INBOX.>"] } }',
+        '  { user: carol, password: pw, permissions: { publish: ["$JS.API.>", "mp.>", "_INBOX.>"], subscribe: ["_INBOX.>"] } }',
+        '] }',
+      ].join('\n'),
+    });
+    const bob = await connect({ servers: limited.url, user: 'bob', pass: 'pw' });
+    const carol = await connect({ servers: limited.url, user: 'carol', pass: 'pw' });
+    try {
+      // A caller that may neither subscribe to mp's subjects nor use JetStream: its call fails at once, naming
+      // the violation (not a timeout after 5 s), and its connection still reads (a throw in a callback stops it).
+      await using pool = new Pool({ processes: 1, context: cluster(bob, { name: 'perm' }) });
+      const started = performance.now();
+      const err = await pool.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String(err)).toMatch(/Permissions Violation for (Subscription to "mp\.perm\.|Publish to "\$JS\.API)/);
+      expect(performance.now() - started).toBeLessThan(4000);
+      await expect(Promise.race([bob.flush().then(() => 'read'), new Promise((r) => setTimeout(() => r('stuck'), 3000))])).resolves.toBe('read');
+      // A host that may use JetStream but not subscribe to mp's subjects: host() rejects naming the subject.
+      await using local = new Pool({ processes: 1 });
+      await expect(host(carol, { name: 'perm', pool: local, allow: ['/'] })).rejects.toThrow(/Permissions Violation for Subscription to "mp\.perm\.cancel"/);
+    } finally {
+      await bob.close();
+      await carol.close();
+      await limited.stop();
+    }
   });
 });
 
