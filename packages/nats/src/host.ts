@@ -511,7 +511,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
     const hit = refusals.get(key);
     if (hit !== undefined) return hit || undefined;
-    const why = refusal(spec, hostName, roots, allowSource);
+    const seen: { missing?: boolean } = {};
+    const why = refusal(spec, hostName, roots, allowSource, seen);
+    // A module not there yet is checked again when it is: it may come as a link that leads out of the roots.
+    if (seen.missing) return why;
     if (refusals.size >= 1000) refusals.clear();
     refusals.set(key, why ?? '');
     return why;

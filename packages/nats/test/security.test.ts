@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Lock, Pool, Process, RemoteError, task } from '@mp/node';
@@ -67,6 +67,35 @@ describe('allow rules', () => {
     );
     expect(RemoteError.isInstance(outside)).toBe(true);
     expect((outside as Error).message).toMatch(/^host guarded refuses module file:\/\/.*fixtures\.js: not under its allow roots \(.*test\/fixtures\/\)/);
+  });
+
+  it('a symbolic link under the roots to a module outside them is refused; a root that is itself a link works', async () => {
+    const root = join(dir, 'app');
+    const outside = join(dir, 'other');
+    await mkdir(root);
+    await mkdir(outside);
+    const code = "export function bad() { return 'ran'; }\n";
+    await writeFile(join(root, 'inside.mjs'), code);
+    await writeFile(join(outside, 'evil.mjs'), code);
+    await symlink(join(outside, 'evil.mjs'), join(root, 'link.mjs'));
+    await symlink(outside, join(root, 'linkdir'));
+    await symlink(root, join(dir, 'app-link'));
+    await using local = new Pool({ processes: 1 });
+    await using h = await host(nc, { name: 'sec-link', pool: local, allow: [root, join(dir, 'app-link')], hostName: 'linked' });
+    await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'sec-link' }) });
+    const bad = (path: string): Promise<unknown> => pool.apply(task(pathToFileURL(path), 'bad'), []).catch((e: unknown) => e);
+    expect(await bad(join(root, 'inside.mjs'))).toBe('ran');
+    expect(await bad(join(dir, 'app-link', 'inside.mjs'))).toBe('ran');
+    for (const path of [join(root, 'link.mjs'), join(root, 'linkdir', 'evil.mjs'), join(dir, 'app-link', 'link.mjs')]) {
+      const err = await bad(path);
+      expect(RemoteError.isInstance(err), `${path}: ${String(err)}`).toBe(true);
+      expect((err as Error).message).toMatch(/^host linked refuses module file:\/\/.*: its real path .*\/other\/evil\.mjs \(through a symbolic link\) is not under its allow roots/);
+    }
+    // A module not there when first asked for is checked again once it is (here: as a link leading out).
+    expect(String(await bad(join(root, 'later.mjs')))).toMatch(/later\.mjs/);
+    await symlink(join(outside, 'evil.mjs'), join(root, 'later.mjs'));
+    expect(String(await bad(join(root, 'later.mjs')))).toMatch(/its real path .*\/other\/evil\.mjs \(through a symbolic link\)/);
+    expect(h.stats().refused).toBe(4);
   });
 
   it('a function sent by value is refused without allowSource, and never runs', async () => {
