@@ -106,6 +106,11 @@ function writeOutput(stream: 1 | 2, text: string): void {
   }
 }
 
+/** A batch that does not fit in one NATS message. */
+function payloadError(bytes: number, max: number): RangeError {
+  return new RangeError(`the task's data is ${bytes} bytes, more than the NATS server's max_payload (${max}); send smaller chunks, or raise max_payload in the server's config`);
+}
+
 /** One caller's connection to a cluster, shared by every pool and process on it. */
 class ClusterState {
   readonly caller = randomId();
@@ -339,7 +344,7 @@ class ClusterState {
     const bytes = p.data;
     const max = this.nc.info?.max_payload;
     if (max !== undefined && bytes.length > max) {
-      this.fail(batch, new RangeError(`the task's data is ${bytes.length} bytes, more than the NATS server's max_payload (${max}); send smaller chunks`));
+      this.fail(batch, payloadError(bytes.length, max));
       return;
     }
     if (!again && !queued && this.#direct(p)) {
@@ -535,7 +540,7 @@ class VirtualWorker implements WorkerHandle {
         return;
       case 'run':
         if (this.#held) this.#held.push(m.jobs);
-        else this.#run(m.jobs);
+        else this.#run(m.jobs, true);
         return;
       case 'target':
         if (m.shared) {
@@ -554,7 +559,8 @@ class VirtualWorker implements WorkerHandle {
     return new TypeError(`manager proxies and shared objects cannot reach the hosts of cluster '${this.state.name}': pass plain data`);
   }
 
-  #run(jobs: WireJob[]): void {
+  /** `posted`: called from postMessage, which may throw (see #send). */
+  #run(jobs: WireJob[], posted: boolean): void {
     const sent: WireJob[] = [];
     const refused: WireResult[] = [];
     for (const job of jobs) {
@@ -584,17 +590,24 @@ class VirtualWorker implements WorkerHandle {
     if (this.#init) envelope.init = this.#init;
     // The caller pool replaces this virtual worker after that many tasks; hosts replace the workers that run them.
     if (this.request.maxTasksPerChild !== undefined) envelope.tasksPerChild = this.request.maxTasksPerChild;
-    this.#send(envelope, refused);
+    this.#send(envelope, refused, posted);
   }
 
   #refused = new Map<number, WireResult[]>();
 
-  #send(envelope: JobEnvelope, refused: WireResult[]): void {
+  /**
+   * Queues a batch. `posted`: called from postMessage, so a batch that cannot be sent throws here, as a local
+   * worker's postMessage does, and core fails its jobs at the caller; otherwise its failure is the batch's answer.
+   */
+  #send(envelope: JobEnvelope, refused: WireResult[], posted = false): void {
     const batch = this.state.nextBatch();
     envelope.batch = batch;
     // Encoded now, so a value that cannot be sent throws here, as a local worker's postMessage does: core then
     // fails just the job that holds it, naming where the value sits.
     const data = encode(envelope);
+    // Too big for one NATS message: refused here, before it is pending, rather than answered as if by a host.
+    const max = this.state.nc.info?.max_payload;
+    if (posted && max !== undefined && data.length > max) throw payloadError(data.length, max);
     const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data, seqs: [] };
     this.#batches.add(batch);
     if (refused.length > 0) this.#refused.set(batch, refused);
@@ -624,7 +637,7 @@ class VirtualWorker implements WorkerHandle {
         return;
       }
       this.#emit({ type: 'ready' });
-      for (const jobs of held) this.#run(jobs);
+      for (const jobs of held) this.#run(jobs, false);
       return;
     }
     if (p.envelope.target) {
