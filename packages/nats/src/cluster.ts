@@ -11,7 +11,8 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { PoolClosedError, type ContextProvider, type Runtime, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureStream, LAST_DELIVERY, namesOf, randomId, type Names } from './names.js';
+import { checkName, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId, type Names } from './names.js';
+import { integerOption } from './check.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
 /** Options of `cluster()`. */
@@ -715,10 +716,8 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with a name, got ${String(options)}`);
   const name = checkName(options.name);
-  const processes = options.processes ?? 16;
-  if (!Number.isSafeInteger(processes) || processes < 1) throw new RangeError(`processes must be an integer >= 1, got ${String(processes)}`);
-  const replicas = options.replicas ?? 1;
-  if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 5) throw new RangeError(`replicas must be an integer from 1 to 5, got ${String(replicas)}`);
+  const processes = integerOption('processes', options.processes, 16);
+  const replicas = integerOption('replicas', options.replicas, 1, MAX_REPLICAS);
   let state: ClusterState | undefined;
   let closedWith: PoolClosedError | undefined;
   const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas, closedWith));

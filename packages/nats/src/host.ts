@@ -10,7 +10,8 @@ import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { PoolClosedError, RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
+import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId } from './names.js';
+import { integerOption } from './check.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 import { targetOutput } from './target-output.js';
 import { allowRoots, refusal } from './allow.js';
@@ -57,7 +58,10 @@ export interface HostOptions {
    * @default 10
    */
   maxDeliver?: number;
-  /** @default 1 */
+  /**
+   * Stream replicas (1 to 5) when this host is the first to create the cluster's stream (a clustered NATS: 3).
+   * @default 1
+   */
   replicas?: number;
 }
 
@@ -87,14 +91,6 @@ export interface Host {
   close(): Promise<void>;
   /** `await using` closes the host at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${typeof value === 'number' ? value : typeof value === 'string' ? `${JSON.stringify(value)} (string)` : typeof value}`);
-  }
-  return value;
 }
 
 const text = new TextDecoder();
@@ -210,10 +206,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     throw new TypeError(`hostName must be a non-empty string, got ${typeof options.hostName}`);
   }
   const hostName = options.hostName ?? `${hostname()}:${proc?.pid ?? 0}`;
-  const ackWait = positive('ackWait', options.ackWait, 30_000);
-  const concurrency = positive('concurrency', options.concurrency, Math.max(2, pool.stats().workers * 2));
-  const maxDeliver = positive('maxDeliver', options.maxDeliver, 10);
-  const replicas = positive('replicas', options.replicas, 1);
+  const ackWait = integerOption('ackWait', options.ackWait, 30_000);
+  const concurrency = integerOption('concurrency', options.concurrency, Math.max(2, pool.stats().workers * 2));
+  const maxDeliver = integerOption('maxDeliver', options.maxDeliver, 10);
+  const replicas = integerOption('replicas', options.replicas, 1, MAX_REPLICAS);
 
   const names = namesOf(name);
   await ensureStream(nc, names, replicas);

@@ -15,7 +15,7 @@ import { Lock, Pool, Process, RemoteError, task } from '@mp/node';
 import { deserialize, serialize } from '@mp/core/wire';
 import { fixturesUrl } from '@mp/core/conformance';
 import { cluster, host } from '../src/index.ts';
-import { startNats, type NatsServer } from './nats-server.ts';
+import { freePort, startNats, type NatsServer } from './nats-server.ts';
 import { startHost, type HostProcess } from './hosts.ts';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -195,6 +195,14 @@ describe('credentials', () => {
     const { code, out } = await runCli(['--servers', server.url]);
     expect(code).toBe(2);
     expect(out).toMatch(/--name is required/);
+    // Checked before connecting: no server listens at `nowhere`, and these are still bad arguments, not exit code 3.
+    const nowhere = `nats://127.0.0.1:${await freePort()}`;
+    const badName = await runCli(['--servers', nowhere, '--name', 'a.b']);
+    expect(badName.code, badName.out).toBe(2);
+    expect(badName.out).toMatch(/^mp-host: name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)/);
+    const badUrl = await runCli(['--servers', 'not a url', '--name', 'sec']);
+    expect(badUrl.code, badUrl.out).toBe(2);
+    expect(badUrl.out).toMatch(/^mp-host: --servers must be NATS server URLs such as nats:\/\/10\.0\.0\.5:4222, got "not a url"/);
   });
 });
 
