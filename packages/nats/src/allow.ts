@@ -1,8 +1,19 @@
 /**
  * A host's rules for what it will run: modules only from under its `allow` roots (as `file:` URLs), functions
  * by value only with `allowSource`. A refusal is an error naming the host and the rule, sent back to the caller.
+ * "Under" holds for the file itself: a symbolic link under a root that leads out of every root is refused.
  */
+import { realpathSync } from 'node:fs';
 import type { FnSpec } from '@mp/core/wire';
+
+/** The path with every symbolic link resolved, or undefined when it does not exist (or cannot be read). */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Normalizes allow roots to absolute paths ending in '/'. */
 export function allowRoots(allow: unknown, cwd: string): string[] {
@@ -20,8 +31,11 @@ export function allowRoots(allow: unknown, cwd: string): string[] {
   });
 }
 
-/** Why `spec` is refused on this host, or `undefined` when it may run. */
-export function refusal(spec: FnSpec, host: string, roots: readonly string[], allowSource: boolean): string | undefined {
+/**
+ * Why `spec` is refused on this host, or `undefined` when it may run. `seen.missing` is set when the module's
+ * file does not exist (yet): allowed, as its import fails on its own, but not to be remembered as allowed.
+ */
+export function refusal(spec: FnSpec, host: string, roots: readonly string[], allowSource: boolean, seen?: { missing?: boolean }): string | undefined {
   if (spec.kind === 'source') {
     return allowSource
       ? undefined
@@ -48,6 +62,20 @@ export function refusal(spec: FnSpec, host: string, roots: readonly string[], al
   }
   if (!roots.some((root) => path.startsWith(root))) {
     return `host ${host} refuses module ${url.href.slice(0, 200)}: not under its allow roots (${roots.join(', ')})`;
+  }
+  // The file imported is the one its real path names: a link under a root may lead anywhere. Roots count by their
+  // real paths too (a root may itself be a link, as /tmp is on some systems).
+  const file = realPath(path);
+  if (file === undefined) {
+    if (seen) seen.missing = true;
+    return undefined;
+  }
+  const real = roots.map((root) => {
+    const r = realPath(root);
+    return r === undefined ? root : r.endsWith('/') ? r : `${r}/`;
+  });
+  if (!real.some((root) => file.startsWith(root))) {
+    return `host ${host} refuses module ${url.href.slice(0, 200)}: its real path ${file.slice(0, 200)} (through a symbolic link) is not under its allow roots (${roots.join(', ')})`;
   }
   return undefined;
 }

@@ -13,6 +13,8 @@ import { connect } from '@nats-io/transport-node';
 import { credsAuthenticator, type ConnectionOptions } from '@nats-io/nats-core';
 import type { Pool, PoolOptions } from '@mp/core';
 import { host } from './host.js';
+import { checkName } from './names.js';
+import { allowRoots } from './allow.js';
 
 const USAGE = `usage: mp-host --servers nats://host:4222[,…] --name NAME [options]
 
@@ -43,6 +45,25 @@ function int(flags: Flags, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1) fail(`--${name} must be an integer >= 1, got ${JSON.stringify(v)}\n${USAGE}`, 2);
   return n;
+}
+
+/**
+ * Whether `server` reads as a NATS server address: a URL (nats://, tls://, ws://, wss://) or host[:port], as the
+ * NATS client reads it (it drops the scheme and parses the rest as a URL's host).
+ */
+function isServerUrl(server: string): boolean {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(server);
+  if (m && !['nats', 'tls', 'ws', 'wss'].includes(m[1]!.toLowerCase())) return false;
+  const rest = m ? m[2]! : server;
+  // A bare IPv6 address the client puts in brackets itself.
+  for (const hostPort of rest.includes('[') || (rest.match(/:/g)?.length ?? 0) < 2 ? [rest] : [rest, `[${rest}]`]) {
+    try {
+      if (new URL(`nats://${hostPort}`).hostname !== '') return true;
+    } catch {
+      // not this way
+    }
+  }
+  return false;
 }
 
 /** The adapter of the runtime this runs in; the runtime is the user's choice of command (node, bun, deno). */
@@ -92,7 +113,17 @@ export async function main(argv: string[]): Promise<void> {
   }
   const servers = typeof flags.servers === 'string' ? flags.servers.split(',').map((s) => s.trim()).filter(Boolean) : [];
   if (servers.length === 0) fail(`--servers is required\n${USAGE}`, 2);
+  for (const server of servers) {
+    if (!isServerUrl(server)) fail(`--servers must be NATS server URLs such as nats://10.0.0.5:4222, got ${JSON.stringify(server)}\n${USAGE}`, 2);
+  }
   if (typeof flags.name !== 'string') fail(`--name is required\n${USAGE}`, 2);
+  // Arguments are checked before connecting: a bad one is exit code 2, whatever the server would say.
+  try {
+    checkName(flags.name);
+    if (Array.isArray(flags.allow)) allowRoots(flags.allow, process.cwd());
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
   const processes = int(flags, 'processes');
   const ackWait = int(flags, 'ack-wait');
   const maxTasksPerChild = int(flags, 'max-tasks-per-child');

@@ -7,11 +7,12 @@
  * Delivery is JetStream's (at least once); this side keeps the first answer to each batch and drops repeats,
  * answers hosts that ask whether a batch is still wanted, and tells hosts when it no longer is.
  */
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
-import type { ContextProvider, Runtime, SpawnRequest, WorkerEvents, WorkerHandle } from '@mp/core';
+import { PoolClosedError, type ContextProvider, type Runtime, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
 import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureStream, LAST_DELIVERY, namesOf, randomId, type Names } from './names.js';
+import { checkName, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId, type Names } from './names.js';
+import { integerOption } from './check.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 
 /** Options of `cluster()`. */
@@ -38,7 +39,10 @@ export interface ClusterContext extends ContextProvider {
   readonly name: string;
   /** The hosts that have answered this caller so far. */
   hosts(): string[];
-  /** Stops listening for results; pools on it should be terminated first. */
+  /**
+   * Stops listening for results and tells hosts to drop this caller's work. Calls still waiting for hosts, and any
+   * later call on a pool or Process of this context, reject with a `PoolClosedError`; terminate its pools first.
+   */
   close(): Promise<void>;
 }
 
@@ -103,6 +107,11 @@ function writeOutput(stream: 1 | 2, text: string): void {
   }
 }
 
+/** A batch that does not fit in one NATS message. */
+function payloadError(bytes: number, max: number): RangeError {
+  return new RangeError(`the task's data is ${bytes} bytes, more than the NATS server's max_payload (${max}); send smaller chunks, or raise max_payload in the server's config`);
+}
+
 /** One caller's connection to a cluster, shared by every pool and process on it. */
 class ClusterState {
   readonly caller = randomId();
@@ -121,37 +130,52 @@ class ClusterState {
   closed = false;
   #batch = 0;
 
+  /** `closed`: the context was closed before its first pool, so this state never listens or queues anything. */
   constructor(
     readonly nc: NatsConnection,
     readonly name: string,
     replicas: number,
+    closed?: Error,
   ) {
     this.names = namesOf(name);
     this.js = jetstream(nc);
-    this.subs.push(nc.subscribe(this.names.results(this.caller), { callback: (_e, m) => void this.#onResult(m.data) }));
-    this.subs.push(
-      nc.subscribe(this.names.alive(this.caller), {
-        callback: (_e, m) => {
-          const batch = Number(new TextDecoder().decode(m.data));
-          const wanted = this.pending.has(batch);
-          m.respond(new TextEncoder().encode(wanted ? '1' : '0'));
-          const last = m.headers?.get(LAST_DELIVERY);
-          if (wanted && last) this.#lastDelivery(batch, Number(last));
-        },
-      }),
-    );
-    this.subs.push(nc.subscribe(this.names.output(this.caller, '*'), { callback: (_e, m) => this.#onOutput(m.data) }));
-    this.subs.push(
-      nc.subscribe(this.names.directReply(this.caller, '*'), {
-        callback: (_e, m) => this.#onDirectReply(m.subject, m.data, m.headers?.code),
-      }),
-    );
-    this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (_e, m) => this.#onMaxDeliveries(m.data) }));
+    if (closed) {
+      this.closed = true;
+      this.failure = closed;
+      this.ready = Promise.resolve();
+      return;
+    }
+    // A subscription the server refuses (permissions) calls its callback once with the error and no message.
+    const listen = (subject: string, take: (m: Msg) => void): void => {
+      this.subs.push(nc.subscribe(subject, { callback: (e, m) => (e ? this.#refused(e) : take(m)) }));
+    };
+    listen(this.names.results(this.caller), (m) => void this.#onResult(m.data));
+    listen(this.names.alive(this.caller), (m) => {
+      const batch = Number(new TextDecoder().decode(m.data));
+      const wanted = this.pending.has(batch);
+      m.respond(new TextEncoder().encode(wanted ? '1' : '0'));
+      const last = m.headers?.get(LAST_DELIVERY);
+      if (wanted && last) this.#lastDelivery(batch, Number(last));
+    });
+    listen(this.names.output(this.caller, '*'), (m) => this.#onOutput(m.data));
+    listen(this.names.directReply(this.caller, '*'), (m) => this.#onDirectReply(m.subject, m.data, m.headers?.code));
+    // JetStream's advisory only hastens a failure the last-delivery check also finds (#lastDelivery): a user who
+    // may not read $JS.EVENT subjects still works.
+    this.subs.push(nc.subscribe(this.names.maxDeliveries, { callback: (e, m) => void (e ? undefined : this.#onMaxDeliveries(m.data)) }));
     this.ready = ensureStream(nc, this.names, replicas).catch((error: unknown) => {
-      this.failure = new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
+      this.failure ??= new Error(`cluster '${name}': could not reach its JetStream stream ${this.names.stream}: ${String(error)}`, { cause: error });
     });
     void nc.closed().then(() => this.#connectionClosed());
     void this.#watch();
+  }
+
+  /**
+   * The server refused one of this caller's subscriptions (a permissions violation): answers cannot reach it, so
+   * every batch pending fails with that error, as every later one does (publish).
+   */
+  #refused(error: Error): void {
+    this.failure ??= new Error(`cluster '${this.name}': the NATS server refused this caller a subscription mp needs: ${error.message}`, { cause: error });
+    for (const batch of [...this.pending.keys()]) this.fail(batch, this.failure);
   }
 
   nextBatch(): number {
@@ -176,6 +200,20 @@ class ClusterState {
     } catch {
       // the connection ended
     }
+  }
+
+  /**
+   * The context was closed: hosts are told to drop what they hold for this caller (it will not take their answers),
+   * and every batch still pending fails with `error`, as every later one does (VirtualWorker #send).
+   */
+  close(error: Error): void {
+    if (this.closed) return;
+    const pending = [...this.pending];
+    this.cancel(pending.map(([batch]) => batch));
+    this.closed = true;
+    this.failure = error;
+    for (const sub of this.subs) sub.unsubscribe();
+    for (const [, p] of pending) p.worker.answer(p, undefined, error);
   }
 
   #connectionClosed(): void {
@@ -307,7 +345,7 @@ class ClusterState {
     const bytes = p.data;
     const max = this.nc.info?.max_payload;
     if (max !== undefined && bytes.length > max) {
-      this.fail(batch, new RangeError(`the task's data is ${bytes.length} bytes, more than the NATS server's max_payload (${max}); send smaller chunks`));
+      this.fail(batch, payloadError(bytes.length, max));
       return;
     }
     if (!again && !queued && this.#direct(p)) {
@@ -485,7 +523,8 @@ class VirtualWorker implements WorkerHandle {
     const m = message as ToWorker;
     switch (m.type) {
       case 'init':
-        if (!m.initializer) {
+        // On a closed context there is nothing to run it on: the worker is ready, and its jobs fail saying why.
+        if (!m.initializer || this.state.closed) {
           this.#emit({ type: 'ready' });
           return;
         }
@@ -502,7 +541,7 @@ class VirtualWorker implements WorkerHandle {
         return;
       case 'run':
         if (this.#held) this.#held.push(m.jobs);
-        else this.#run(m.jobs);
+        else this.#run(m.jobs, true);
         return;
       case 'target':
         if (m.shared) {
@@ -521,7 +560,8 @@ class VirtualWorker implements WorkerHandle {
     return new TypeError(`manager proxies and shared objects cannot reach the hosts of cluster '${this.state.name}': pass plain data`);
   }
 
-  #run(jobs: WireJob[]): void {
+  /** `posted`: called from postMessage, which may throw (see #send). */
+  #run(jobs: WireJob[], posted: boolean): void {
     const sent: WireJob[] = [];
     const refused: WireResult[] = [];
     for (const job of jobs) {
@@ -551,23 +591,30 @@ class VirtualWorker implements WorkerHandle {
     if (this.#init) envelope.init = this.#init;
     // The caller pool replaces this virtual worker after that many tasks; hosts replace the workers that run them.
     if (this.request.maxTasksPerChild !== undefined) envelope.tasksPerChild = this.request.maxTasksPerChild;
-    this.#send(envelope, refused);
+    this.#send(envelope, refused, posted);
   }
 
   #refused = new Map<number, WireResult[]>();
 
-  #send(envelope: JobEnvelope, refused: WireResult[]): void {
+  /**
+   * Queues a batch. `posted`: called from postMessage, so a batch that cannot be sent throws here, as a local
+   * worker's postMessage does, and core fails its jobs at the caller; otherwise its failure is the batch's answer.
+   */
+  #send(envelope: JobEnvelope, refused: WireResult[], posted = false): void {
     const batch = this.state.nextBatch();
     envelope.batch = batch;
     // Encoded now, so a value that cannot be sent throws here, as a local worker's postMessage does: core then
     // fails just the job that holds it, naming where the value sits.
     const data = encode(envelope);
+    // Too big for one NATS message: refused here, before it is pending, rather than answered as if by a host.
+    const max = this.state.nc.info?.max_payload;
+    if (posted && max !== undefined && data.length > max) throw payloadError(data.length, max);
     const p: Pending = { worker: this, ids: envelope.jobs?.map((j) => j.id) ?? [], envelope, data, seqs: [] };
     this.#batches.add(batch);
     if (refused.length > 0) this.#refused.set(batch, refused);
     this.state.pending.set(batch, p);
     if (this.state.closed) {
-      this.state.fail(batch, this.state.failure);
+      this.state.fail(batch, this.state.failure ?? new Error(`cluster '${this.state.name}' is closed`));
       return;
     }
     this.state.publish(batch, p);
@@ -585,12 +632,13 @@ class VirtualWorker implements WorkerHandle {
       const failure = m ? m.init?.error : serializeError(error);
       const held = this.#held ?? [];
       this.#held = undefined;
-      if (failure) {
+      // Not the initializer's failure: the context was closed under it. Its jobs fail with that error instead.
+      if (failure && !(m === undefined && this.state.closed)) {
         this.#emit({ type: 'initFailed', error: { ...failure, message: m ? `on host ${m.host}: ${failure.message}` : failure.message } });
         return;
       }
       this.#emit({ type: 'ready' });
-      for (const jobs of held) this.#run(jobs);
+      for (const jobs of held) this.#run(jobs, false);
       return;
     }
     if (p.envelope.target) {
@@ -605,7 +653,8 @@ class VirtualWorker implements WorkerHandle {
       queueMicrotask(() => this.#exit(failure ? 1 : 0, null));
       return;
     }
-    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error) }));
+    // A failure made here (not on a host) is this side's own: an mp error (PoolClosedError) arrives as itself.
+    let results: WireResult[] = m?.results ?? p.ids.map((id) => ({ id, ok: false as const, error: serializeError(error), own: true as const }));
     const died = results.filter((r): r is Extract<WireResult, { ok: false }> => !r.ok && r.error.name === 'WorkerExitError');
     if (died.length > 0) results = results.filter((r) => r.ok || r.error.name !== 'WorkerExitError');
     this.#emit({ type: 'done', results: refused.length > 0 ? [...results, ...refused] : results, ms: m?.ms ?? 0 });
@@ -667,12 +716,11 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with a name, got ${String(options)}`);
   const name = checkName(options.name);
-  const processes = options.processes ?? 16;
-  if (!Number.isSafeInteger(processes) || processes < 1) throw new RangeError(`processes must be an integer >= 1, got ${String(processes)}`);
-  const replicas = options.replicas ?? 1;
-  if (!Number.isSafeInteger(replicas) || replicas < 1 || replicas > 5) throw new RangeError(`replicas must be an integer from 1 to 5, got ${String(replicas)}`);
+  const processes = integerOption('processes', options.processes, 16);
+  const replicas = integerOption('replicas', options.replicas, 1, MAX_REPLICAS);
   let state: ClusterState | undefined;
-  const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas));
+  let closedWith: PoolClosedError | undefined;
+  const shared = (): ClusterState => (state ??= new ClusterState(nc, name, replicas, closedWith));
   return {
     name,
     hosts: () => [...(state?.seen ?? [])].sort(),
@@ -690,9 +738,9 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
       };
     },
     async close() {
-      if (!state) return;
-      for (const sub of state.subs) sub.unsubscribe();
-      state.closed = true;
+      closedWith ??= new PoolClosedError(`cluster '${name}' was closed (ClusterContext.close()): its pools and processes take no more work`);
+      state ??= new ClusterState(nc, name, replicas, closedWith);
+      state.close(closedWith);
       await Promise.resolve();
     },
   };

@@ -8,9 +8,10 @@
 import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
+import { PoolClosedError, RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
 import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
-import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, namesOf, randomId } from './names.js';
+import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId } from './names.js';
+import { integerOption } from './check.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
 import { targetOutput } from './target-output.js';
 import { allowRoots, refusal } from './allow.js';
@@ -20,7 +21,10 @@ import { ERROR_DATA, INIT_FAILED, OUTPUT, runRemote, type AppliesOutcome, type O
 export interface HostOptions {
   /** The cluster's name, as callers name it (`cluster(nc, { name })`). */
   name: string;
-  /** The local pool that runs the work (any adapter, any context). The host does not close it. */
+  /**
+   * The local pool that runs the work (any adapter, any context), open. The host does not close it; if it is closed
+   * or terminated while the host serves, the host takes no more work, and what it held goes back to the queue.
+   */
   pool: Pool;
   /**
    * Absolute paths (or `file:` URLs) under which task modules may be imported.
@@ -54,7 +58,10 @@ export interface HostOptions {
    * @default 10
    */
   maxDeliver?: number;
-  /** @default 1 */
+  /**
+   * Stream replicas (1 to 5) when this host is the first to create the cluster's stream (a clustered NATS: 3).
+   * @default 1
+   */
   replicas?: number;
 }
 
@@ -84,14 +91,6 @@ export interface Host {
   close(): Promise<void>;
   /** `await using` closes the host at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${typeof value === 'number' ? value : typeof value === 'string' ? `${JSON.stringify(value)} (string)` : typeof value}`);
-  }
-  return value;
 }
 
 const text = new TextDecoder();
@@ -168,6 +167,14 @@ function isNoResponders(error: unknown): boolean {
   return e?.isNoResponders?.() === true || e?.name === 'NoRespondersError' || e?.cause?.name === 'NoRespondersError';
 }
 
+/** What `pool.map(…, [])` rejects with: a `PoolClosedError` once the pool was closed or terminated (no work runs). */
+function whyClosed(pool: Pool): Promise<unknown> {
+  return pool.map(RUN_APPLIES, []).then(
+    () => undefined,
+    (error: unknown) => (PoolClosedError.isInstance(error) ? error : undefined),
+  );
+}
+
 /**
  * Serves cluster `name` with `pool`: pulls work from the cluster's JetStream queue and runs it here.
  * Rejects when the connection cannot reach JetStream (or is refused by it).
@@ -187,6 +194,8 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   if (typeof pool !== 'object' || pool === null || typeof (pool as Partial<Pool>).apply !== 'function' || typeof (pool as Partial<Pool>).map !== 'function') {
     throw new TypeError(`pool must be a Pool (new Pool() of any adapter), got ${pool === null ? 'null' : typeof pool}`);
   }
+  const closedPool = await whyClosed(pool);
+  if (closedPool) throw new TypeError(`pool must be an open Pool, got one that was closed or terminated (${(closedPool as Error).message})`);
   const proc = (globalThis as { process?: { pid?: number; cwd?: () => string } }).process;
   const roots = allowRoots(options.allow, proc?.cwd?.() ?? '/');
   if (options.allowSource !== undefined && typeof options.allowSource !== 'boolean') {
@@ -197,10 +206,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     throw new TypeError(`hostName must be a non-empty string, got ${typeof options.hostName}`);
   }
   const hostName = options.hostName ?? `${hostname()}:${proc?.pid ?? 0}`;
-  const ackWait = positive('ackWait', options.ackWait, 30_000);
-  const concurrency = positive('concurrency', options.concurrency, Math.max(2, pool.stats().workers * 2));
-  const maxDeliver = positive('maxDeliver', options.maxDeliver, 10);
-  const replicas = positive('replicas', options.replicas, 1);
+  const ackWait = integerOption('ackWait', options.ackWait, 30_000);
+  const concurrency = integerOption('concurrency', options.concurrency, Math.max(2, pool.stats().workers * 2));
+  const maxDeliver = integerOption('maxDeliver', options.maxDeliver, 10);
+  const replicas = integerOption('replicas', options.replicas, 1, MAX_REPLICAS);
 
   const names = namesOf(name);
   await ensureStream(nc, names, replicas);
@@ -228,8 +237,15 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   let current: ConsumerMessages | undefined;
   let slotFreed: (() => void) | undefined;
 
+  /** The first subscription the server refused this host (permissions): host() rejects with it. */
+  let refusedSub: Error | undefined;
   const cancelSub: Subscription = nc.subscribe(names.cancel, {
-    callback: (_e, m) => {
+    callback: (e, m) => {
+      // A refused subscription calls back once with the error and no message.
+      if (e) {
+        refusedSub ??= e;
+        return;
+      }
       const c = decodeCancel(m.data);
       if (!c) return;
       const now = Date.now();
@@ -491,7 +507,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     const key = spec.kind === 'module' ? `m ${spec.url}#${spec.name}` : `s ${spec.source}`;
     const hit = refusals.get(key);
     if (hit !== undefined) return hit || undefined;
-    const why = refusal(spec, hostName, roots, allowSource);
+    const seen: { missing?: boolean } = {};
+    const why = refusal(spec, hostName, roots, allowSource, seen);
+    // A module not there yet is checked again when it is: it may come as a link that leads out of the roots.
+    if (seen.missing) return why;
     if (refusals.size >= 1000) refusals.clear();
     refusals.set(key, why ?? '');
     return why;
@@ -573,6 +592,19 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
   }
 
   /**
+   * Whether `answer` failed because this host's pool was closed or terminated under it (not a task's own error, nor
+   * one of the pools made for a caller's maxTasksPerChild). Then this host takes no more work, and the batch is not
+   * answered: it goes back to the queue for another host rather than failing its caller's calls.
+   */
+  async function poolGone(answer: ResultEnvelope): Promise<boolean> {
+    const named = (e: SerializedError | undefined): boolean => e?.name === 'PoolClosedError';
+    const hit = answer.results?.some((r) => !r.ok && named(r.error)) || named(answer.target?.error) || named(answer.init?.error);
+    if (!hit || !(await whyClosed(pool))) return false;
+    stopTaking();
+    return true;
+  }
+
+  /**
    * A caller's lone batch sent by request/reply, past the work queue (see cluster.ts): run at once when this host
    * has a free slot, answered as the reply; an empty reply says "busy" and the caller queues it on JetStream.
    * The caller is there (it asked), so it is not asked whether it still wants the batch.
@@ -595,9 +627,14 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     running.set(key, controller);
     inflight++;
     void run(env, controller.signal)
-      .then((answer) => {
+      .then(async (answer) => {
         if (controller.signal.aborted) {
           stats.dropped++;
+          return;
+        }
+        if (await poolGone(answer)) {
+          // "Busy": the caller queues the batch on JetStream, for another host.
+          nc.publish(subject, EMPTY);
           return;
         }
         answer.via = directId;
@@ -654,6 +691,10 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
         m.ack();
         return;
       }
+      if (await poolGone(answer)) {
+        m.nak();
+        return;
+      }
       reply(env, answer);
       stats.answered++;
       m.ack();
@@ -689,6 +730,21 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
       });
   };
 
+  // Direct requests: to any host of the queue group, or to this one by its direct id (the caller's last was answered here).
+  const directId = randomId();
+  const onDirect = (e: Error | null, m: Msg): void => {
+    if (e) refusedSub ??= e;
+    else direct(m);
+  };
+  const directSubs: Subscription[] = [nc.subscribe(names.direct, { queue: names.consumer, callback: onDirect }), nc.subscribe(names.directTo(directId), { callback: onDirect })];
+  // The server refuses a subscription (its permissions) before it answers this round trip.
+  await nc.flush();
+  if (refusedSub) {
+    cancelSub.unsubscribe();
+    for (const sub of directSubs) sub.unsubscribe();
+    throw new Error(`host ${hostName} cannot serve cluster '${name}': the NATS server refused it a subscription mp needs: ${refusedSub.message}`, { cause: refusedSub });
+  }
+
   const loop = (async () => {
     while (!closing) {
       const free = concurrency - inflight;
@@ -723,20 +779,24 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     }
   })();
 
-  // Direct requests: to any host of the queue group, or to this one by its direct id (the caller's last was answered here).
-  const directId = randomId();
-  const directSubs: Subscription[] = [
-    nc.subscribe(names.direct, { queue: names.consumer, callback: (_e, m) => direct(m) }),
-    nc.subscribe(names.directTo(directId), { callback: (_e, m) => direct(m) }),
-  ];
+
+  /**
+   * Takes no more work: no new pulls, no direct requests; what runs finishes (close() waits for it). A pull still
+   * open runs out (within FETCH_EXPIRES_MS), what it brings going back to the queue at once (start): stopping it
+   * would drop what the server is sending it, which JetStream redelivers only after the ack wait.
+   */
+  function stopTaking(): void {
+    if (closing) return;
+    closing = true;
+    for (const sub of directSubs) sub.unsubscribe();
+    slotFreed?.();
+  }
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
-      closing = true;
-      for (const sub of directSubs) sub.unsubscribe();
+      stopTaking();
       current?.stop();
-      slotFreed?.();
       await loop;
       while (inflight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
       // Nothing runs on them now: the pools made for callers' maxTasksPerChild end with the host.

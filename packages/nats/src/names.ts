@@ -6,14 +6,17 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
+import { shown } from './check.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The most replicas a JetStream stream may have. */
+export const MAX_REPLICAS = 5;
 
 /** Throws a TypeError naming `name` unless it can be part of a subject and a stream name. */
 export function checkName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    const shown = typeof name === 'string' ? `${JSON.stringify(name)} (string)` : String(name);
-    throw new TypeError(`name must be 1–64 letters, digits, '_' or '-' (it names a NATS stream and subjects), got ${shown}`);
+    throw new TypeError(`name must be 1–64 letters, digits, '_' or '-' (it names a NATS stream and subjects), got ${shown(name)}`);
   }
   return name;
 }

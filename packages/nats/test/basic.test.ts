@@ -60,17 +60,52 @@ describe('many applies in flight', () => {
   });
 });
 
+describe('payloads', () => {
+  it("task data over the server's max_payload fails that call at the caller, saying so; the pool goes on", async () => {
+    await using pool = new Pool({ processes: 2, context: cluster(nc, { name: 'basic' }) });
+    const squ = task<(x: unknown) => number>(fixturesUrl, 'squ');
+    const big = 'x'.repeat(9 << 20); // the test server's max_payload is 8 MB
+    for (const call of [() => pool.apply(squ, [big]), () => pool.map(squ, [1, big, 3], { chunksize: 1 })]) {
+      const err = (await call().catch((e: unknown) => e)) as Error & { host?: string; cause?: unknown };
+      // Raised here, not on a host: no RemoteError, no host. (Core names a value that could not be sent to a worker
+      // in a TypeError whose cause is what the worker threw; the RangeError itself is also right.)
+      expect(RemoteError.isInstance(err), String(err)).toBe(false);
+      expect(err.host).toBeUndefined();
+      expect([err, err.cause].some((e) => e instanceof RangeError)).toBe(true);
+      expect(err.message).toMatch(/the task's data is \d+ bytes, more than the NATS server's max_payload \(8388608\)/);
+    }
+    expect(await pool.apply(squ, [3])).toBe(9);
+  });
+});
+
 describe('bad input', () => {
   it('cluster() throws TypeError/RangeError naming the argument and the value; host() rejects, never throws', async () => {
     expect(() => cluster({} as never, { name: 'x' })).toThrow(/^nc must be a NatsConnection/);
     expect(() => cluster(nc, { name: 'a.b' })).toThrow(/^name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)$/);
     expect(() => cluster(nc, { name: 'x', processes: 0 })).toThrow(new RangeError('processes must be an integer >= 1, got 0'));
+    // A number's text is not the number, and only undefined means the default.
+    const thrown = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return error;
+      }
+      return 'nothing thrown';
+    };
+    expect(thrown(() => cluster(nc, { name: 'x', processes: '4' as never }))).toEqual(new TypeError('processes must be an integer >= 1, got "4" (string)'));
+    expect(thrown(() => cluster(nc, { name: 'x', processes: null as never }))).toEqual(new TypeError('processes must be an integer >= 1, got null'));
+    expect(thrown(() => cluster(nc, { name: 'x', replicas: '3' as never }))).toEqual(new TypeError('replicas must be an integer from 1 to 5, got "3" (string)'));
+    expect(thrown(() => cluster(nc, { name: 'x', replicas: null as never }))).toEqual(new TypeError('replicas must be an integer from 1 to 5, got null'));
+    expect(thrown(() => cluster(nc, { name: 'x', replicas: 6 }))).toEqual(new RangeError('replicas must be an integer from 1 to 5, got 6'));
     expect(() => new Pool({ context: { runtimeFor: () => null } as never })).toThrow(/^context\.runtimeFor\(\) must return a Runtime/);
     const p = host(nc, { name: 'x', pool: 'nope' as never });
     expect(p).toBeInstanceOf(Promise);
     await expect(p).rejects.toThrow(/^pool must be a Pool/);
     await using local = new Pool({ processes: 1 });
     await expect(host(nc, { name: 'x', pool: local, ackWait: -5 })).rejects.toThrow(new RangeError('ackWait must be an integer >= 1, got -5'));
+    // The same limits as cluster()'s.
+    await expect(host(nc, { name: 'x', pool: local, replicas: 9 })).rejects.toThrow(new RangeError('replicas must be an integer from 1 to 5, got 9'));
+    await expect(host(nc, { name: 'x', pool: local, maxDeliver: null as never })).rejects.toThrow(new TypeError('maxDeliver must be an integer >= 1, got null'));
     await expect(host(nc, { name: 'x', pool: local, allow: ['relative/path'] })).rejects.toThrow(/^allow\[0\] must be an absolute path or a file: URL, got "relative\/path"$/);
   });
 });

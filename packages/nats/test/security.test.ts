@@ -4,18 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Lock, Pool, Process, RemoteError, task } from '@mp/node';
 import { deserialize, serialize } from '@mp/core/wire';
 import { fixturesUrl } from '@mp/core/conformance';
-import { cluster } from '../src/index.ts';
-import { startNats, type NatsServer } from './nats-server.ts';
+import { cluster, host } from '../src/index.ts';
+import { freePort, startNats, type NatsServer } from './nats-server.ts';
 import { startHost, type HostProcess } from './hosts.ts';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -67,6 +67,35 @@ describe('allow rules', () => {
     );
     expect(RemoteError.isInstance(outside)).toBe(true);
     expect((outside as Error).message).toMatch(/^host guarded refuses module file:\/\/.*fixtures\.js: not under its allow roots \(.*test\/fixtures\/\)/);
+  });
+
+  it('a symbolic link under the roots to a module outside them is refused; a root that is itself a link works', async () => {
+    const root = join(dir, 'app');
+    const outside = join(dir, 'other');
+    await mkdir(root);
+    await mkdir(outside);
+    const code = "export function bad() { return 'ran'; }\n";
+    await writeFile(join(root, 'inside.mjs'), code);
+    await writeFile(join(outside, 'evil.mjs'), code);
+    await symlink(join(outside, 'evil.mjs'), join(root, 'link.mjs'));
+    await symlink(outside, join(root, 'linkdir'));
+    await symlink(root, join(dir, 'app-link'));
+    await using local = new Pool({ processes: 1 });
+    await using h = await host(nc, { name: 'sec-link', pool: local, allow: [root, join(dir, 'app-link')], hostName: 'linked' });
+    await using pool = new Pool({ processes: 1, context: cluster(nc, { name: 'sec-link' }) });
+    const bad = (path: string): Promise<unknown> => pool.apply(task(pathToFileURL(path), 'bad'), []).catch((e: unknown) => e);
+    expect(await bad(join(root, 'inside.mjs'))).toBe('ran');
+    expect(await bad(join(dir, 'app-link', 'inside.mjs'))).toBe('ran');
+    for (const path of [join(root, 'link.mjs'), join(root, 'linkdir', 'evil.mjs'), join(dir, 'app-link', 'link.mjs')]) {
+      const err = await bad(path);
+      expect(RemoteError.isInstance(err), `${path}: ${String(err)}`).toBe(true);
+      expect((err as Error).message).toMatch(/^host linked refuses module file:\/\/.*: its real path .*\/other\/evil\.mjs \(through a symbolic link\) is not under its allow roots/);
+    }
+    // A module not there when first asked for is checked again once it is (here: as a link leading out).
+    expect(String(await bad(join(root, 'later.mjs')))).toMatch(/later\.mjs/);
+    await symlink(join(outside, 'evil.mjs'), join(root, 'later.mjs'));
+    expect(String(await bad(join(root, 'later.mjs')))).toMatch(/its real path .*\/other\/evil\.mjs \(through a symbolic link\)/);
+    expect(h.stats().refused).toBe(4);
   });
 
   it('a function sent by value is refused without allowSource, and never runs', async () => {
@@ -166,6 +195,49 @@ describe('credentials', () => {
     const { code, out } = await runCli(['--servers', server.url]);
     expect(code).toBe(2);
     expect(out).toMatch(/--name is required/);
+    // Checked before connecting: no server listens at `nowhere`, and these are still bad arguments, not exit code 3.
+    const nowhere = `nats://127.0.0.1:${await freePort()}`;
+    const badName = await runCli(['--servers', nowhere, '--name', 'a.b']);
+    expect(badName.code, badName.out).toBe(2);
+    expect(badName.out).toMatch(/^mp-host: name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)/);
+    const badUrl = await runCli(['--servers', 'not a url', '--name', 'sec']);
+    expect(badUrl.code, badUrl.out).toBe(2);
+    expect(badUrl.out).toMatch(/^mp-host: --servers must be NATS server URLs such as nats:\/\/10\.0\.0\.5:4222, got "not a url"/);
+  });
+});
+
+describe('NATS permissions', () => {
+  it("a caller or host the server refuses subjects to fails saying so, and mp's callbacks throw nothing into the client", async () => {
+    const limited = await startNats({
+      config: [
+        'authorization { users = [',
+        '  { user: bob, password: pw, permissions: { publish: ["foo.>"], subscribe: ["foo.>", "_INBOX.>"] } }',
+        '  { user: carol, password: pw, permissions: { publish: ["$JS.API.>", "mp.>", "_INBOX.>"], subscribe: ["_INBOX.>"] } }',
+        '] }',
+      ].join('\n'),
+    });
+    const bob = await connect({ servers: limited.url, user: 'bob', pass: 'pw' });
+    const carol = await connect({ servers: limited.url, user: 'carol', pass: 'pw' });
+    try {
+      // A caller that may neither subscribe to mp's subjects nor use JetStream: its call fails at once, naming
+      // the violation (not a timeout after 5 s), and its connection still reads (a throw in a callback stops it).
+      await using pool = new Pool({ processes: 1, context: cluster(bob, { name: 'perm' }) });
+      const started = performance.now();
+      const err = await pool.apply(task(tasksUrl, 'slow'), [1, 1]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String(err)).toMatch(/Permissions Violation for (Subscription to "mp\.perm\.|Publish to "\$JS\.API)/);
+      expect(performance.now() - started).toBeLessThan(4000);
+      await expect(Promise.race([bob.flush().then(() => 'read'), new Promise((r) => setTimeout(() => r('stuck'), 3000))])).resolves.toBe('read');
+      // A host that may use JetStream but not subscribe to mp's subjects: host() rejects naming the subject.
+      await using local = new Pool({ processes: 1 });
+      await expect(host(carol, { name: 'perm', pool: local, allow: ['/'] })).rejects.toThrow(/Permissions Violation for Subscription to "mp\.perm\.cancel"/);
+    } finally {
+      await bob.close();
+      await carol.close();
+      await limited.stop();
+    }
   });
 });
 
