@@ -14,7 +14,7 @@ import { checkArgsShallow, checkKnownOptions, checkTimeout, show } from './inter
 import { toFnSpec, unwrapTransfer, type TaskFn } from './task.js';
 import { currentProcess } from './identity.js';
 import { destinationOf, encodeShared } from './internal/shared.js';
-import { serveWorker } from './internal/rpc.js';
+import { serveWorker, type WorkerService } from './internal/rpc.js';
 import { rejecting } from './internal/rejecting.js';
 import { checkFromWorker } from './internal/wire-check.js';
 import { resolveContext } from './internal/context.js';
@@ -173,7 +173,8 @@ export class Process<A extends unknown[] = unknown[]> {
     return this;
   }
 
-  #rpc: ((data: unknown) => void) | undefined;
+  /** Serves the child's manager calls, once it makes one; ended with the child. */
+  #rpc: WorkerService | undefined;
 
   #onMessage(message: FromWorker): void {
     // A target's own messages on the same port, or malformed ones, are not acted on.
@@ -182,13 +183,14 @@ export class Process<A extends unknown[] = unknown[]> {
     else if (message.type === 'uncaught') this.#error ??= toRemoteError(message.error);
     else if (message.type === 'rpc') {
       const handle = this.#handle!;
-      (this.#rpc ??= serveWorker((data) => handle.postMessage({ type: 'rpc', data })))(message.data);
+      (this.#rpc ??= serveWorker((data) => handle.postMessage({ type: 'rpc', data }))).take(message.data);
     }
   }
 
   #onExit(code: number | null, signal: string | null): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#rpc?.end();
     this.#exitCode = exitCodeOf(code, signal, this.#endRequested);
     if (this.#killLater !== undefined) clearTimeout(this.#killLater);
     active.delete(this);
@@ -267,8 +269,13 @@ export class Process<A extends unknown[] = unknown[]> {
   #end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (!this.#handle || this.#ended) return Promise.resolve();
     this.#endRequested ??= signal;
-    if (signal === 'SIGKILL') this.#handle.terminate(signal);
-    else this.#killLater ??= endGently(this.#handle);
+    if (signal === 'SIGKILL') {
+      // Killed, it takes nothing more from a manager: what it waited for goes to others from now on.
+      this.#rpc?.end();
+      this.#handle.terminate(signal);
+    } else {
+      this.#killLater ??= endGently(this.#handle);
+    }
     return this.#held(this.#exited);
   }
 }

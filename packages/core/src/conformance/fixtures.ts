@@ -255,6 +255,7 @@ export function waitBarrierOnce(barrier: Barrier): Promise<number> {
 
 // ---- manager proxies (manager-suite) ----
 import type { DictProxy, ListProxy, LockProxy, QueueProxy, ValueProxy } from '../sync/manager-proxies.js';
+import type { EventProxy, SemaphoreProxy } from '../sync/manager-sync-proxies.js';
 
 /** Writes `key → key²` into the dict found at `holder.results`. */
 export async function recordSquare(holder: { results: DictProxy<number, number> }, key: number): Promise<number> {
@@ -310,6 +311,25 @@ export async function managedGetAfterShutdown(d: DictProxy<string, unknown>): Pr
   } catch (error) {
     return `${(error as Error).name}: ${(error as Error).message} (MpError: ${MpError.isInstance(error)})`;
   }
+}
+
+/** Waits on a managed queue, lock and semaphore at once; sets `ready` once the three calls are in the manager. */
+export async function managedWaitAll(q: QueueProxy<unknown>, lock: LockProxy, sem: SemaphoreProxy, ready: EventProxy): Promise<void> {
+  // A worker's calls reach the manager in the order they are made: `set` arrives after the three waits.
+  const waits = Promise.all([q.get(), lock.acquire(), sem.acquire()]);
+  await ready.set();
+  await waits;
+}
+
+/**
+ * As `managedWaitAll`, then keeps its thread busy for 30 s: what the manager gives the three waits arrives and is
+ * never read (the worker is stopped first).
+ */
+export async function managedWaitAllThenBlock(q: QueueProxy<unknown>, lock: LockProxy, sem: SemaphoreProxy, ready: EventProxy): Promise<void> {
+  void Promise.all([q.get(), lock.acquire(), sem.acquire()]);
+  await ready.set();
+  const end = Date.now() + 30_000;
+  while (Date.now() < end);
 }
 
 // ---- queues and pipes (queue-suite) ----

@@ -4,10 +4,10 @@
  */
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
-import { Empty, Full, MpError } from '../errors.js';
+import { Empty, Full, MpError, TimeoutError } from '../errors.js';
 import { Manager } from '../sync/manager.js';
 import type { TypeSpec } from '../internal/typecodes.js';
-import { delay, deepEqual, equal, ok, rejects, rejectsAtCall, settlesWithin } from './assert.js';
+import { delay, deepEqual, equal, ok, rejects, rejectsAtCall, settlesWithin, throws } from './assert.js';
 
 export function managerSuite(h: Harness): void {
   const { Pool, Process } = h.api;
@@ -120,6 +120,70 @@ export function managerSuite(h: Harness): void {
         await pool.terminate();
       }
     }, 120_000);
+
+    h.it('a worker that ends while it waits in a manager is given nothing: a timed-out task, a terminated child', async () => {
+      await using manager = await Manager.start();
+      const pool = new Pool({ processes: 1, context });
+      try {
+        await pool.apply(fx.squ, [1]); // the worker is up: the task below starts at once
+        for (const ending of ['a pool task timed out', 'a Process terminated']) {
+          const q = await manager.Queue<string>();
+          const lock = await manager.Lock();
+          ok(await lock.acquire());
+          const sem = await manager.Semaphore(0);
+          const ready = await manager.Event();
+          const args: [typeof q, typeof lock, typeof sem, typeof ready] = [q, lock, sem, ready];
+          if (ending === 'a pool task timed out') {
+            const task = pool.apply(fx.managedWaitAll, args, { timeout: 1_500 });
+            equal(await ready.wait({ timeout: 20_000 }), true, `${ending}: its waits reached the manager`);
+            await rejects(task, TimeoutError);
+          } else {
+            const p = new Process({ target: fx.managedWaitAll, args, context }).start();
+            equal(await ready.wait({ timeout: 20_000 }), true, `${ending}: its waits reached the manager`);
+            await p.terminate();
+          }
+          // Its get, acquire and acquire waited in the manager: what comes now goes to the next caller.
+          await q.put('item');
+          await lock.release();
+          await sem.release();
+          equal(await q.get({ timeout: 2_000 }).catch(String), 'item', `${ending}: the item`);
+          equal(await lock.acquire({ timeout: 2_000 }), true, `${ending}: the lock`);
+          equal(await sem.acquire({ timeout: 2_000 }), true, `${ending}: the permit`);
+        }
+      } finally {
+        await pool.terminate();
+      }
+    }, 90_000);
+
+    h.it('what a manager gave a worker that was stopped before reading it goes back: an item, a lock, a permit', async () => {
+      await using manager = await Manager.start();
+      const pool = new Pool({ processes: 1, context });
+      try {
+        await pool.apply(fx.squ, [1]);
+        const q = await manager.Queue<string>();
+        const lock = await manager.Lock();
+        ok(await lock.acquire());
+        const sem = await manager.Semaphore(0);
+        const ready = await manager.Event();
+        // The task waits on all three, then keeps its thread busy, so what it is given is never read.
+        const task = pool.apply(fx.managedWaitAllThenBlock, [q, lock, sem, ready], { timeout: 2_500 });
+        equal(await ready.wait({ timeout: 20_000 }), true);
+        // The waits are in the manager; give the task time to read set()'s answer and start its busy loop (a busy
+        // worker can say nothing). Too short a pause fails this test (the task reads the item), never passes it.
+        await delay(500);
+        await q.put('first'); // to the task's get
+        await q.put('second'); // stays
+        await lock.release();
+        await sem.release();
+        equal(await lock.locked(), true, 'the lock went to the task');
+        await rejects(task, TimeoutError);
+        deepEqual([await q.get({ timeout: 2_000 }).catch(String), await q.get({ timeout: 2_000 }).catch(String)], ['first', 'second'], 'the item went back to the front');
+        equal(await lock.acquire({ timeout: 2_000 }), true, 'the lock was released');
+        equal(await sem.acquire({ timeout: 2_000 }), true, 'the permit was given back');
+      } finally {
+        await pool.terminate();
+      }
+    }, 90_000);
 
     h.it('a Process target gets a working proxy; after shutdown, proxies reject', async () => {
       const manager = await Manager.start();
@@ -282,6 +346,73 @@ export function managerSuite(h: Harness): void {
         await pool.terminate();
       }
     }, 60_000);
+
+    h.it('factory, register and proxy options are checked by name, as new Queue() checks them', async () => {
+      await using manager = await Manager.start();
+      await rejectsAtCall(() => manager.Queue({ maxsiez: 1 } as never), TypeError, /^unknown option "maxsiez" for manager\.Queue; the options are maxsize$/);
+      await rejectsAtCall(() => manager.JoinableQueue({ maxSize: 1 } as never), TypeError, /^unknown option "maxSize" for manager\.JoinableQueue; the options are maxsize$/);
+      await rejectsAtCall(() => manager.Barrier(2, { timeuot: 5 } as never), TypeError, /^unknown option "timeuot" for manager\.Barrier; the options are action, timeout$/);
+      throws(() => manager.register('Z', class Z { x(): void {} }, { expose: ['x'] } as never), TypeError, /^unknown option "expose" for manager\.register; the options are exposed$/);
+      equal('Z' in manager, false, 'nothing was registered');
+      const q = await manager.Queue<number>();
+      await q.put(1);
+      const lock = await manager.Lock();
+      const event = await manager.Event();
+      const cond = await manager.Condition();
+      await rejectsAtCall(() => within(q.get({ timeuot: 5 } as never), 'Queue.get'), TypeError, /^unknown option "timeuot" for Queue\.get\(\); the options are timeout, blocking$/);
+      await rejectsAtCall(() => within(q.put(2, { blockin: false } as never), 'Queue.put'), TypeError, /^unknown option "blockin" for Queue\.put\(\); the options are timeout, blocking$/);
+      await rejectsAtCall(() => within(lock.acquire({ timeuot: 5 } as never), 'Lock.acquire'), TypeError, /^unknown option "timeuot" for Lock\.acquire\(\)/);
+      await rejectsAtCall(() => within(event.wait({ blocking: false } as never), 'Event.wait'), TypeError, /^unknown option "blocking" for Event\.wait\(\); the options are timeout$/);
+      await rejectsAtCall(() => within(cond.waitFor(() => true, { timout: 5 } as never), 'Condition.waitFor'), TypeError, /^unknown option "timout" for Condition\.waitFor\(\)/);
+      equal(await q.qsize(), 1, 'nothing was taken or put');
+      equal(await lock.locked(), false);
+    });
+
+    h.it('proxy methods are bound: items.map(list.append) and const { put } = queue work, as Python\'s bound methods', async () => {
+      /* eslint-disable @typescript-eslint/unbound-method -- the point: a proxy's methods are bound */
+      await using manager = await Manager.start();
+      const l = await manager.list<number>();
+      await Promise.all([1, 2].map(l.append));
+      const { append, toArray } = l;
+      await append(3);
+      deepEqual((await toArray()).sort(), [1, 2, 3]);
+      const q = await manager.Queue<number>();
+      const { put, get } = q;
+      await put(7);
+      equal(await get(), 7);
+      const d = await manager.dict<string, number>();
+      const { set } = d;
+      await set('k', 1);
+      equal(await d.get('k'), 1);
+      const lock = await manager.Lock();
+      const { acquire, release, withLock } = lock;
+      ok(await acquire());
+      await release();
+      equal(await withLock(() => 5), 5);
+      const jq = await manager.JoinableQueue<number>();
+      const { put: jput, taskDone, join } = jq;
+      await jput(1);
+      equal(await jq.get(), 1);
+      await taskDone();
+      equal(await join({ timeout: 1_000 }), true);
+      /* eslint-enable @typescript-eslint/unbound-method */
+    });
+
+    h.it('a list or Array index that is not an integer is a TypeError naming it; one outside is a RangeError', async () => {
+      await using manager = await Manager.start();
+      const l = await manager.list([1, 2]);
+      await rejects(l.get('a' as never), TypeError, /^index must be an integer, got "a" \(string\)$/);
+      await rejects(l.get(0.5), TypeError, /^index must be an integer, got 0\.5$/);
+      await rejects(l.set('0' as never, 9), TypeError, /^index must be an integer, got "0" \(string\)$/);
+      await rejects(l.get(2), RangeError, /^list index out of range: 2 \(length 2\)$/);
+      equal(await l.get(-2), 1);
+      const a = await manager.Array('i32', [5, 6]);
+      await rejects(a.get('0' as never), TypeError, /^index must be an integer, got "0" \(string\)$/);
+      await rejects(a.set(1n as never, 1), TypeError, /^index must be an integer, got 1n \(bigint\)$/);
+      await rejects(a.get(2), RangeError, /^index must be an integer from -2 to 1, got 2$/);
+      deepEqual(await l.toArray(), [1, 2]);
+      deepEqual(await a.toArray(), [5, 6]);
+    });
 
     h.it("dict() and list() take what Python's take, and name a bad argument and the value received", async () => {
       await using manager = await Manager.start();

@@ -150,3 +150,8 @@ export function waitSyncIndexes(conns: Connection[], started: Event, timeout: nu
   const ready = waitSync(conns, { timeout });
   return { ready: ready.map((c) => conns.indexOf(c)), got: ready.map((c) => c.recvSync()) };
 }
+
+/** Calls a registered proxy's `wait()`, which waits in the manager until the manager shuts down. */
+export async function awaitRegisteredWait(slow: { wait(): Promise<unknown> }): Promise<unknown> {
+  return slow.wait();
+}

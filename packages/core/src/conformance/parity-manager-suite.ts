@@ -6,9 +6,9 @@
  */
 import type { Harness } from './harness.js';
 import { px } from './parity-harness.js';
-import { BrokenBarrierError, RemoteError } from '../errors.js';
+import { BrokenBarrierError, MpError, RemoteError } from '../errors.js';
 import { Manager } from '../sync/manager.js';
-import { deepEqual, equal, ok, rejects } from './assert.js';
+import { deepEqual, equal, ok, rejects, settlesWithin, until } from './assert.js';
 
 /** The program's own type, served by the manager. */
 class Counter {
@@ -25,6 +25,18 @@ class Counter {
   }
   secret(): string {
     return this.#secret;
+  }
+}
+
+/** A registered type whose `wait()` never settles by itself. */
+class Slow {
+  waiting = 0;
+  wait(): Promise<never> {
+    this.waiting++;
+    return new Promise(() => {});
+  }
+  count(): number {
+    return this.waiting;
   }
 }
 
@@ -149,5 +161,31 @@ export function parityManagerSuite(h: Harness): void {
         await pool.terminate();
       }
     }, 120_000);
+
+    h.it('register: calls still running at shutdown reject with MpError, here, in a pool task and in a child', async () => {
+      const manager = await Manager.start();
+      const m = manager.register('Slow', Slow);
+      const pool = new Pool({ processes: 1, context });
+      try {
+        const slow = await m.Slow();
+        const here = slow.wait();
+        const inTask = pool.apply(px.awaitRegisteredWait, [slow]);
+        const child = new Process({ target: px.awaitRegisteredWait, args: [slow], context }).start();
+        await until(async () => (await slow.count()) === 3, 20_000, 'the three calls reached the manager');
+        await manager.shutdown();
+        const settled = await settlesWithin(here, 2_000, 'the call here');
+        ok(settled.status === 'rejected' && MpError.isInstance(settled.reason), String((settled as { reason?: unknown }).reason));
+        ok(/was shut down while this call waited/.test((settled.reason as Error).message), (settled.reason as Error).message);
+        const task = await settlesWithin(inTask, 5_000, 'the call in a pool task');
+        const fromTask = (task as { reason?: unknown }).reason;
+        ok(RemoteError.isInstance(fromTask) && MpError.isInstance(fromTask.cause) && /was shut down while this call waited/.test(fromTask.message), String(fromTask));
+        await child.join(5_000);
+        equal(child.exitCode, 1, 'the child ended, its call rejected');
+        ok(child.error !== undefined && MpError.isInstance(child.error.cause) && /was shut down while this call waited/.test(child.error.message), String(child.error));
+      } finally {
+        await manager.shutdown();
+        await pool.terminate();
+      }
+    }, 60_000);
   });
 }

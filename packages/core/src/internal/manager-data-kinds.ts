@@ -4,7 +4,7 @@
  * `Namespace` (named values, read and written with `get`/`set`).
  */
 import { MpError } from '../errors.js';
-import { ManagedQueue, queueOperations, tableKind, type ManagedKind, type ObjectKind } from './manager-server.js';
+import { ManagedQueue, queueOperations, queueUndo, tableKind, type ManagedKind, type ObjectKind } from './manager-server.js';
 import { park, timeoutOf, wake, type Waiter } from './manager-waiters.js';
 import { checkElement, elementType, type ElementType, type TypeSpec } from './typecodes.js';
 import { show } from './validate.js';
@@ -46,9 +46,8 @@ class ManagedArray {
 
   index(i: unknown): number {
     const n = this.cells.length;
-    if (typeof i !== 'number' || !Number.isInteger(i) || i < -n || i >= n) {
-      throw new RangeError(`index must be an integer from ${-n} to ${n - 1}, got ${show(i)}`);
-    }
+    if (typeof i !== 'number' || !Number.isInteger(i)) throw new TypeError(`index must be an integer, got ${show(i)}`);
+    if (i < -n || i >= n) throw new RangeError(`index must be an integer from ${-n} to ${n - 1}, got ${show(i)}`);
     return i < 0 ? n + i : i;
   }
 }
@@ -63,7 +62,7 @@ export const dataKinds: Partial<Record<ObjectKind, ManagedKind>> = {
     ...queueOperations,
     taskDone: (q: ManagedJoinableQueue) => q.taskDone(),
     join: (q: ManagedJoinableQueue, options?: unknown) => q.join(options),
-  }, (q: ManagedJoinableQueue) => [...q.getters, ...q.putters, ...q.joiners]),
+  }, (q: ManagedJoinableQueue) => [...q.getters, ...q.putters, ...q.joiners], queueUndo),
   Array: tableKind('Array', (init) => new ManagedArray(init as ArrayInit), {
     get: (a: ManagedArray, i: unknown) => a.cells[a.index(i)],
     set: (a: ManagedArray, i: unknown, value: unknown) => {

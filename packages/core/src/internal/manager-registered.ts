@@ -8,6 +8,7 @@
  */
 import { serializeError, toRemoteError } from './error-wire.js';
 import type { ManagedKind } from './manager-server.js';
+import type { Waiter } from './manager-waiters.js';
 import { show } from './validate.js';
 
 /** Names an `exposed` list may not hold: they reach the object's machinery, not its methods. */
@@ -18,6 +19,8 @@ export interface RegisteredObject {
   typeid: string;
   instance: object;
   exposed: readonly string[];
+  /** Its calls still running, rejected if the manager shuts down first (their methods run on, unheard). */
+  running: Waiter[];
 }
 
 /** Validates `options.exposed` of `register()`; `undefined` means "every public method". */
@@ -44,7 +47,30 @@ export function publicMethods(instance: object): readonly string[] {
   return Object.freeze([...names]);
 }
 
-async function callExposed(target: RegisteredObject, method: string, args: unknown[]): Promise<unknown> {
+/** Calls an exposed method; the call rejects with the others waiting in the manager if it shuts down first. */
+function callExposed(target: RegisteredObject, method: string, args: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const w: Waiter = { resolve, reject, timer: undefined };
+    target.running.push(w);
+    const leave = (): void => {
+      const at = target.running.indexOf(w);
+      if (at >= 0) target.running.splice(at, 1);
+    };
+    runExposed(target, method, args).then(
+      (value) => {
+        leave();
+        resolve(value);
+      },
+      (error: unknown) => {
+        leave();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error);
+      },
+    );
+  });
+}
+
+async function runExposed(target: RegisteredObject, method: string, args: unknown[]): Promise<unknown> {
   if (!target.exposed.includes(method)) {
     throw new TypeError(`${target.typeid} does not expose ${method}(); it exposes ${target.exposed.map((m) => `${m}()`).join(', ') || 'no methods'}`);
   }
@@ -66,4 +92,5 @@ async function callExposed(target: RegisteredObject, method: string, args: unkno
 export const registeredKind: ManagedKind = {
   create: (init) => init,
   call: (target, method, args) => callExposed(target as RegisteredObject, method, args),
+  waiters: (target) => (target as RegisteredObject).running,
 };

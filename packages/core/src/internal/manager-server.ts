@@ -6,7 +6,7 @@
 import { Empty, Full, MpError } from '../errors.js';
 import { checkElement, elementType, type ElementType, type TypeSpec } from './typecodes.js';
 import { show } from './validate.js';
-import { park, rejectAll, timeoutOf, wake, type Waiter } from './manager-waiters.js';
+import { callingAs, Granted, park, rejectAll, timeoutOf, wake, type Caller, type Waiter } from './manager-waiters.js';
 
 export type ObjectKind =
   | 'dict' | 'list' | 'Queue' | 'Lock' | 'Value'
@@ -19,12 +19,25 @@ export interface ManagedKind {
   call(target: unknown, method: string, args: unknown[]): unknown;
   /** The callers parked on `target`, rejected at shutdown. */
   waiters?(target: unknown): Waiter[];
+  /**
+   * What takes back what `method` gave (`value`: an item, a lock, a permit) when the worker it went to ends before
+   * receiving it; `undefined` when it gave nothing.
+   */
+  undo?(target: unknown, method: string, args: unknown[], value: unknown): (() => void) | undefined;
 }
 
 type Operation = (target: never, ...args: never[]) => unknown;
+/** Takes back what a call gave: `(target, value, ...args)` as the call had them. */
+type Undo = (target: never, value: never, ...args: never[]) => (() => void) | undefined;
 
-/** A kind whose methods are a fixed table: nothing outside it can be called. */
-export function tableKind(name: string, create: (init: unknown) => unknown, table: Record<string, Operation>, waiters?: (target: never) => Waiter[]): ManagedKind {
+/** A kind whose methods are a fixed table: nothing outside it can be called. `undo` says how to take back a grant. */
+export function tableKind(
+  name: string,
+  create: (init: unknown) => unknown,
+  table: Record<string, Operation>,
+  waiters?: (target: never) => Waiter[],
+  undo?: Record<string, Undo>,
+): ManagedKind {
   return {
     create,
     call(target, method, args) {
@@ -33,6 +46,12 @@ export function tableKind(name: string, create: (init: unknown) => unknown, tabl
       return (op as (target: unknown, ...a: unknown[]) => unknown)(target, ...args);
     },
     ...(waiters ? { waiters } : {}),
+    ...(undo
+      ? {
+          undo: (target: unknown, method: string, args: unknown[], value: unknown) =>
+            (undo[method] as ((t: unknown, v: unknown, ...a: unknown[]) => (() => void) | undefined) | undefined)?.(target, value, ...args),
+        }
+      : {}),
   };
 }
 
@@ -74,6 +93,11 @@ export class ManagedQueue {
         throw error;
       },
     );
+  }
+
+  /** Puts back an item given to a worker that ended before receiving it: to the next get, before every other item. */
+  giveBack(item: unknown): void {
+    if (!wake(this.getters, item)) this.items.unshift(item);
   }
 
   get(options?: unknown): unknown {
@@ -143,6 +167,13 @@ class ManagedValue {
   }
 }
 
+/** A list index as Python takes it: an integer (else a `TypeError`), negative from the end, inside the list (else a `RangeError`). */
+function listIndex(a: unknown[], i: unknown): number {
+  if (typeof i !== 'number' || !Number.isInteger(i)) throw new TypeError(`index must be an integer, got ${show(i)}`);
+  if (i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
+  return i < 0 ? a.length + i : i;
+}
+
 const operations = {
   dict: {
     get: (m: Map<unknown, unknown>, key: unknown, fallback?: unknown) => (m.has(key) ? m.get(key) : fallback),
@@ -162,13 +193,9 @@ const operations = {
       // One push per item: spreading a long array into push() overflows the stack.
       for (const v of values) a.push(v);
     },
-    get: (a: unknown[], i: number) => {
-      if (!Number.isInteger(i) || i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
-      return a.at(i);
-    },
-    set: (a: unknown[], i: number, value: unknown) => {
-      if (!Number.isInteger(i) || i < -a.length || i >= a.length) throw new RangeError(`list index out of range: ${i} (length ${a.length})`);
-      a[i < 0 ? a.length + i : i] = value;
+    get: (a: unknown[], i: unknown) => a[listIndex(a, i)],
+    set: (a: unknown[], i: unknown, value: unknown) => {
+      a[listIndex(a, i)] = value;
     },
     pop: (a: unknown[]) => {
       if (a.length === 0) throw new RangeError('pop from an empty list');
@@ -206,12 +233,26 @@ const operations = {
 
 export const queueOperations: Record<string, Operation> = operations.Queue;
 
+/** A queue's item goes back to its front; a lock taken is released. */
+export const queueUndo: Record<string, Undo> = {
+  get: (q: ManagedQueue, item: unknown) => () => q.giveBack(item),
+  getNowait: (q: ManagedQueue, item: unknown) => () => q.giveBack(item),
+};
+const lockUndo: Record<string, Undo> = {
+  acquire: (l: ManagedLock, got: unknown) =>
+    got === true
+      ? () => {
+          if (l.held) l.release();
+        }
+      : undefined,
+};
+
 /** The kinds of section 5b; `manager-kinds.ts` adds the rest. */
 export const baseKinds: Partial<Record<ObjectKind, ManagedKind>> = {
   dict: tableKind('dict', (init) => new Map(init as Iterable<[unknown, unknown]> | undefined), operations.dict),
   list: tableKind('list', (init) => [...((init as Iterable<unknown> | undefined) ?? [])], operations.list),
-  Queue: tableKind('Queue', (init) => new ManagedQueue(init as number), operations.Queue, (q: ManagedQueue) => [...q.getters, ...q.putters]),
-  Lock: tableKind('Lock', () => new ManagedLock(), operations.Lock, (l: ManagedLock) => l.waiters),
+  Queue: tableKind('Queue', (init) => new ManagedQueue(init as number), operations.Queue, (q: ManagedQueue) => [...q.getters, ...q.putters], queueUndo),
+  Lock: tableKind('Lock', () => new ManagedLock(), operations.Lock, (l: ManagedLock) => l.waiters, lockUndo),
   Value: tableKind('Value', (init) => {
     const { type, initial } = init as { type: TypeSpec; initial: number | bigint };
     return new ManagedValue(type, initial);
@@ -237,10 +278,17 @@ export class ManagerServer {
     return id;
   }
 
-  call(object: number, method: string, args: unknown[]): unknown {
+  /** Runs a call; for a worker (`caller`), what it parks ends with the worker, and a grant comes back `Granted`. */
+  call(object: number, method: string, args: unknown[], caller?: Caller): unknown {
     const entry = this.#objects.get(object);
     if (!entry) throw new MpError(`the manager holds no object ${object}: it was shut down, or the object never existed`);
-    return entry.kind.call(entry.target, method, args);
+    const { kind, target } = entry;
+    const result = callingAs(caller, () => kind.call(target, method, args));
+    if (!caller || !kind.undo) return result;
+    return Promise.resolve(result).then((value) => {
+      const undo = kind.undo!(target, method, args, value);
+      return undo ? new Granted(value, undo) : value;
+    });
   }
 
   /** Rejects everything still waiting; the manager is going away. */

@@ -8,7 +8,7 @@
  */
 import { BrokenBarrierError, MpError } from '../errors.js';
 import { tableKind, type ManagedKind, type ObjectKind } from './manager-server.js';
-import { nonBlocking, park, rejectAll, timeoutOf, wake, type Waiter } from './manager-waiters.js';
+import { callingAs, currentCaller, nonBlocking, park, rejectAll, timeoutOf, wake, type Waiter } from './manager-waiters.js';
 
 class ManagedEvent {
   flag = false;
@@ -81,11 +81,12 @@ class ManagedCondition {
   async wait(owner: number, options?: unknown): Promise<boolean> {
     this.#checkHeld(owner, 'wait');
     const timeout = timeoutOf(options);
+    const caller = currentCaller();
     const depth = this.lock.releaseAll(owner);
-    // Rejected only when the manager shuts down: then nothing is taken back.
+    // Rejected only when the manager shuts down or the worker waiting ends: then nothing is taken back.
     const notified = (await park(this.waiters, timeout, () => false)) as boolean;
-    // Take the lock back before returning, as Python's Condition.wait does.
-    await this.lock.acquire(owner);
+    // Take the lock back before returning, as Python's Condition.wait does; as the same worker, so this wait too ends with it.
+    await callingAs(caller, () => this.lock.acquire(owner));
     this.lock.depth = depth;
     return notified;
   }
@@ -116,6 +117,11 @@ class ManagedSemaphore {
     }
     if (nonBlocking(options)) return false;
     return park(this.waiters, timeoutOf(options), () => false);
+  }
+
+  /** Gives back a permit taken by a worker that ended before receiving it. */
+  giveBack(): void {
+    if (!wake(this.waiters, true)) this.value++;
   }
 
   release(n: unknown = 1): void {
@@ -149,17 +155,18 @@ class ManagedBarrier {
         this.abort();
         throw error;
       }
-      for (const w of this.waiters.splice(0)) {
+      // Each party's index is its place in the arrival order (a party whose worker ended left it).
+      this.waiters.splice(0).forEach((w, i) => {
         w.timer?.clear();
-        w.resolve(w.data);
-      }
+        w.resolve(i);
+      });
       return index;
     }
     const timeout = timeoutOf(options) ?? this.init.timeout;
     return park(this.waiters, timeout, () => {
       this.abort();
       throw new BrokenBarrierError('the barrier timed out and is now broken');
-    }, index);
+    });
   }
 
   abort(): void {
@@ -184,16 +191,24 @@ export const syncKinds: Partial<Record<ObjectKind, ManagedKind>> = {
     acquire: (l: ManagedRLock, owner: number, options?: unknown) => l.acquire(owner, options),
     release: (l: ManagedRLock, owner: number) => l.release(owner),
     locked: (l: ManagedRLock) => l.owner !== 0,
-  }, (l: ManagedRLock) => l.waiters),
+  }, (l: ManagedRLock) => l.waiters, {
+    acquire: (l: ManagedRLock, got: unknown, owner: number) => (got === true ? () => releaseOne(l, owner) : undefined),
+  }),
   Condition: tableKind('Condition', () => new ManagedCondition(), {
     acquire: (c: ManagedCondition, owner: number, options?: unknown) => c.lock.acquire(owner, options),
     release: (c: ManagedCondition, owner: number) => c.lock.release(owner),
     wait: (c: ManagedCondition, owner: number, options?: unknown) => c.wait(owner, options),
     notify: (c: ManagedCondition, owner: number, n?: unknown) => c.notify(owner, n),
     notifyAll: (c: ManagedCondition, owner: number) => c.notifyAll(owner),
-  }, (c: ManagedCondition) => [...c.waiters, ...c.lock.waiters]),
-  Semaphore: tableKind('Semaphore', (init) => new ManagedSemaphore(init as number, undefined), semaphoreOps(), (s: ManagedSemaphore) => s.waiters),
-  BoundedSemaphore: tableKind('BoundedSemaphore', (init) => new ManagedSemaphore(init as number, init as number), semaphoreOps(), (s: ManagedSemaphore) => s.waiters),
+  }, (c: ManagedCondition) => [...c.waiters, ...c.lock.waiters], {
+    acquire: (c: ManagedCondition, got: unknown, owner: number) => (got === true ? () => releaseOne(c.lock, owner) : undefined),
+    // The wait took the lock back, at every level the worker held.
+    wait: (c: ManagedCondition, _notified: unknown, owner: number) => () => {
+      if (c.lock.owner === owner) c.lock.releaseAll(owner);
+    },
+  }),
+  Semaphore: tableKind('Semaphore', (init) => new ManagedSemaphore(init as number, undefined), semaphoreOps(), (s: ManagedSemaphore) => s.waiters, semaphoreUndo()),
+  BoundedSemaphore: tableKind('BoundedSemaphore', (init) => new ManagedSemaphore(init as number, init as number), semaphoreOps(), (s: ManagedSemaphore) => s.waiters, semaphoreUndo()),
   Barrier: tableKind('Barrier', (init) => new ManagedBarrier(init as BarrierInit), {
     wait: (b: ManagedBarrier, options?: unknown) => b.wait(options),
     abort: (b: ManagedBarrier) => b.abort(),
@@ -203,6 +218,16 @@ export const syncKinds: Partial<Record<ObjectKind, ManagedKind>> = {
     broken: (b: ManagedBarrier) => b.broken,
   }, (b: ManagedBarrier) => b.waiters),
 };
+
+/** Releases one level of `l` if `owner` still holds it: the undo of an acquire. */
+function releaseOne(l: ManagedRLock, owner: number): void {
+  if (l.owner === owner) l.release(owner);
+}
+
+/** A permit taken goes back. */
+function semaphoreUndo() {
+  return { acquire: (s: ManagedSemaphore, got: unknown) => (got === true ? () => s.giveBack() : undefined) };
+}
 
 function semaphoreOps() {
   return {

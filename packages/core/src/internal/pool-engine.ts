@@ -13,7 +13,7 @@ import { PoolClosedError, RemoteError, TimeoutError, WorkerExitError } from '../
 import { ownError, serializeError, toRemoteError } from './error-wire.js';
 import { findUncloneable } from './validate.js';
 import { currentProcess } from '../identity.js';
-import { serveWorker } from './rpc.js';
+import { serveWorker, type WorkerService } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
 import { canLane, createLane, ParentLane } from './lane.js';
@@ -81,8 +81,8 @@ interface Slot {
   lastError: unknown;
   /** It sent a malformed message: nothing more it sends is trusted, and it is being ended. */
   condemned: boolean;
-  /** Serves this worker's manager calls, once it makes one. */
-  rpc?: (data: unknown) => void;
+  /** Serves this worker's manager calls, once it makes one; ended with the worker. */
+  rpc?: WorkerService;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
   sent: SentBatch[];
   /** Kills it if it has not ended in time after it was asked to (endGently, signals.ts). */
@@ -569,7 +569,7 @@ export class PoolEngine {
         slot.lastError = toRemoteError(message.error);
         return;
       case 'rpc':
-        (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data })))(message.data);
+        (slot.rpc ??= serveWorker((data) => slot.handle.postMessage({ type: 'rpc', data }))).take(message.data);
         return;
     }
   }
@@ -649,8 +649,13 @@ export class PoolEngine {
 
   /** Ends a worker: at once (SIGKILL), or asked (SIGTERM) and killed if it stays (endGently). */
   #end(slot: Slot, signal: 'SIGTERM' | 'SIGKILL'): void {
-    if (signal === 'SIGKILL') slot.handle.terminate(signal);
-    else slot.killLater ??= endGently(slot.handle);
+    if (signal === 'SIGKILL') {
+      // Killed, it takes nothing more from a manager: what it waited for goes to others from now on.
+      slot.rpc?.end();
+      slot.handle.terminate(signal);
+    } else {
+      slot.killLater ??= endGently(slot.handle);
+    }
   }
 
   #requeue(slot: Slot, suspect: boolean): void {
@@ -727,6 +732,7 @@ export class PoolEngine {
 
   #onExit(slot: Slot, code: number | null, signal: string | null): void {
     if (slot.killLater !== undefined) clearTimeout(slot.killLater);
+    slot.rpc?.end();
     this.#slots = this.#slots.filter((s) => s !== slot);
     if (!slot.stopping && this.#state !== 'terminated') {
       if (!slot.ready && ++this.#earlyDeaths >= MAX_EARLY_DEATHS) {

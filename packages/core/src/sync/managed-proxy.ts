@@ -2,11 +2,12 @@
  * The base of every manager proxy: where its object lives, how a call reaches
  * it (here or through the parent), and how it crosses to a worker.
  */
+import { deadlineFrom } from '../internal/blocking-options.js';
 import { reviveError } from '../internal/error-wire.js';
 import type { ObjectKind } from '../internal/manager-server.js';
 import { callManager } from '../internal/rpc.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { findUncloneable } from '../internal/validate.js';
+import { checkKnownOptions, findUncloneable } from '../internal/validate.js';
 
 /** @internal Where a proxy's object lives. */
 export interface ProxyRef {
@@ -43,6 +44,16 @@ export abstract class ManagedProxy {
 
   constructor(ref: ProxyRef) {
     this.#ref = ref;
+    bindMethods(this);
+  }
+
+  /**
+   * Checks a waiting call's options (`method`'s: `timeout`, and `blocking` unless `blocking` is false) by name, then
+   * as the local objects check them; returns the deadline.
+   */
+  protected waitOptions(method: string, options: unknown, blocking = true): number {
+    checkKnownOptions(`${this.#ref.kind}.${method}()`, options, blocking ? ['timeout', 'blocking'] : ['timeout']);
+    return deadlineFrom(options, blocking);
   }
 
   protected call<T>(method: string, ...args: unknown[]): Promise<T> {
@@ -57,5 +68,20 @@ export abstract class ManagedProxy {
   /** @internal */
   [SHARE](): ShareDescription {
     return { kind: 'ManagerProxy', state: this.#ref, sharedMemory: false };
+  }
+}
+
+/**
+ * Makes each method of a proxy its own, bound to it, as Python's bound methods: `items.map(list.append)` and
+ * `const { put } = queue` work. A proxy has a dozen methods at most.
+ */
+function bindMethods(proxy: ManagedProxy): void {
+  for (let o = Object.getPrototypeOf(proxy) as object | null; o !== null && o !== ManagedProxy.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name === 'constructor' || Object.prototype.hasOwnProperty.call(proxy, name)) continue;
+      const method: unknown = Object.getOwnPropertyDescriptor(o, name)?.value;
+      if (typeof method !== 'function') continue;
+      Object.defineProperty(proxy, name, { value: (method as (...a: unknown[]) => unknown).bind(proxy), writable: true, configurable: true, enumerable: false });
+    }
   }
 }

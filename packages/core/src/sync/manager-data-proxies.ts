@@ -2,7 +2,7 @@
  * Proxies to a manager's `JoinableQueue`, `Array` and `Namespace` (Python's
  * `SyncManager.JoinableQueue`, `Array`, `Namespace`). Every method is awaitable.
  */
-import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import type { BlockingOptions } from '../internal/blocking-options.js';
 import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
 import { ManagedProxy } from './managed-proxy.js';
 import { QueueProxy } from './manager-proxies.js';
@@ -15,7 +15,7 @@ export class JoinableQueueProxy<T = unknown> extends QueueProxy<T> {
   }
   /** Resolves `true` once every item put has been marked done, `false` after `timeout` ms. */
   async join(options?: Omit<BlockingOptions, 'blocking'>): Promise<boolean> {
-    deadlineFrom(options, false);
+    this.waitOptions('join', options, false);
     return this.callNamed('join', ['options'], options);
   }
 }

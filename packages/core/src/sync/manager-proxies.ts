@@ -5,7 +5,7 @@
  * a worker (anywhere inside the arguments) arrives as the same proxy.
  */
 import type { TypeSpec, ValueOf } from '../internal/typecodes.js';
-import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import type { BlockingOptions } from '../internal/blocking-options.js';
 import { isIterable, show } from '../internal/validate.js';
 import { withHeld } from './with-lock.js';
 import { ManagedProxy, type ProxyRef } from './managed-proxy.js';
@@ -91,7 +91,7 @@ export class ListProxy<T = unknown> extends ManagedProxy {
 export class QueueProxy<T = unknown> extends ManagedProxy {
   /** Adds `item`, waiting for room; rejects with `Full` after `timeout` ms (or at once with `blocking: false`). */
   async put(item: T, options?: BlockingOptions): Promise<void> {
-    deadlineFrom(options);
+    this.waitOptions('put', options);
     return this.callNamed('put', ['item', 'options'], item, options);
   }
   /** Adds `item` only if there is room now; rejects with `Full` otherwise. */
@@ -100,7 +100,7 @@ export class QueueProxy<T = unknown> extends ManagedProxy {
   }
   /** Takes the next item, waiting for one; rejects with `Empty` after `timeout` ms (or at once with `blocking: false`). */
   async get(options?: BlockingOptions): Promise<T> {
-    deadlineFrom(options);
+    this.waitOptions('get', options);
     return this.callNamed('get', ['options'], options);
   }
   /** Takes the next item only if there is one now; rejects with `Empty` otherwise. */
@@ -125,7 +125,7 @@ export class QueueProxy<T = unknown> extends ManagedProxy {
 export class LockProxy extends ManagedProxy {
   /** Resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
-    deadlineFrom(options);
+    this.waitOptions('acquire', options);
     return this.callNamed('acquire', ['options'], options);
   }
   /** Frees the lock; rejects if it is not held. */

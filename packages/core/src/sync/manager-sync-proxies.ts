@@ -5,7 +5,7 @@
  * works where no memory is shared: child processes, pages that are not
  * cross-origin isolated. Timeouts are in ms; a timed-out wait resolves `false`.
  */
-import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
+import type { BlockingOptions } from '../internal/blocking-options.js';
 import { remaining } from '../internal/wait.js';
 import { checkInteger } from '../internal/validate.js';
 import { ManagedProxy } from './managed-proxy.js';
@@ -30,7 +30,7 @@ export class EventProxy extends ManagedProxy {
   }
   /** Resolves `true` once the flag is set, `false` if `timeout` ms pass first. */
   async wait(options?: WaitOptions): Promise<boolean> {
-    deadlineFrom(options, false);
+    this.waitOptions('wait', options, false);
     return this.callNamed('wait', ['options'], options);
   }
 }
@@ -39,7 +39,7 @@ export class EventProxy extends ManagedProxy {
 export class RLockProxy extends ManagedProxy {
   /** Resolves `false` if `timeout` ms pass first (at once with `blocking: false`). */
   async acquire(options?: BlockingOptions): Promise<boolean> {
-    deadlineFrom(options);
+    this.waitOptions('acquire', options);
     return this.callNamed('acquire', ['owner', 'options'], ownerToken(), options);
   }
   /** Releases one level; rejects unless this thread holds it. */
@@ -60,7 +60,7 @@ export class RLockProxy extends ManagedProxy {
 export class ConditionProxy extends ManagedProxy {
   /** Waits for the condition's lock; resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
-    deadlineFrom(options);
+    this.waitOptions('acquire', options);
     return this.callNamed('acquire', ['owner', 'options'], ownerToken(), options);
   }
   /** Releases one level of the condition's lock; rejects unless this thread holds it. */
@@ -73,7 +73,7 @@ export class ConditionProxy extends ManagedProxy {
   }
   /** Releases the lock, waits for a notify (or `timeout` ms), takes the lock back; `false` on timeout. */
   async wait(options?: WaitOptions): Promise<boolean> {
-    deadlineFrom(options, false);
+    this.waitOptions('wait', options, false);
     return this.callNamed('wait', ['owner', 'options'], ownerToken(), options);
   }
   /**
@@ -83,7 +83,7 @@ export class ConditionProxy extends ManagedProxy {
    */
   async waitFor<T>(predicate: () => T | Promise<T>, options?: WaitOptions): Promise<Awaited<T>> {
     if (typeof predicate !== 'function') throw new TypeError(`predicate must be a function, got ${typeof predicate}`);
-    const deadline = deadlineFrom(options, false);
+    const deadline = this.waitOptions('waitFor', options, false);
     let result = await predicate();
     while (!result) {
       const left = remaining(deadline);
@@ -108,7 +108,7 @@ export class ConditionProxy extends ManagedProxy {
 export class SemaphoreProxy extends ManagedProxy {
   /** Takes one unit; resolves `false` if `timeout` ms pass first. */
   async acquire(options?: BlockingOptions): Promise<boolean> {
-    deadlineFrom(options);
+    this.waitOptions('acquire', options);
     return this.callNamed('acquire', ['options'], options);
   }
   /** Gives back `n` units; a `BoundedSemaphore` rejects going above its initial value. */
@@ -133,7 +133,7 @@ export class BoundedSemaphoreProxy extends SemaphoreProxy {}
 export class BarrierProxy extends ManagedProxy {
   /** Waits for every party; resolves to the arrival index (`0 … parties-1`, one `0` per round), or rejects with `BrokenBarrierError`. */
   async wait(options?: WaitOptions): Promise<number> {
-    deadlineFrom(options, false);
+    this.waitOptions('wait', options, false);
     return this.callNamed('wait', ['options'], options);
   }
   /** Breaks the barrier: every waiter, now and later, gets `BrokenBarrierError` until `reset()`. */

@@ -13,7 +13,7 @@ import { dataKinds, type ArrayInit } from '../internal/manager-data-kinds.js';
 import { checkExposed, publicMethods, registeredKind, type RegisteredObject } from '../internal/manager-registered.js';
 import { registerManager, unregisterManager } from '../internal/rpc.js';
 import { checkElement, elementType, type TypeSpec, type ValueOf } from '../internal/typecodes.js';
-import { checkFunctionOption, checkInteger, checkOptions, checkTimeout, findUncloneable, isIterable, show } from '../internal/validate.js';
+import { checkFunctionOption, checkInteger, checkKnownOptions, checkOptions, checkTimeout, findUncloneable, isIterable, show } from '../internal/validate.js';
 import { DictProxy, ListProxy, LockProxy, QueueProxy, ValueProxy, type ProxyRef } from './manager-proxies.js';
 import { BarrierProxy, BoundedSemaphoreProxy, ConditionProxy, EventProxy, RLockProxy, SemaphoreProxy } from './manager-sync-proxies.js';
 import { ArrayProxy, JoinableQueueProxy, NamespaceProxy } from './manager-data-proxies.js';
@@ -129,7 +129,7 @@ export class Manager {
   /** A FIFO queue; `maxsize` 0 means unbounded. */
   Queue<T = unknown>(options?: { maxsize?: number }): Promise<QueueProxy<T>> {
     return rejecting(() => {
-      const o = checkOptions('options', options);
+      const o = checkKnownOptions('manager.Queue', options, ['maxsize']);
       const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
       return Promise.resolve(new QueueProxy<T>(this.#ref('Queue', maxsize)));
     });
@@ -138,7 +138,7 @@ export class Manager {
   /** A FIFO queue with `taskDone()` and `join()`, as Python's `manager.JoinableQueue()`. */
   JoinableQueue<T = unknown>(options?: { maxsize?: number }): Promise<JoinableQueueProxy<T>> {
     return rejecting(() => {
-      const o = checkOptions('options', options);
+      const o = checkKnownOptions('manager.JoinableQueue', options, ['maxsize']);
       const maxsize = o.maxsize === undefined ? 0 : checkInteger('maxsize', o.maxsize, 0);
       return Promise.resolve(new JoinableQueueProxy<T>(this.#ref('JoinableQueue', maxsize)));
     });
@@ -180,7 +180,7 @@ export class Manager {
    */
   Barrier(parties: number, options?: { action?: () => unknown; timeout?: number }): Promise<BarrierProxy> {
     return rejecting(() => {
-      const o = checkOptions('options', options);
+      const o = checkKnownOptions('manager.Barrier', options, ['action', 'timeout']);
       const init: BarrierInit = {
         parties: checkInteger('parties', parties, 1),
         action: checkFunctionOption('action', o.action),
@@ -250,7 +250,7 @@ export class Manager {
       throw new TypeError(`name ${JSON.stringify(name)} is taken by the Manager itself; register the type under another name`);
     }
     if (typeof factory !== 'function') throw new TypeError(`factory must be a class or a function, got ${show(factory)}`);
-    const exposed = checkExposed(checkOptions('options', options).exposed);
+    const exposed = checkExposed(checkKnownOptions('manager.register', options, ['exposed']).exposed);
     const construct = isClass(factory);
     const make = async (...args: unknown[]): Promise<object> => {
       if (!this.#server) throw new MpError('the manager was shut down');
@@ -260,7 +260,7 @@ export class Manager {
       if (typeof instance !== 'object' || instance === null) {
         throw new TypeError(`factory ${JSON.stringify(name)} must make an object, it returned ${show(instance)}`);
       }
-      const held: RegisteredObject = { typeid: name, instance, exposed: exposed ?? publicMethods(instance) };
+      const held: RegisteredObject = { typeid: name, instance, exposed: exposed ?? publicMethods(instance), running: [] };
       const ref: ProxyRef = { ...this.#ref('registered', held), typeid: name, exposed: held.exposed };
       return makeRegisteredProxy(ref);
     };
