@@ -524,7 +524,9 @@ export class PoolEngine {
       else good.push(job);
     }
     if (good.length === jobs.length) {
-      for (const job of good) this.#failJob(job, new TypeError(`the task's data could not be sent to a worker: ${String(error)}`, { cause: error }));
+      // A RangeError is the handle's own refusal of the batch's size (a cluster's max_payload): said as it was.
+      const failure = error instanceof RangeError ? error : new TypeError(`the task's data could not be sent to a worker: ${String(error)}`, { cause: error });
+      for (const job of good) this.#failJob(job, failure);
       slot.exclusive = false;
       return;
     }

@@ -95,7 +95,7 @@ function describeShared(value: Shareable, to: Destination, path: string): ShareD
   if (d.sharedMemory && !to.sharesMemory) {
     const twin = MANAGED[d.kind];
     throw new TypeError(
-      `${path} is a ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
+      `${path} is ${/^[AEIOU]/.test(d.kind) ? 'an' : 'a'} ${d.kind}, which lives in shared memory, and workers in ${to.describe} share no memory with this one; ` +
         `use a Manager instead: const manager = await Manager.start(); ` +
         (twin ? `const shared = await manager.${twin}` : 'it offers dict(), list(), Queue(), Lock(), Value() and the rest of Python\'s SyncManager'),
     );
