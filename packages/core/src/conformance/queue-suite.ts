@@ -5,9 +5,9 @@
  */
 import type { Harness } from './harness.js';
 import { fx } from './harness.js';
-import { MpError } from '../errors.js';
+import { MpError, TimeoutError } from '../errors.js';
 import { JoinableQueue } from '../sync/joinable-queue.js';
-import { Pipe } from '../sync/pipe.js';
+import { Pipe, type Connection } from '../sync/pipe.js';
 import { Queue } from '../sync/queue.js';
 import { SimpleQueue } from '../sync/simple-queue.js';
 import { deepEqual, equal, ok, rejects, throws, rejectsAtCall } from './assert.js';
@@ -283,6 +283,34 @@ export function queueSuite(h: Harness): void {
         const sums = await Promise.all(work);
         equal(sums[0]! + sums[1]!, 20_100);
         throws(() => q.taskDone(), MpError, /more times/);
+      }),
+    );
+
+    h.it('a worker stopped while it waits in get, put or recv leaves the Queue, SimpleQueue and Pipe usable by the rest', () =>
+      withPool(1, async (pool) => {
+        // A pool task past its timeout is stopped mid-wait; the waiting receiver (sender) held the channel's
+        // mutex, so every later get (put) waited on it for good, or gave up with Empty while items were there.
+        const q = new Queue<string>();
+        await rejects(pool.apply((x: Queue<string>) => x.getSync(), [q], { timeout: 300 }), TimeoutError, /timed out/);
+        await rejects(pool.apply(async (x: Queue<string>) => x.get(), [q], { timeout: 300 }), TimeoutError, /timed out/);
+        await q.put('after');
+        equal(await q.get({ timeout: 5_000 }), 'after');
+        equal(await pool.apply((x: Queue<string>) => { x.putSync('from a worker'); return x.qsize(); }, [q]), 1);
+        equal(await q.get({ timeout: 5_000 }), 'from a worker');
+        const full = new Queue<number>({ maxsize: 1 });
+        full.putNowait(1);
+        await rejects(pool.apply((x: Queue<number>) => x.putSync(2), [full], { timeout: 300 }), TimeoutError, /timed out/);
+        equal(full.getNowait(), 1);
+        await full.put(3, { timeout: 5_000 });
+        equal(await full.get({ timeout: 5_000 }), 3);
+        const sq = new SimpleQueue<string>();
+        await rejects(pool.apply((x: SimpleQueue<string>) => x.getSync(), [sq], { timeout: 300 }), TimeoutError, /timed out/);
+        await sq.put('simple');
+        equal(await sq.get({ timeout: 5_000 }), 'simple');
+        const [a, b] = Pipe<string>();
+        await rejects(pool.apply((end: Connection<string>) => end.recvSync(), [b], { timeout: 300 }), TimeoutError, /timed out/);
+        await a.send('piped');
+        equal(await b.recv({ timeout: 5_000 }), 'piped');
       }),
     );
 

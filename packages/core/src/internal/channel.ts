@@ -8,6 +8,8 @@
  * "empty". A waiting receiver parks on `PUT_SEQ` (bumped by every put and by
  * every close), a waiting sender on `GET_SEQ` (bumped by every get and close):
  * reading the counter before checking the state means no wake-up is missed.
+ * Neither holds its mutex while it waits (only while it writes or reads), so a
+ * worker stopped mid-wait leaves the channel usable.
  * Each algorithm is a generator (`Steps`), driven blocking or awaiting.
  *
  * A message that does not fit in the ring's free bytes makes the sender grow the ring where it can
@@ -169,42 +171,45 @@ export class Channel {
   /**
    * Puts one message (already checked to fit in the ring). `stable` says the
    * bytes outlive this call; otherwise they are copied before the first wait.
+   * It waits for room holding nothing, and takes the senders' mutex only to write: a sender stopped while it
+   * waits (a pool task past its timeout, a terminated Process) leaves the channel usable by every other.
    */
   *put(message: Uint8Array, deadline: number, stable: boolean): Steps<PutResult> {
     const c = this.#cells;
     let bytes = message;
     const need = RingBuffer.cost(bytes.length);
-    if (Atomics.compareExchange(c, PUT_MUTEX, 0, 1) !== 0) {
-      if (!stable) bytes = bytes.slice();
-      stable = true;
-      const room = (): boolean => this.#ended() || this.#hasRoom(need);
-      if (!(yield* this.#enter(PUT_MUTEX, deadline, room))) return 'full';
-    }
-    try {
+    for (;;) {
       for (;;) {
         const seq = Atomics.load(c, GET_SEQ);
         if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
         if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
-        if (this.#underMaxsize()) {
-          if (this.#ring.free() >= need) break;
-          if (this.#ring.fits(need)) {
-            yield* this.#grow(need);
-            break;
-          }
-        }
+        if (this.#hasRoom(need)) break;
         if (remaining(deadline) === 0) return 'full';
         if (!stable) bytes = bytes.slice();
         stable = true;
         yield { cells: c, index: GET_SEQ, expected: seq, deadline };
       }
-      this.#ring.write(bytes);
-      if (this.#joinable) Atomics.add(c, UNFINISHED, 1);
-      Atomics.add(c, ITEMS, 1);
-      Atomics.add(c, PUT_SEQ, 1);
-      notify(c, PUT_SEQ);
-      return 'ok';
-    } finally {
-      releaseCell(c, PUT_MUTEX);
+      if (Atomics.compareExchange(c, PUT_MUTEX, 0, 1) !== 0) {
+        if (!stable) bytes = bytes.slice();
+        stable = true;
+        const room = (): boolean => this.#ended() || this.#hasRoom(need);
+        if (!(yield* this.#enter(PUT_MUTEX, deadline, room))) return 'full';
+      }
+      try {
+        if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'closed';
+        if (Atomics.load(c, READER_CLOSED) !== 0) return 'broken';
+        // Another sender took the room meanwhile: wait again (the mutex is released first).
+        if (!this.#hasRoom(need)) continue;
+        if (this.#ring.free() < need) yield* this.#grow(need);
+        this.#ring.write(bytes);
+        if (this.#joinable) Atomics.add(c, UNFINISHED, 1);
+        Atomics.add(c, ITEMS, 1);
+        Atomics.add(c, PUT_SEQ, 1);
+        notify(c, PUT_SEQ);
+        return 'ok';
+      } finally {
+        releaseCell(c, PUT_MUTEX);
+      }
     }
   }
 
@@ -264,14 +269,13 @@ export class Channel {
     return Atomics.load(this.#cells, WRITER_CLOSED) !== 0 || Atomics.load(this.#cells, READER_CLOSED) !== 0;
   }
 
-  /** Takes the oldest message: its bytes, or why there is none. */
+  /**
+   * Takes the oldest message: its bytes, or why there is none. It waits for a message holding nothing, and takes
+   * the receivers' mutex only to read (see put): a receiver stopped while it waits keeps nothing from the others.
+   */
   *get(deadline: number): Steps<GetResult> {
     const c = this.#cells;
-    if (Atomics.compareExchange(c, GET_MUTEX, 0, 1) !== 0) {
-      const there = (): boolean => this.#ended() || Atomics.load(c, ITEMS) > 0;
-      if (!(yield* this.#enter(GET_MUTEX, deadline, there))) return 'empty';
-    }
-    try {
+    for (;;) {
       for (;;) {
         const seq = Atomics.load(c, PUT_SEQ);
         if (Atomics.load(c, READER_CLOSED) !== 0) return 'closed';
@@ -280,27 +284,38 @@ export class Channel {
         if (remaining(deadline) === 0) return 'empty';
         yield { cells: c, index: PUT_SEQ, expected: seq, deadline };
       }
-      // Read once no sender is growing the ring (see #grow); inline, as a nested generator per get costs more.
-      Atomics.store(c, READING, 1);
-      while (Atomics.load(c, RESIZING) !== 0) {
-        Atomics.store(c, READING, 0);
-        notify(c, READING);
-        yield* keepApart(c, RESIZING);
-        Atomics.store(c, READING, 1);
+      if (Atomics.compareExchange(c, GET_MUTEX, 0, 1) !== 0) {
+        const there = (): boolean => this.#ended() || Atomics.load(c, ITEMS) > 0;
+        if (!(yield* this.#enter(GET_MUTEX, deadline, there))) return 'empty';
       }
-      let bytes: Uint8Array;
       try {
-        bytes = this.#ring.read();
+        if (Atomics.load(c, READER_CLOSED) !== 0) return 'closed';
+        if (Atomics.load(c, ITEMS) === 0) {
+          if (Atomics.load(c, WRITER_CLOSED) !== 0) return 'eof';
+          continue; // another receiver took it: wait again (the mutex is released first)
+        }
+        // Read once no sender is growing the ring (see #grow); inline, as a nested generator per get costs more.
+        Atomics.store(c, READING, 1);
+        while (Atomics.load(c, RESIZING) !== 0) {
+          Atomics.store(c, READING, 0);
+          notify(c, READING);
+          yield* keepApart(c, RESIZING);
+          Atomics.store(c, READING, 1);
+        }
+        let bytes: Uint8Array;
+        try {
+          bytes = this.#ring.read();
+        } finally {
+          Atomics.store(c, READING, 0);
+          if (Atomics.load(c, RESIZING) !== 0) notify(c, READING);
+        }
+        Atomics.sub(c, ITEMS, 1);
+        Atomics.add(c, GET_SEQ, 1);
+        notify(c, GET_SEQ);
+        return bytes;
       } finally {
-        Atomics.store(c, READING, 0);
-        if (Atomics.load(c, RESIZING) !== 0) notify(c, READING);
+        releaseCell(c, GET_MUTEX);
       }
-      Atomics.sub(c, ITEMS, 1);
-      Atomics.add(c, GET_SEQ, 1);
-      notify(c, GET_SEQ);
-      return bytes;
-    } finally {
-      releaseCell(c, GET_MUTEX);
     }
   }
 
