@@ -74,6 +74,8 @@ export function inputSuite(h: Harness): void {
         await rejects(pool.apply(fx.echo, [{ nested: { fn: () => 1 } }] as never), TypeError, /^args\[0\]\.nested\.fn could not be cloned \(function\)$/);
         equal(await pool.apply(fx.squ, [3]), 9, 'the pool goes on');
         await rejects(pool.apply(fx.returnsFunction, []), RemoteError, /could not be cloned \(function\)/);
+        // A generator object names its kind (it read "could not be cloned ()").
+        await rejects(pool.apply(function* gen(): Generator<number> { yield 1; }, []), RemoteError, /could not be cloned \(Generator\)/);
       } finally {
         await pool.terminate();
       }

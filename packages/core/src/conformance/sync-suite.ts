@@ -120,6 +120,10 @@ export function syncSuite(h: Harness): void {
       throws(() => new Value('i64', 1 as never), TypeError, /must be a bigint/);
       throws(() => new Value('i32', 1n as never), TypeError, /must be a number/);
       throws(() => new Condition({} as never), TypeError, /lock must be a Lock or an RLock/);
+      // Their constructors take nothing from a program (they failed later with the engine's words).
+      throws(() => new Lock('x' as never), TypeError, /^new Lock\(\) takes no arguments, got "x" \(string\)$/);
+      throws(() => new RLock({} as never), TypeError, /^new RLock\(\) takes no arguments, got /);
+      throws(() => new Event(5 as never), TypeError, /^new Event\(\) takes no arguments, got 5$/);
       throws(() => new Barrier(2, { action: 'x' as never }), TypeError, /action must be a function/);
       await rejectsAtCall(() => new Lock().acquire({ timeout: -1 }), RangeError, /^timeout must be .* got -1$/);
       await rejectsAtCall(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);

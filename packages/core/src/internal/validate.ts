@@ -36,7 +36,9 @@ export function typeName(value: unknown): string {
   if (typeof value === 'object' || typeof value === 'function') {
     const ctor = (value as { constructor?: { name?: unknown } }).constructor;
     if (typeof value === 'function') return 'function';
-    return typeof ctor?.name === 'string' ? ctor.name : 'object';
+    // A generator object's constructor has an empty name; its tag says 'Generator'.
+    if (typeof ctor?.name === 'string' && ctor.name !== '') return ctor.name;
+    return Object.prototype.toString.call(value).slice(8, -1) || 'object';
   }
   return typeof value;
 }

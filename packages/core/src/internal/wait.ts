@@ -6,6 +6,7 @@
  */
 import { holdDaemons } from './daemons.js';
 import { sharedBuffer } from './typecodes.js';
+import { show } from './validate.js';
 
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 
@@ -128,4 +129,14 @@ export async function runAsync<T>(steps: Steps<T>): Promise<T> {
 /** Int32 cells in shared memory for a synchronization object. */
 export function sharedCells(count: number, what: string): Int32Array {
   return new Int32Array(sharedBuffer(count * 4, what), 0, count);
+}
+
+/**
+ * The cells of a `what` made here (`given` undefined) or rebuilt in a worker from its description (`given`: its
+ * cells, over shared memory). Anything else was passed by a program to a constructor that takes no arguments.
+ */
+export function cellsFor(given: unknown, count: number, what: string): Int32Array {
+  if (given === undefined) return sharedCells(count, what);
+  if (given instanceof Int32Array && typeof SharedArrayBuffer === 'function' && given.buffer instanceof SharedArrayBuffer && given.length >= count) return given;
+  throw new TypeError(`new ${what}() takes no arguments, got ${show(given)}`);
 }

@@ -4,7 +4,7 @@
  */
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { cellsFor, notify, remaining, runAsync, runSync, type Steps } from '../internal/wait.js';
 import { rejecting } from '../internal/rejecting.js';
 
 function* waitSteps(cells: Int32Array, deadline: number): Steps<boolean> {
@@ -24,7 +24,7 @@ export class Event {
   readonly #cells: Int32Array;
 
   constructor(cells?: Int32Array) {
-    this.#cells = cells ?? sharedCells(1, 'Event');
+    this.#cells = cellsFor(cells, 1, 'Event');
   }
 
   /** Whether the flag is set. */

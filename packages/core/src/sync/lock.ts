@@ -7,7 +7,7 @@ import { MpError } from '../errors.js';
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { withHeld } from './with-lock.js';
-import { notify, remaining, runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { cellsFor, notify, remaining, runAsync, runSync, type Steps } from '../internal/wait.js';
 import { rejecting } from '../internal/rejecting.js';
 
 export type { BlockingOptions } from '../internal/blocking-options.js';
@@ -40,7 +40,7 @@ export class Lock {
   readonly #cells: Int32Array;
 
   constructor(cells?: Int32Array) {
-    this.#cells = cells ?? sharedCells(1, 'Lock');
+    this.#cells = cellsFor(cells, 1, 'Lock');
   }
 
   /** Waits for the lock; resolves `false` if `timeout` ms passed (or at once with `blocking: false`). */

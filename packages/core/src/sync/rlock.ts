@@ -5,7 +5,7 @@
 import { MpError } from '../errors.js';
 import { deadlineFrom, type BlockingOptions } from '../internal/blocking-options.js';
 import { SHARE, type ShareDescription } from '../internal/shared.js';
-import { runAsync, runSync, sharedCells, type Steps } from '../internal/wait.js';
+import { cellsFor, runAsync, runSync, type Steps } from '../internal/wait.js';
 import { withHeld } from './with-lock.js';
 import { acquireCell, releaseCell } from './lock.js';
 import { ownerToken } from './owner.js';
@@ -23,7 +23,7 @@ export class RLock {
   readonly #cells: Int32Array;
 
   constructor(cells?: Int32Array) {
-    this.#cells = cells ?? sharedCells(3, 'RLock');
+    this.#cells = cellsFor(cells, 3, 'RLock');
   }
 
   *#acquire(deadline: number): Steps<boolean> {

@@ -13,6 +13,7 @@ import { SHARE, type ShareDescription } from '../internal/shared.js';
 import { show } from '../internal/validate.js';
 import { wellFormed } from '../internal/serialize-writer.js';
 import { SharedMemory } from './shared-memory.js';
+import { sharedBuffer } from '../internal/typecodes.js';
 
 /** What a slot may hold. */
 export type ShareableValue = number | bigint | boolean | string | Uint8Array | null;
@@ -101,6 +102,7 @@ export class ShareableList {
       const encoded = initial.map((v, i) => encodeValue(v, `values[${i}]`));
       const header = Math.ceil((4 + encoded.length * SLOT * 4) / 8) * 8;
       const data = encoded.reduce((sum, e) => sum + capacityOf(e), 0);
+      if (typeof SharedArrayBuffer === 'undefined') sharedBuffer(0, 'ShareableList'); // its refusal names this class
       this.#shm = new SharedMemory(header + Math.max(8, data));
       this.#length = encoded.length;
       const cells = new Int32Array(this.#shm.buf.buffer, 0, 1 + encoded.length * SLOT);
