@@ -5,6 +5,7 @@
  * the error every shared object gives, naming Manager (API.md section 5c).
  */
 import type { Harness } from './harness.js';
+import { MpError } from '../errors.js';
 import { px } from './parity-harness.js';
 import { ShareableList } from '../sync/shareable-list.js';
 import { SharedMemory } from '../sync/shared-memory.js';
@@ -61,6 +62,14 @@ export function parityShmSuite(h: Harness): void {
         ok(/^RangeError: value needs 64 bytes, but slot 1 of this ShareableList holds at most 8/.test(r.refused), r.refused);
         equal(sl.get(0), 42);
         equal(sl.get(1), 'worker!');
+        // An index of the wrong type is a TypeError (Python's sl['0'] is one); after close(), use throws, as in Python.
+        throws(() => sl.get('0' as never), TypeError, /^index must be an integer, got "0" \(string\)$/);
+        throws(() => sl.get(9), RangeError, /^index must be an integer from -5 to 4, got 9$/);
+        sl.shm.close();
+        throws(() => sl.get(0), MpError, /was closed on this side/);
+        throws(() => sl.set(0, 1), MpError, /was closed on this side/);
+        // More than can be had is refused naming the size (it read the engine's "Array buffer allocation failed").
+        throws(() => new SharedMemory(2 ** 52), RangeError, /^size 4503599627370496 is more memory than this program can have/);
       } finally {
         await pool.terminate();
       }

@@ -130,8 +130,10 @@ export class ShareableList {
   }
 
   #slot(index: unknown): number {
+    void this.#shm.buf; // throws once this side closed the block (as Python's list does)
     const n = this.#length;
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < -n || index >= n) {
+    if (typeof index !== 'number') throw new TypeError(`index must be an integer, got ${show(index)}`);
+    if (!Number.isInteger(index) || index < -n || index >= n) {
       throw new RangeError(`index must be an integer from ${-n} to ${n - 1}, got ${show(index)}`);
     }
     return 1 + (index < 0 ? n + index : index) * SLOT;

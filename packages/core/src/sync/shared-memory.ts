@@ -62,7 +62,16 @@ export class SharedMemory {
         );
       }
       checkInteger('size', size, 1);
-      this.#state = { buffer: sharedBuffer(size, 'SharedMemory'), size, name: randomName(), flags: sharedCells(1, 'SharedMemory') };
+      let buffer: SharedArrayBuffer;
+      try {
+        buffer = sharedBuffer(size, 'SharedMemory');
+      } catch (error) {
+        // No shared memory here at all is the TypeError naming the headers; anything else is the size (V8 and
+        // Bun word it as they like: "Array buffer allocation failed", "Out of memory").
+        if (error instanceof TypeError) throw error;
+        throw new RangeError(`size ${size} is more memory than this program can have for a SharedMemory (${String(error)})`, { cause: error });
+      }
+      this.#state = { buffer, size, name: randomName(), flags: sharedCells(1, 'SharedMemory') };
     }
     this.#buf = new Uint8Array(this.#state.buffer, 0, this.#state.size);
   }
