@@ -49,6 +49,13 @@ export interface Features {
    */
   builtinModules?: boolean;
   /**
+   * A worker stopped (`terminate()`, a task's timeout) while blocked in a `…Sync` wait ends there. Chromium's
+   * does not: its wait returns when woken, and it finishes that one operation (takes the item it waited for) as
+   * it ends.
+   * @default true
+   */
+  stopsBlockedWaits?: boolean;
+  /**
    * A worker can end itself with an exit code (`process.exit(n)`, `Deno.exit(n)`); in a Web Worker,
    * `self.close()` has none and reports 0.
    * @default true

@@ -291,10 +291,15 @@ export function queueSuite(h: Harness): void {
         // A pool task past its timeout is stopped mid-wait; the waiting receiver (sender) held the channel's
         // mutex, so every later get (put) waited on it for good, or gave up with Empty while items were there.
         const q = new Queue<string>();
-        await rejects(pool.apply((x: Queue<string>) => x.getSync(), [q], { timeout: 300 }), TimeoutError, /timed out/);
         await rejects(pool.apply(async (x: Queue<string>) => x.get(), [q], { timeout: 300 }), TimeoutError, /timed out/);
         await q.put('after');
         equal(await q.get({ timeout: 5_000 }), 'after');
+        // A worker blocked in a …Sync wait: where stopping it does not end the wait (Chromium), it may still take
+        // the one item it waited for as it ends; the channel stays usable either way, which the async wait shows.
+        if (h.features.stopsBlockedWaits === false) return;
+        await rejects(pool.apply((x: Queue<string>) => x.getSync(), [q], { timeout: 300 }), TimeoutError, /timed out/);
+        await q.put('after a blocked get');
+        equal(await q.get({ timeout: 5_000 }), 'after a blocked get');
         equal(await pool.apply((x: Queue<string>) => { x.putSync('from a worker'); return x.qsize(); }, [q]), 1);
         equal(await q.get({ timeout: 5_000 }), 'from a worker');
         const full = new Queue<number>({ maxsize: 1 });

@@ -129,7 +129,7 @@ export function syncSuite(h: Harness): void {
       await rejectsAtCall(() => new Event().wait({ blocking: false } as never), TypeError, /blocking is not an option/);
       // A misspelt option is named, not ignored: `{ timout: 100 }` waited with no limit at all.
       const held = new Lock();
-      held.acquireSync();
+      await held.acquire();
       await rejectsAtCall(() => held.acquire({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected one of timeout, blocking$/);
       throws(() => held.acquireSync({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);
       await rejectsAtCall(() => new Event().wait({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected only timeout$/);
