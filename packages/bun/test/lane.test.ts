@@ -116,15 +116,12 @@ describe('lane (core internal/lane.ts) between Bun threads', () => {
     }
   });
 
-  it('sends on the port what the lane cannot carry: transfers, class instances, big messages', async () => {
+  it('sends on the port what the lane cannot carry: transfers, views of shared memory, big messages', async () => {
     const w = await connect();
     try {
-      class Point {
-        constructor(readonly x: number) {}
-      }
       const big = 'x'.repeat(100_000);
       const buffer = new ArrayBuffer(16);
-      const sent: [unknown, object[]][] = [[{ bytes: buffer }, [buffer]], [new Point(3), []], [big, []]];
+      const sent: [unknown, object[]][] = [[{ bytes: buffer }, [buffer]], [new Int32Array(new SharedArrayBuffer(8)), []], [big, []]];
       for (const [value, transfer] of sent) {
         w.handle.postMessage({ cmd: 'linger' });
         await w.lingering();

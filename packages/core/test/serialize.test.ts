@@ -132,6 +132,21 @@ describe('serialize', () => {
     expect(eb.self).toBe(eb);
   });
 
+  it("carries a class instance as structuredClone does: its own enumerable properties, as a plain object", () => {
+    class Point {
+      x = 1;
+      #hidden = 2;
+      constructor(readonly y: number) {}
+      get sum(): number {
+        return this.x + this.y + this.#hidden;
+      }
+    }
+    const back = roundTrip<unknown>({ p: new Point(5) }) as { p: Record<string, unknown> };
+    expect(back.p).toEqual(structuredClone(new Point(5)));
+    expect(back.p).toEqual({ x: 1, y: 5 });
+    expect(Object.getPrototypeOf(back.p)).toBe(Object.prototype);
+  });
+
   it('refuses what cannot be cloned, naming where it sits', () => {
     const bad = (value: unknown): unknown => encode(value, 'item');
     expect(() => bad({ handler: () => 1 })).toThrow(new TypeError('item.handler could not be cloned (function)'));
@@ -139,11 +154,8 @@ describe('serialize', () => {
     expect(() => bad({ 'a b': { c: () => 1 } })).toThrow('item["a b"].c could not be cloned (function)');
     expect(() => bad(new Map([['k', () => 1]]))).toThrow('item.get(k) could not be cloned (function)');
     expect(() => bad(new Set([Symbol.iterator]))).toThrow('item.<item> could not be cloned (symbol)');
-    class Point {
-      x = 1;
-    }
-    expect(() => bad({ p: new Point() })).toThrow('item.p could not be cloned (Point: a class instance; send a plain object)');
     expect(() => bad(new WeakMap())).toThrow('item could not be cloned (WeakMap)');
+    expect(() => bad({ g: (function* gen() {})() })).toThrow(TypeError);
     expect(() => bad(new Int32Array(new SharedArrayBuffer(8)))).toThrow(/item could not be cloned \(Int32Array over a SharedArrayBuffer/);
     expect(() => bad(Promise.resolve())).toThrow(TypeError);
   });

@@ -137,6 +137,26 @@ export function queueSuite(h: Harness): void {
       }),
     );
 
+    h.it('a class instance crosses a Queue and a Pipe as structuredClone (and a task argument) sends it: own properties, a plain object', async () => {
+      class Point {
+        x = 1;
+        constructor(readonly y: number) {}
+        get sum(): number {
+          return this.x + this.y;
+        }
+      }
+      const value = { p: new Point(2), list: [new Point(3)] };
+      const q = new Queue<unknown>();
+      await q.put(value);
+      const got = await q.get({ timeout: 5_000 });
+      deepEqual(got, structuredClone(value));
+      deepEqual(got, { p: { x: 1, y: 2 }, list: [{ x: 1, y: 3 }] });
+      const [a, b] = Pipe<unknown>();
+      await a.send(new Point(4));
+      deepEqual(await b.recv({ timeout: 5_000 }), { x: 1, y: 4 });
+      a.close();
+    });
+
     h.it('a misspelt option of get, put, join or recv is named, not ignored (it waited with no limit)', async () => {
       await rejectsAtCall(() => new Queue().get({ timout: 100 } as never), TypeError, /^options\.timout is not an option here; expected one of timeout, blocking$/);
       throws(() => new Queue().getSync({ timout: 100 } as never), TypeError, /^options\.timout is not an option here/);

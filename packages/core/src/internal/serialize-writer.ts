@@ -44,9 +44,7 @@ function describeUncloneable(value: object): string {
   if (typeof (value as Record<symbol, unknown>)[Symbol.for('mp.share')] === 'function') {
     return `${name}: mp's shared objects reach a worker as a task or Process argument, not through a queue`;
   }
-  return ctor !== undefined && typeof ctor === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(ctor))
-    ? `${name}: a class instance; send a plain object`
-    : name;
+  return name;
 }
 
 
@@ -243,6 +241,12 @@ export class Writer {
       this.byte(boxed);
       // The wrapped value itself, as structuredClone takes it: not an own valueOf the object may have.
       return this.value((BOX_CTORS[boxed]!.prototype.valueOf as () => unknown).call(o));
+    }
+    // An ordinary object of a program's class goes as structuredClone (and so a task's argument) sends it: its own
+    // enumerable properties, as a plain object (a class cannot cross). mp's shared objects are refused, saying where
+    // they go instead; built-ins with inner state (WeakMap, Promise, a generator: their tag is not Object) too.
+    if (typeof (o as Record<symbol, unknown>)[Symbol.for('mp.share')] !== 'function' && Object.prototype.toString.call(o) === '[object Object]') {
+      return this.plain(o as Record<string, unknown>);
     }
     throw new Uncloneable(describeUncloneable(o));
   }
