@@ -173,6 +173,16 @@ export class Pool {
       maxTasksPerChild,
       resourceLimits: resourceLimits,
     });
+    // Bound, as Python's methods are (`const { map } = pool`, `items.map(...)` with `pool.apply`): a method that
+    // returns a promise then never throws for want of its pool (API.md 7).
+    this.apply = this.apply.bind(this);
+    this.map = this.map.bind(this);
+    this.starmap = this.starmap.bind(this);
+    this.imap = this.imap.bind(this);
+    this.imapUnordered = this.imapUnordered.bind(this);
+    this.close = this.close.bind(this);
+    this.join = this.join.bind(this);
+    this.terminate = this.terminate.bind(this);
   }
 
   #open(method: string): void {

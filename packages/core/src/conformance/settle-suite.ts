@@ -95,6 +95,18 @@ export function settleSuite(h: Harness): void {
       await rejectsAtCall(() => terminated.imap(fx.squ, [1]), PoolClosedError, /terminate\(\)/);
     });
 
+    h.it("a pool's methods work taken off it, as Python's bound methods do (they threw at the call)", () =>
+      withPool(async (pool) => {
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- the point: they are bound
+        const { apply, map, starmap, imap } = pool;
+        equal(await apply(fx.squ, [3]), 9);
+        deepEqual(await map(fx.squ, [1, 2]), [1, 4]);
+        deepEqual(await starmap(fx.add, [[1, 2]]), [3]);
+        deepEqual(await collect(imap(fx.squ, [4]), 'an unbound imap'), [16]);
+        deepEqual(await Promise.all([5, 6].map((n) => apply(fx.squ, [n]))), [25, 36]);
+      }),
+    );
+
     h.it('a failed imap call reports once, then its iteration is done', async () => {
       const pool = new Pool({ processes: 1, context });
       await pool.terminate();
