@@ -10,7 +10,7 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { PoolClosedError, type ContextProvider, type Runtime, type SpawnRequest, type WorkerEvents, type WorkerHandle } from '@mp/core';
-import { serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
+import { checkKnownOptions, serializeError, type FnSpec, type FromWorker, type SerializedError, type ToWorker, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId, type Names } from './names.js';
 import { integerOption } from './check.js';
 import { decodeOutput, decodeResult, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -715,6 +715,7 @@ export function cluster(nc: NatsConnection, options: ClusterOptions): ClusterCon
     throw new TypeError(`nc must be a NatsConnection (from connect() of @nats-io/transport-node, wsconnect, …), got ${nc === null ? 'null' : typeof nc}`);
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with a name, got ${String(options)}`);
+  checkKnownOptions('cluster()', options, ['name', 'processes', 'replicas']);
   const name = checkName(options.name);
   const processes = integerOption('processes', options.processes, 16);
   const replicas = integerOption('replicas', options.replicas, 1, MAX_REPLICAS);

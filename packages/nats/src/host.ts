@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { PoolClosedError, RemoteError, TimeoutError, type MapOptions, type Pool, type TaskFn } from '@mp/core';
-import { fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
+import { checkKnownOptions, fnFromSpec, POOL_LIKE, serializeError, type FnSpec, type PoolLikeOverrides, type SerializedError, type WireJob, type WireResult } from '@mp/core/wire';
 import { checkName, ensureConsumer, ensureStream, LAST_DELIVERY, MAX_REPLICAS, namesOf, randomId } from './names.js';
 import { integerOption } from './check.js';
 import { decodeCancel, decodeJob, encode, type JobEnvelope, type ResultEnvelope } from './envelope.js';
@@ -189,6 +189,7 @@ export async function host(nc: NatsConnection, options: HostOptions): Promise<Ho
     throw new TypeError(`nc must be a NatsConnection, got ${nc === null ? 'null' : typeof nc}`);
   }
   if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object with name and pool, got ${String(options)}`);
+  checkKnownOptions('host()', options, ['name', 'pool', 'allow', 'allowSource', 'hostName', 'ackWait', 'concurrency', 'maxDeliver', 'replicas']);
   const name = checkName(options.name);
   const pool = options.pool;
   if (typeof pool !== 'object' || pool === null || typeof (pool as Partial<Pool>).apply !== 'function' || typeof (pool as Partial<Pool>).map !== 'function') {

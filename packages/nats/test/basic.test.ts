@@ -82,6 +82,9 @@ describe('bad input', () => {
     expect(() => cluster({} as never, { name: 'x' })).toThrow(/^nc must be a NatsConnection/);
     expect(() => cluster(nc, { name: 'a.b' })).toThrow(/^name must be 1–64 letters, digits, '_' or '-' .*got "a\.b" \(string\)$/);
     expect(() => cluster(nc, { name: 'x', processes: 0 })).toThrow(new RangeError('processes must be an integer >= 1, got 0'));
+    // A misspelt option is named, as by every mp constructor.
+    expect(() => cluster(nc, { name: 'x', proceses: 2 } as never)).toThrow(new TypeError('unknown option "proceses" for cluster(); the options are name, processes, replicas'));
+    await expect(host(nc, { name: 'x', pool: {} as never, alow: ['/'] } as never)).rejects.toThrow(/^unknown option "alow" for host\(\); the options are name, pool, allow, /);
     // A number's text is not the number, and only undefined means the default.
     const thrown = (f: () => unknown): unknown => {
       try {
