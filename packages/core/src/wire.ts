@@ -13,6 +13,9 @@ export type { SerializedError } from './internal/error-wire.js';
 export { fnFromSpec } from './task.js';
 export type { FnSpec, JobMode, WireJob, WireResult, ToWorker, FromWorker, ProcessInfo } from './internal/protocol.js';
 export { POOL_LIKE } from './internal/pool-like.js';
-/** The check every mp constructor makes of its option names (`unknown option "nmae" for cluster(); the options are …`). */
-export { checkKnownOptions } from './internal/validate.js';
+/**
+ * The check every mp constructor makes of its option names (`unknown option "nmae" for cluster(); the options are …`),
+ * and how mp's messages show a value received (`"4" (string)`).
+ */
+export { checkKnownOptions, show } from './internal/validate.js';
 export type { PoolLikeOverrides } from './internal/pool-like.js';

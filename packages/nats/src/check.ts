@@ -3,23 +3,10 @@
  * received, a string quoted with its type (`got "4" (string)`), so a number and its text are told apart.
  */
 
-/** `value` as an error message shows it. */
-export function shown(value: unknown): string {
-  switch (typeof value) {
-    case 'number':
-      return String(value);
-    case 'string':
-      return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)} (string)`;
-    case 'bigint':
-      return `${value}n (bigint)`;
-    case 'boolean':
-      return `${value} (boolean)`;
-    case 'object':
-      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
-    default:
-      return typeof value;
-  }
-}
+import { show } from '@mp/core/wire';
+
+/** `value` as an error message shows it: core's rendering, so mp's messages read alike. */
+export const shown = show;
 
 /**
  * An integer option from 1 (to `max`, if given): `fallback` when it is `undefined` — only then; `null` is refused.

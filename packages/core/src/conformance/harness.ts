@@ -50,8 +50,8 @@ export interface Features {
   builtinModules?: boolean;
   /**
    * A worker stopped (`terminate()`, a task's timeout) while blocked in a `…Sync` wait ends there. Chromium's
-   * does not: its wait returns when woken, and it finishes that one operation (takes the item it waited for) as
-   * it ends.
+   * and Deno's may not: the wait returns when woken, and the worker finishes that one operation (takes the item
+   * it waited for) as it ends.
    * @default true
    */
   stopsBlockedWaits?: boolean;
