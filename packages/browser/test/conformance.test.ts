@@ -32,7 +32,7 @@ for (const fast of [true, false]) {
       runtime: 'browser',
       context: 'thread',
       api,
-      features: { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false, stopsBlockedWaits: false },
+      features: { resourceLimits: false, transferMoves: true, sharedMemory: true, builtinModules: false, exitCodes: false, mainThreadBlocks: false },
       describe,
       it: (name, body, timeout) => it(name, fast ? body : fastPathOff(body), timeout),
       skip: (name, reason) => it.skip(`${name} — skipped: ${reason}`, () => {}),

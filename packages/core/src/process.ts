@@ -19,6 +19,7 @@ import { rejecting } from './internal/rejecting.js';
 import { checkFromWorker } from './internal/wire-check.js';
 import { resolveContext } from './internal/context.js';
 import { addDaemon } from './internal/daemons.js';
+import { markStopped, newStopCell } from './internal/wait.js';
 
 
 /** What `new Process()` takes (API.md section 2). */
@@ -156,17 +157,20 @@ export class Process<A extends unknown[] = unknown[]> {
       },
     );
     this.#handle = handle;
+    this.#stop = newStopCell(this.#runtime.sharesMemory?.(this.#context) ?? true);
     active.add(this);
     if (this.#daemon) {
       handle.setRef(false);
       this.#removeDaemon = addDaemon({ hold: () => this.#hold(), release: () => this.#release() });
     }
     const init: ToWorker = { type: 'init', self: { name: this.#name, pid: handle.pid }, parent: currentProcess(this.#runtime) };
+    if (this.#stop) init.stop = this.#stop;
     const run: ToWorker = { type: 'target', spec: this.#spec, args: this.#args, shared: this.#shared };
     handle.postMessage(init);
     try {
       handle.postMessage(run, this.#transfer);
     } catch (error) {
+      markStopped(this.#stop);
       handle.terminate('SIGKILL');
       throw new TypeError(`args could not be sent to the child: ${String(error)}`, { cause: error });
     }
@@ -175,6 +179,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Serves the child's manager calls, once it makes one; ended with the child. */
   #rpc: WorkerService | undefined;
+  /** Set before the child is stopped, where it shares memory (wait.ts: a blocked wait it wakes from takes nothing). */
+  #stop: Int32Array | undefined;
 
   #onMessage(message: FromWorker): void {
     // A target's own messages on the same port, or malformed ones, are not acted on.
@@ -269,6 +275,7 @@ export class Process<A extends unknown[] = unknown[]> {
   #end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (!this.#handle || this.#ended) return Promise.resolve();
     this.#endRequested ??= signal;
+    markStopped(this.#stop);
     if (signal === 'SIGKILL') {
       // Killed, it takes nothing more from a manager: what it waited for goes to others from now on.
       this.#rpc?.end();

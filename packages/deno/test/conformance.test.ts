@@ -44,7 +44,7 @@ for (const [context, fast] of [['thread', true], ['thread', false], ['process', 
   runtime: 'deno',
   context,
   api,
-  features: { resourceLimits: false, transferMoves: context === 'thread', sharedMemory: context === 'thread', stopsBlockedWaits: false },
+  features: { resourceLimits: false, transferMoves: context === 'thread', sharedMemory: context === 'thread' },
   describe: (group, body) => {
     path.push(fast ? group : `${group} (fast path off)`);
     try {

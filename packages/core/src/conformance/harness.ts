@@ -49,13 +49,6 @@ export interface Features {
    */
   builtinModules?: boolean;
   /**
-   * A worker stopped (`terminate()`, a task's timeout) while blocked in a `…Sync` wait ends there. Chromium's
-   * and Deno's may not: the wait returns when woken, and the worker finishes that one operation (takes the item
-   * it waited for) as it ends.
-   * @default true
-   */
-  stopsBlockedWaits?: boolean;
-  /**
    * A worker can end itself with an exit code (`process.exit(n)`, `Deno.exit(n)`); in a Web Worker,
    * `self.close()` has none and reports 0.
    * @default true

@@ -17,6 +17,7 @@ import { serveWorker, type WorkerService } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
 import { canLane, createLane, ParentLane } from './lane.js';
+import { markStopped, newStopCell } from './wait.js';
 import { addDaemon } from './daemons.js';
 
 const RESOLVED = Promise.resolve();
@@ -83,6 +84,8 @@ interface Slot {
   condemned: boolean;
   /** Serves this worker's manager calls, once it makes one; ended with the worker. */
   rpc?: WorkerService;
+  /** Set before the worker is stopped, where it shares memory (wait.ts: a blocked wait it wakes from takes nothing). */
+  stop?: Int32Array | undefined;
   /** Batches sent and not yet answered, oldest first, to learn what their functions cost. */
   sent: SentBatch[];
   /** Kills it if it has not ended in time after it was asked to (endGently, signals.ts). */
@@ -108,6 +111,8 @@ export class PoolEngine {
   readonly #runtime: Runtime;
   /** The workers time tasks themselves (Runtime.timesTasks): jobs carry their timeout and no timer runs here. */
   readonly #timesTasks: boolean;
+  /** The workers share memory with this side (a stop cell each, Slot.stop). */
+  readonly #sharesMemory: boolean;
   readonly #o: EngineOptions;
   /**
    * The live workers. A list, replaced (never changed in place) when one starts or ends, so a loop over it is
@@ -156,6 +161,7 @@ export class PoolEngine {
     this.#timesTasks = runtime.timesTasks === true;
     this.#o = options;
     this.#cores = runtime.cpuCount();
+    this.#sharesMemory = runtime.sharesMemory?.(options.context) ?? true;
     this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && (runtime.sharesMemory?.(options.context) ?? true) && canLane();
     for (let i = 0; i < options.processes; i++) this.#spawn();
     this.#removeHold = addDaemon({ hold: () => this.#hold(true), release: () => this.#hold(false) });
@@ -585,6 +591,7 @@ export class PoolEngine {
     if (slot.stopping || slot.condemned) return;
     slot.condemned = true;
     slot.lastError ??= new TypeError(`worker ${slot.name} sent a malformed ${problem}`);
+    markStopped(slot.stop);
     slot.handle.terminate('SIGKILL');
   }
 
@@ -651,6 +658,7 @@ export class PoolEngine {
 
   /** Ends a worker: at once (SIGKILL), or asked (SIGTERM) and killed if it stays (endGently). */
   #end(slot: Slot, signal: 'SIGTERM' | 'SIGKILL'): void {
+    markStopped(slot.stop);
     if (signal === 'SIGKILL') {
       // Killed, it takes nothing more from a manager: what it waited for goes to others from now on.
       slot.rpc?.end();
@@ -702,6 +710,7 @@ export class PoolEngine {
       lastError: undefined,
       condemned: false,
       sent: [],
+      stop: newStopCell(this.#sharesMemory),
     };
     const deliver = (m: unknown): void => this.#onMessage(slot, m as FromWorker);
     // The shared-memory fast path, where the worker shares memory and its handle cannot poll by itself (lane.ts).
@@ -728,6 +737,7 @@ export class PoolEngine {
       shared: this.#o.initShared,
     };
     if (lane) init.lane = lane.memory;
+    if (slot.stop) init.stop = slot.stop;
     slot.handle.postMessage(init);
     this.#setRef(slot, false);
   }
@@ -816,6 +826,7 @@ export class PoolEngine {
     for (const slot of this.#slots) {
       slot.stopping = true;
       this.#setRef(slot, true);
+      markStopped(slot.stop);
       slot.handle.terminate('SIGKILL');
     }
   }

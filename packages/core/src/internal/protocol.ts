@@ -108,6 +108,8 @@ export type ToWorker =
       shared?: boolean | undefined;
       /** The shared-memory fast path's memory (internal/lane.ts), where the pool made one. */
       lane?: SharedArrayBuffer | undefined;
+      /** Set to 1 by the parent before it stops the worker (wait.ts waitSync), where they share memory. */
+      stop?: Int32Array | undefined;
     }
   | {
       /** A batch of jobs; the worker answers with exactly one `done` for it. */

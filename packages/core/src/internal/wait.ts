@@ -21,11 +21,43 @@ export function deadlineOf(timeout: number | undefined): number {
 
 /** Blocks until `cells[index]` is no longer `expected`, a notify, or `timeout` ms. */
 export function waitSync(cells: Int32Array, index: number, expected: number, timeout: number, what: string): WaitResult {
+  let result: WaitResult;
   try {
-    return Atomics.wait(cells, index, expected, timeout);
+    result = Atomics.wait(cells, index, expected, timeout);
   } catch (error) {
     throw cannotBlock(what, error);
   }
+  const stopCell = (globalThis as { [STOP]?: Int32Array })[STOP];
+  if (stopCell !== undefined && Atomics.load(stopCell, 0) !== 0) {
+    // Stopped while blocked, and woken before the stop took effect (Deno, Chromium): take nothing; pass the
+    // wake-up on to a live waiter in case this one was the only one woken.
+    Atomics.notify(cells, index, 1);
+    throw new Error(`this worker was stopped while it waited in ${what}Sync()`);
+  }
+  return result;
+}
+
+/**
+ * This worker's stop cell (its parent sets it before it stops the worker): see waitSync. On `globalThis`, so every
+ * copy of mp loaded in the worker (the worker entry, a bundle's, the program's own) sees the one its parent sent.
+ */
+const STOP = Symbol.for('mp.stopCell');
+
+/** Called in a worker with the stop cell its parent sent in `init`. */
+export function watchStop(cell: Int32Array): void {
+  (globalThis as { [STOP]?: Int32Array })[STOP] = cell;
+}
+
+/** A new worker's stop cell, where it shares memory with this side; undefined where it does not. */
+export function newStopCell(sharesMemory: boolean): Int32Array | undefined {
+  return sharesMemory && typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false
+    ? new Int32Array(new SharedArrayBuffer(4))
+    : undefined;
+}
+
+/** Marks a worker stopped, before it is terminated: a blocked wait it wakes from then takes nothing. */
+export function markStopped(cell: Int32Array | undefined): void {
+  if (cell !== undefined) Atomics.store(cell, 0, 1);
 }
 
 function cannotBlock(what: string, cause?: unknown): TypeError {

@@ -21,6 +21,7 @@ function loadRevivers(): Promise<Revivers> {
   return (loadingRevivers ??= import('../sync/revivers.js').then((m) => (revivers = m.revivers)));
 }
 import { connectWorker } from './rpc.js';
+import { watchStop } from './wait.js';
 import { WorkerLane } from './lane.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -118,6 +119,7 @@ export function runWorker(adapterPort: WorkerPort): void {
   }
 
   function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> | undefined {
+    if (message.stop instanceof Int32Array) watchStop(message.stop);
     setWorkerIdentity({ self: message.self, parent: message.parent });
     if (message.lane) port.attach(message.lane);
     if (!message.initializer) {
