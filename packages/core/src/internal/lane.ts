@@ -15,6 +15,7 @@
  */
 import type { TransferItem, WorkerHandle, WorkerPort } from '../runtime.js';
 import { deserialize, encode } from './serialize.js';
+import { canShareMemory } from './wait.js';
 
 // The cells (Int32Array indexes).
 /** The slot toward the worker: IDLE, WAITING (the worker waits on it), FULL (a message is there), DECLINED (go back to the port). */
@@ -52,7 +53,7 @@ export function createLane(): SharedArrayBuffer {
 
 /** Whether lanes can be made here: shared memory and atomics exist (a page must be cross-origin isolated). */
 export function canLane(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  return canShareMemory();
 }
 
 function put(bytes: Uint8Array, memory: SharedArrayBuffer, offset: number): boolean {

@@ -48,11 +48,14 @@ export function watchStop(cell: Int32Array): void {
   (globalThis as { [STOP]?: Int32Array })[STOP] = cell;
 }
 
+/** Whether this side can share memory with its workers: SharedArrayBuffer and Atomics, and not a page that is not cross-origin isolated. */
+export function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
 /** A new worker's stop cell, where it shares memory with this side; undefined where it does not. */
 export function newStopCell(sharesMemory: boolean): Int32Array | undefined {
-  return sharesMemory && typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false
-    ? new Int32Array(new SharedArrayBuffer(4))
-    : undefined;
+  return sharesMemory && canShareMemory() ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 }
 
 /** Marks a worker stopped, before it is terminated: a blocked wait it wakes from then takes nothing. */
