@@ -30,8 +30,10 @@ describe('pollSync (Node threads)', () => {
           pollSync(timeoutMs) {
             const deadline = Date.now() + 10_000;
             while (Atomics.load(answered, 0) === 0 && Date.now() < deadline);
-            busy(100);
-            const got = handle.pollSync!(timeoutMs);
+            busy(20);
+            // Given time, on a loaded machine, for a ring that is still to come after all; a wait that counted rings
+            // from here would wait all of it, for a second one.
+            const got = handle.pollSync!(Math.max(timeoutMs, 5_000));
             polled.push(got);
             return got;
           },
