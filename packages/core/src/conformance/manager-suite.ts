@@ -134,7 +134,10 @@ export function managerSuite(h: Harness): void {
           const ready = await manager.Event();
           const args: [typeof q, typeof lock, typeof sem, typeof ready] = [q, lock, sem, ready];
           if (ending === 'a pool task timed out') {
-            const task = pool.apply(fx.managedWaitAll, args, { timeout: 1_500 });
+            // Time for the worker to make its four manager calls on a loaded machine before it times out (under
+            // 1.5 s it sometimes had not: the wait below then failed, and the task's rejection went unhandled).
+            const task = pool.apply(fx.managedWaitAll, args, { timeout: 4_000 });
+            void task.catch(() => undefined); // awaited below; not unhandled if an assertion fails first
             equal(await ready.wait({ timeout: 20_000 }), true, `${ending}: its waits reached the manager`);
             await rejects(task, TimeoutError);
           } else {
@@ -166,7 +169,9 @@ export function managerSuite(h: Harness): void {
         const sem = await manager.Semaphore(0);
         const ready = await manager.Event();
         // The task waits on all three, then keeps its thread busy, so what it is given is never read.
-        const task = pool.apply(fx.managedWaitAllThenBlock, [q, lock, sem, ready], { timeout: 2_500 });
+        // Its timeout must come after the puts and releases below, which follow `ready` by half a second.
+        const task = pool.apply(fx.managedWaitAllThenBlock, [q, lock, sem, ready], { timeout: 5_000 });
+        void task.catch(() => undefined); // awaited below; not unhandled if an assertion fails first
         equal(await ready.wait({ timeout: 20_000 }), true);
         // The waits are in the manager; give the task time to read set()'s answer and start its busy loop (a busy
         // worker can say nothing). Too short a pause fails this test (the task reads the item), never passes it.
