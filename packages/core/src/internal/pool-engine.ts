@@ -162,7 +162,7 @@ export class PoolEngine {
     this.#o = options;
     this.#cores = runtime.cpuCount();
     this.#sharesMemory = runtime.sharesMemory?.(options.context) ?? true;
-    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && (runtime.sharesMemory?.(options.context) ?? true) && canLane();
+    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && this.#sharesMemory && canLane();
     for (let i = 0; i < options.processes; i++) this.#spawn();
     this.#removeHold = addDaemon({ hold: () => this.#hold(true), release: () => this.#hold(false) });
   }

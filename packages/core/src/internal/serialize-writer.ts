@@ -7,6 +7,7 @@ import {
   UNDEFINED, NULL, TRUE, FALSE, INT32, FLOAT64, BIGINT, STRING8, STRING32, ARRAY, OBJECT, DATE,
   MAP, SET, REGEXP, ERROR, ARRAY_BUFFER, VIEW, REF, VIEW_KIND, SHORT_STRING, STRING16, HOLE, BOXED, BOX_CTORS,
 } from './serialize-format.js';
+import { isShareable } from './shared.js';
 
 const encoder = new TextEncoder();
 
@@ -41,7 +42,7 @@ function describeUncloneable(value: object): string {
   }
   const ctor = (value as { constructor?: { name?: unknown } }).constructor;
   const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'an object with a custom prototype';
-  if (typeof (value as Record<symbol, unknown>)[Symbol.for('mp.share')] === 'function') {
+  if (isShareable(value)) {
     return `${name}: mp's shared objects reach a worker as a task or Process argument, not through a queue`;
   }
   return name;
@@ -245,7 +246,7 @@ export class Writer {
     // An ordinary object of a program's class goes as structuredClone (and so a task's argument) sends it: its own
     // enumerable properties, as a plain object (a class cannot cross). mp's shared objects are refused, saying where
     // they go instead; built-ins with inner state (WeakMap, Promise, a generator: their tag is not Object) too.
-    if (typeof (o as Record<symbol, unknown>)[Symbol.for('mp.share')] !== 'function' && Object.prototype.toString.call(o) === '[object Object]') {
+    if (!isShareable(o) && Object.prototype.toString.call(o) === '[object Object]') {
       return this.plain(o as Record<string, unknown>);
     }
     throw new Uncloneable(describeUncloneable(o));

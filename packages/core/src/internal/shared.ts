@@ -44,7 +44,8 @@ export interface Shareable {
 /** How to rebuild each kind of shared object on the receiving side. */
 export type Revivers = Readonly<Record<string, (state: unknown) => unknown>>;
 
-function isShareable(value: object): value is Shareable {
+/** Whether `value` is one of mp's shared objects (it describes itself with `[SHARE]`). */
+export function isShareable(value: object): value is Shareable {
   return typeof (value as Partial<Shareable>)[SHARE] === 'function';
 }
 
