@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 import { leanChunks } from '../../tools/lean-dist.mjs';
 
@@ -29,6 +31,62 @@ const suitesUseIndex: Plugin = {
   },
 };
 
+
+/**
+ * dist/shared-state.js (src/shared-state.ts; internal/deferred.ts says why it is a file of its own) takes the
+ * modules whose state or classes must exist once from the index's default export (entry.ts's `link`): the
+ * errors a program catches, `Process`, the daemons a wait holds, the manager RPC registry and its waiters. Each
+ * becomes a module of a few lines that re-exports the link's copy; the stateless helpers the two files share
+ * (validation, the serializer, waits) are bundled into each. dist/index.browser.js takes the index and the
+ * shared-state file as they are.
+ */
+const linked: Record<string, string> = {
+  'src/errors.ts': 'errors',
+  'src/process.ts': 'process',
+  'src/internal/daemons.ts': 'daemons',
+  'src/internal/rpc.ts': 'rpc',
+  'src/internal/manager-waiters.ts': 'waiters',
+};
+
+/** The names a module exports (its `export function|const|let|class` declarations: the linked modules have no other kind). */
+function exportedNames(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/^export (?:async )?(?:function\*?|const|let|class) (\w+)/gm)].map((m) => m[1]!);
+}
+
+const linkToIndex: Plugin = {
+  name: 'link-to-index',
+  setup(build) {
+    const root = resolve('.');
+    build.onResolve({ filter: /^mp-link$/ }, () => ({ path: 'mp-link', namespace: 'mp-link-offer' }));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      // The browser's index and the module that offers it the link take the other built files as they are.
+      if (/[\\/]src[\\/](entry-browser|browser-link)\.ts$/.test(args.importer)) {
+        const own = { './entry.js': './index.js', './browser-link.js': './browser-link.js', './shared-state.js': './shared-state.js' }[args.path];
+        if (own !== undefined) return { path: own, external: true };
+      }
+      const file = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      const key = linked[file.slice(root.length + 1).replace(/\\/g, '/')];
+      return key === undefined ? undefined : { path: file, namespace: 'mp-link', pluginData: key };
+    });
+    // The link the index offers while this file evaluates (internal/deferred.ts, offerLink).
+    build.onLoad({ filter: /.*/, namespace: 'mp-link-offer' }, () => ({
+      contents:
+        "const offer = globalThis[Symbol.for('mp.core.link')];\n" +
+        "if (offer === undefined) throw new Error(\"mp: dist/shared-state.js is loaded by @mp/core's index when first used, not imported itself\");\n" +
+        'offer.taken = true;\nexport default offer.link;\n',
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'mp-link' }, (args) => {
+      const key = args.pluginData as string;
+      const names = exportedNames(args.path);
+      return {
+        contents: `import link from 'mp-link';\nconst m = link.${key};\nexport const ${names.map((n) => `${n} = m.${n}`).join(', ')};\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const others = {
   worker: 'src/worker.ts',
   wire: 'src/wire.ts',
@@ -39,7 +97,8 @@ const others = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // The JS of the index is entry.ts (index.ts with the shared-state half deferred); its declarations are index.ts's.
+    entry: { index: 'src/entry.ts' },
     format: ['esm'],
     target: 'es2022',
     // The declarations of every entry in one program, so the types they share (a unique symbol of
@@ -47,6 +106,16 @@ export default defineConfig([
     dts: { entry: { index: 'src/index.ts', ...others } },
     sourcemap: true,
     clean: true,
+    splitting: false,
+    plugins: [leanChunks()],
+  },
+  {
+    entry: { 'shared-state': 'src/shared-state.ts', 'index.browser': 'src/entry-browser.ts', 'browser-link': 'src/browser-link.ts' },
+    format: ['esm'],
+    target: 'es2022',
+    dts: false,
+    esbuildPlugins: [linkToIndex],
+    sourcemap: true,
     splitting: false,
     plugins: [leanChunks()],
   },
