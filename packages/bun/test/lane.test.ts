@@ -4,7 +4,11 @@
  * that the two never reorder messages or lose one.
  */
 import { describe, it } from 'bun:test';
-import { createLane, ParentLane } from '../../core/src/internal/lane.ts';
+import { createLane, ParentLane, setLaneCodec } from '../../core/src/internal/lane.ts';
+import { deserialize, encode } from '../../core/src/internal/serialize.ts';
+
+// The lane's encoding, as mp's entry points give it (lane.ts, setLaneCodec).
+setLaneCodec(() => ({ encode, deserialize }));
 import type { WorkerHandle } from '../../core/src/runtime.ts';
 
 function ok(value: unknown, message = 'expected a truthy value'): asserts value {

@@ -9,7 +9,8 @@
  */
 import * as errors from './errors.js';
 import * as daemons from './internal/daemons.js';
-import { deferredClass, deferredFunction, offerLink, provideSharedState, setSharedStateLoader, withdrawLink, type SharedStateModule } from './internal/deferred.js';
+import { deferredClass, deferredFunction, deferredModule, offerLink, provideSharedState, setSharedStateLoader, withdrawLink, type SharedStateModule } from './internal/deferred.js';
+import { setLaneCodec } from './internal/lane.js';
 import * as waiters from './internal/manager-waiters.js';
 import * as rpc from './internal/rpc.js';
 import * as processModule from './process.js';
@@ -47,6 +48,9 @@ setSharedStateLoader(() => {
 function fileNameOf(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
+
+// The lanes' encoding is dist/shared-state.js's copy, loaded when a lane first carries a message (internal/lane.ts).
+setLaneCodec(() => deferredModule('the shared-memory fast path').default);
 
 /** The modules dist/shared-state.js takes from this file rather than carrying a copy (tsup.config.ts, `linked`). */
 const link = {

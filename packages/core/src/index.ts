@@ -5,3 +5,9 @@
  */
 export * from './pool-api.js';
 export * from './shared-state.js';
+
+// Run from its source (tests), the lanes use serialize.ts itself; the built index's say where (entry.ts).
+import { setLaneCodec } from './internal/lane.js';
+import { deserialize, encode } from './internal/serialize.js';
+
+setLaneCodec(() => ({ encode, deserialize }));

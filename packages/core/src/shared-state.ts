@@ -40,3 +40,9 @@ export { SimpleQueue } from './sync/simple-queue.js';
 export type { SimpleQueueOptions } from './sync/simple-queue.js';
 export { Pipe, Connection } from './sync/pipe.js';
 export type { PipeOptions, TimeoutOptions } from './sync/pipe.js';
+
+// The encoding of queues and pipes, for the lanes of the built index (internal/lane.ts, setLaneCodec): not part of
+// the API (`export *` leaves a default export out).
+import { deserialize, encode } from './internal/serialize.js';
+
+export default { encode, deserialize };

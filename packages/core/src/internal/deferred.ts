@@ -53,6 +53,11 @@ export function withdrawLink(): void {
   delete (globalThis as { [LINK]?: LinkOffer })[LINK];
 }
 
+/** The module, loaded now if it was not (`what` names what needs it, for the error where it cannot be). */
+export function deferredModule(what: string): SharedStateModule {
+  return sharedState(what);
+}
+
 function sharedState(what: string): SharedStateModule {
   if (loaded) return loaded;
   if (!loader) {

@@ -14,7 +14,6 @@
  * as before), a message bigger than the region — goes on the port as always.
  */
 import type { TransferItem, WorkerHandle, WorkerPort } from '../runtime.js';
-import { deserialize, encode } from './serialize.js';
 import { canShareMemory } from './wait.js';
 
 // The cells (Int32Array indexes).
@@ -56,6 +55,33 @@ export function canLane(): boolean {
   return canShareMemory();
 }
 
+/** serialize.ts's encoding, as the lane uses it. */
+export interface LaneCodec {
+  encode(message: unknown, what: string): Uint8Array;
+  deserialize(bytes: Uint8Array): unknown;
+}
+
+let codecOf: (() => LaneCodec) | undefined;
+let codec: LaneCodec | undefined;
+
+/**
+ * Where the lane finds its encoding: each entry point says (the worker runtime, with serialize.ts itself). The
+ * built index takes the copy in dist/shared-state.js, loaded when a lane first carries a message
+ * (internal/deferred.ts): the encoding is a sixth of the index, and Node's threads, which never use a lane, need
+ * it only for queues and pipes.
+ */
+export function setLaneCodec(get: () => LaneCodec): void {
+  codecOf = get;
+}
+
+function laneCodec(): LaneCodec {
+  if (codec === undefined) {
+    if (codecOf === undefined) throw new Error('mp: the shared-memory fast path has no encoding (setLaneCodec was not called)');
+    codec = codecOf();
+  }
+  return codec;
+}
+
 function put(bytes: Uint8Array, memory: SharedArrayBuffer, offset: number): boolean {
   if (bytes.length > REGION) return false;
   new Uint8Array(memory, offset, bytes.length).set(bytes);
@@ -64,13 +90,14 @@ function put(bytes: Uint8Array, memory: SharedArrayBuffer, offset: number): bool
 
 /** The message in a region, copied out (a decoder may not read shared memory) and rebuilt. */
 function take(memory: SharedArrayBuffer, offset: number, length: number): unknown {
-  return deserialize(new Uint8Array(memory, offset, length).slice());
+  return laneCodec().deserialize(new Uint8Array(memory, offset, length).slice());
 }
 
 /** `message` encoded, or `undefined` when the encoding refuses it (the port then reports why). */
 function encoded(message: unknown): Uint8Array | undefined {
+  const codec = laneCodec();
   try {
-    return encode(message, 'message');
+    return codec.encode(message, 'message');
   } catch {
     return undefined;
   }

@@ -22,7 +22,10 @@ function loadRevivers(): Promise<Revivers> {
 }
 import { connectWorker } from './rpc.js';
 import { watchStop } from './wait.js';
-import { WorkerLane } from './lane.js';
+import { setLaneCodec, WorkerLane } from './lane.js';
+import { deserialize, encode } from './serialize.js';
+
+setLaneCodec(() => ({ encode, deserialize }));
 
 type Fn = (...args: unknown[]) => unknown;
 
