@@ -73,3 +73,24 @@ it('works served unbundled: Pool by value and by reference, shared memory, a Pro
   });
   expect(errors).toEqual([]);
 });
+
+it("still runs pools on a page whose import map names @mp/core's Node index, and says what to map for the rest", async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  const { port } = server.address() as { port: number };
+  await page.goto(`http://127.0.0.1:${port}/node-index.html`);
+  await page.waitForFunction(() => 'result' in window, null, { timeout: 30_000 });
+  const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as Record<string, unknown>;
+  expect(result.error).toBeUndefined();
+  // 1 + 2 + … + 50: every awaited task answered, through the port.
+  expect(result.awaited).toBe(1275);
+  expect(result.squares).toEqual([4, 16, 36]);
+  expect(result.queue).toMatch(/dist\/index\.browser\.js/);
+  expect(warnings.filter((w) => w.includes('fast path is off'))).toHaveLength(1);
+  expect(errors).toEqual([]);
+});

@@ -66,12 +66,33 @@ let codec: LaneCodec | undefined;
 
 /**
  * Where the lane finds its encoding: each entry point says (the worker runtime, with serialize.ts itself). The
- * built index takes the copy in dist/shared-state.js, loaded when a lane first carries a message
- * (internal/deferred.ts): the encoding is a sixth of the index, and Node's threads, which never use a lane, need
+ * built index takes the copy in dist/shared-state.js, loaded when a pool that will make lanes starts
+ * (laneCodecReady; internal/deferred.ts): the encoding is a sixth of the index, and Node's threads, which never use a lane, need
  * it only for queues and pipes.
  */
 export function setLaneCodec(get: () => LaneCodec): void {
   codecOf = get;
+}
+
+let warned = false;
+
+/**
+ * Whether the lanes have their encoding, loaded now (a pool asks before it makes its first lane). Where it cannot
+ * be loaded — a page whose import map names @mp/core's Node index instead of dist/index.browser.js — the pool
+ * sends every message through the port instead, as with the fast path off, and says so once on the console:
+ * only speed is lost, while a queue or a lock made on that page throws the error that says how to fix it.
+ */
+export function laneCodecReady(): boolean {
+  try {
+    laneCodec();
+    return true;
+  } catch (error) {
+    if (!warned) {
+      warned = true;
+      globalThis.console?.warn(`mp: the shared-memory fast path is off: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return false;
+  }
 }
 
 function laneCodec(): LaneCodec {

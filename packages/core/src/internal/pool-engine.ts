@@ -16,7 +16,7 @@ import { currentProcess } from '../identity.js';
 import { serveWorker, type WorkerService } from './rpc.js';
 import { checkFromWorker } from './wire-check.js';
 import { AnswerWaitChooser, BLOCK, LOOP, type AnswerWait } from './answer-wait.js';
-import { canLane, createLane, ParentLane } from './lane.js';
+import { canLane, createLane, laneCodecReady, ParentLane } from './lane.js';
 import { markStopped, newStopCell } from './wait.js';
 import { addDaemon } from './daemons.js';
 
@@ -162,7 +162,7 @@ export class PoolEngine {
     this.#o = options;
     this.#cores = runtime.cpuCount();
     this.#sharesMemory = runtime.sharesMemory?.(options.context) ?? true;
-    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && this.#sharesMemory && canLane();
+    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && this.#sharesMemory && canLane() && laneCodecReady();
     for (let i = 0; i < options.processes; i++) this.#spawn();
     this.#removeHold = addDaemon({ hold: () => this.#hold(true), release: () => this.#hold(false) });
   }
