@@ -49,7 +49,7 @@ function fileNameOf(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-// The lanes' encoding is dist/shared-state.js's copy, loaded when a pool that will make lanes starts (internal/lane.ts).
+// The lanes' encoding is dist/shared-state.js's copy, loaded when a pool makes its first lane (internal/lane.ts).
 setLaneCodec(() => deferredModule('the shared-memory fast path').default);
 
 /** The modules dist/shared-state.js takes from this file rather than carrying a copy (tsup.config.ts, `linked`). */

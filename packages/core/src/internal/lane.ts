@@ -66,8 +66,8 @@ let codec: LaneCodec | undefined;
 
 /**
  * Where the lane finds its encoding: each entry point says (the worker runtime, with serialize.ts itself). The
- * built index takes the copy in dist/shared-state.js, loaded when a pool that will make lanes starts
- * (laneCodecReady; internal/deferred.ts): the encoding is a sixth of the index, and Node's threads, which never use a lane, need
+ * built index takes the copy in dist/shared-state.js, loaded when a pool makes its first lane (laneCodecReady;
+ * internal/deferred.ts): the encoding is a sixth of the index, and Node's threads, which never use a lane, need
  * it only for queues and pipes.
  */
 export function setLaneCodec(get: () => LaneCodec): void {
@@ -77,7 +77,7 @@ export function setLaneCodec(get: () => LaneCodec): void {
 let warned = false;
 
 /**
- * Whether the lanes have their encoding, loaded now (a pool asks before it makes its first lane). Where it cannot
+ * Whether the lanes have their encoding, loaded now (a pool asks before it makes a lane). Where it cannot
  * be loaded — a page whose import map names @mp/core's Node index instead of dist/index.browser.js — the pool
  * sends every message through the port instead, as with the fast path off, and says so once on the console:
  * only speed is lost, while a queue or a lock made on that page throws the error that says how to fix it.

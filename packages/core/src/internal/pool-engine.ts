@@ -162,7 +162,7 @@ export class PoolEngine {
     this.#o = options;
     this.#cores = runtime.cpuCount();
     this.#sharesMemory = runtime.sharesMemory?.(options.context) ?? true;
-    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && this.#sharesMemory && canLane() && laneCodecReady();
+    this.#lanes = runtime.fastPath !== false && this.#cores >= 2 && this.#sharesMemory && canLane();
     for (let i = 0; i < options.processes; i++) this.#spawn();
     this.#removeHold = addDaemon({ hold: () => this.#hold(true), release: () => this.#hold(false) });
   }
@@ -725,7 +725,8 @@ export class PoolEngine {
         onExit: (code, signal) => this.#onExit(slot, code, signal),
       },
     );
-    if (this.#lanes && !handle.pollSync) lane = new ParentLane(createLane(), deliver);
+    // Its encoding is loaded here, by the first worker that needs a lane (Node's threads poll by themselves).
+    if (this.#lanes && !handle.pollSync && laneCodecReady()) lane = new ParentLane(createLane(), deliver);
     slot.handle = lane ? lane.wrap(handle) : handle;
     this.#slots = [...this.#slots, slot];
     const init: ToWorker = {
