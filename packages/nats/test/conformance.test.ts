@@ -52,7 +52,7 @@ runConformance({
   runtime: 'node',
   context,
   api,
-  features: { resourceLimits: false, transferMoves: false, sharedMemory: false },
+  features: { resourceLimits: false, transferMoves: false, sharedMemory: false, remoteWorkers: true },
   suites: ['process', 'pool', 'fault', 'input'],
   exclude: {
     'maxTasksPerChild replaces a worker after that many tasks':

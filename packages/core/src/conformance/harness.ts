@@ -59,6 +59,12 @@ export interface Features {
    * @default true
    */
   mainThreadBlocks?: boolean;
+  /**
+   * Workers run on other machines (a cluster): what was handed out before a map's first error came back may be
+   * more than on one machine, since a round trip there takes as long as several tasks.
+   * @default false
+   */
+  remoteWorkers?: boolean;
 }
 
 /** What an adapter's test file passes to `runConformance`: its runtime, context, API, features and test runner. */

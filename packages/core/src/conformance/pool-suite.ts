@@ -255,8 +255,10 @@ export function poolSuite(h: Harness): void {
         equal(await pool.apply(fx.squ, [2]), 4);
         const { completed, failed } = pool.stats();
         equal(failed, 1, 'only item 3 failed');
-        // Items 0–2, the apply, and at most the few handed out before item 3's error came back.
-        ok(completed >= 4 && completed <= 10, `the rest of the map was not run: ${completed - 1} of 40 items completed`);
+        // Items 0–2, the apply, and at most the few handed out before item 3's error came back: on a cluster, under
+        // load, up to two batches of a dozen (20 of 40 items ran in one full CI run).
+        const most = h.features.remoteWorkers ? 28 : 10;
+        ok(completed >= 4 && completed <= most, `the rest of the map was not run: ${completed - 1} of 40 items completed`);
       }),
     );
 
